@@ -4,6 +4,8 @@
  * each of which follows the `Command` contract in server/commands/io.ts. Only this file reads
  * process.argv / process.env and calls process.exit.
  */
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { type Command, type CommandIO, EXIT } from './commands/io.js';
 
 const USAGE = `usage: strongroom <command> [options]
