@@ -16,6 +16,8 @@ export interface MetadataBase {
   source: string;
   /** When the tool produced it (ISO 8601), or null when the output does not say. */
   timestamp: string | null;
+  /** Deposit-relative path of the tool output the record was read from (provenance), when known. */
+  origin?: string | null;
 }
 
 /** A checksum reported by a tool or manifest. `digest` is SHA-256 hex, lowercase. */
@@ -46,6 +48,14 @@ export interface FileFormatMetadata extends MetadataBase {
   namespace?: string | null;
   /** Tool warnings for this file (e.g. "extension mismatch"). */
   warning?: string | null;
+  /** Version of the (first) matched format, e.g. "1.01". */
+  formatVersion?: string | null;
+  /** The file's modification time as the tool saw it (ISO 8601 as printed). */
+  modified?: string | null;
+  /** Per-file error the tool reported (e.g. Siegfried's `errors` field), null when none. */
+  errors?: string | null;
+  /** Every checksum the tool reported, keyed by algorithm name (`sha256`, `md5`, ...), lowercase hex. */
+  digests?: Record<DigestAlgorithmName, string>;
 }
 
 /** One candidate format from a tool that reports several. */
@@ -56,6 +66,10 @@ export interface FormatMatch {
   contentType: string | null;
   basis?: string | null;
   warning?: string | null;
+  /** Format version ("version", or "full" for LoC FDD matches). */
+  version?: string | null;
+  /** PRONOM format class when reported (Siegfried ≥ 1.9 `class`), e.g. "Image (Raster)". */
+  formatClass?: string | null;
 }
 
 /** A virus scan outcome for one file. */
@@ -70,6 +84,11 @@ export interface VirusScanMetadata extends MetadataBase {
   knownViruses?: number | null;
   /** The raw line(s) the verdict came from. */
   raw?: string | null;
+  /**
+   * True when the verdict is inferred rather than printed: the log listed only infected files
+   * (`clamscan -i`, as Brunnhilde runs it) and this file, inside the scan's scope, was not listed.
+   */
+  inferred?: boolean;
 }
 
 /** EXIF / embedded metadata from ExifTool: tag name → value as printed. */
@@ -84,6 +103,8 @@ export interface ToolOutput extends MetadataBase {
   /** Deposit-relative path of the report. */
   path: string;
   contentType: string | null;
+  /** Deposit-relative directory the tool ran over, when the report says and it could be resolved. */
+  scope?: string | null;
 }
 
 /** Any metadata record. */
@@ -127,7 +148,8 @@ export interface WorkingDirectory {
 /** A disagreement between two sources about one file, reported rather than resolved. */
 export interface Mismatch {
   localPath: string;
-  field: 'digest' | 'size' | 'contentType' | 'format' | 'presence';
+  /** `path`: the same file is named with different letter case by two sources. */
+  field: 'digest' | 'size' | 'contentType' | 'format' | 'presence' | 'path';
   /** Each source's value, e.g. { METS: '...', BagIt: '...', S3: '...' }. */
   values: Record<string, string | number | null>;
   message: string;
