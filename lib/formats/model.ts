@@ -61,12 +61,15 @@ export interface FileFormatMetadata extends MetadataBase {
 /** One candidate format from a tool that reports several. */
 export interface FormatMatch {
   namespace: string | null;
+  /** The identifier's own id for the format, whatever the namespace (e.g. "fmt/353", "fdd000132"); null when unidentified. */
+  id?: string | null;
+  /** The PRONOM key; null when unidentified ("UNKNOWN") or when the match is in another namespace. */
   pronomKey: string | null;
   formatName: string | null;
   contentType: string | null;
   basis?: string | null;
   warning?: string | null;
-  /** Format version ("version", or "full" for LoC FDD matches). */
+  /** Format version as the tool printed it (Siegfried `version`). */
   version?: string | null;
   /** PRONOM format class when reported (Siegfried ≥ 1.9 `class`), e.g. "Image (Raster)". */
   formatClass?: string | null;

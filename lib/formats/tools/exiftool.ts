@@ -1,0 +1,151 @@
+/**
+ * ExifTool text-output reader: the default `exiftool <files>` listing (`Tag Name   : value`),
+ * short names (`-s`: `TagName : value`) and grouped output (`-G`/`-G1`, with or without `-a`:
+ * `[Group]   Tag Name : value`). Several files are separated by `======== <path>` headers; the
+ * run ends with counts such as `    2 image files read` / `    1 directories scanned`.
+ *
+ * Tags are keyed by their printed name, prefixed `Group:` when grouped (`EXIF:Make`), as ExifTool
+ * itself names grouped tags. With `-a` a name can repeat: the first value keeps the plain key,
+ * later ones get ` (2)`, ` (3)`… so nothing is dropped. The value is everything after the first
+ * `: ` that follows the name (values often contain colons: dates `2020:01:01 10:00:00`).
+ *
+ * A single-file listing has no header: its path is `Directory` + `/` + `File Name` when those
+ * tags are present (else the `fallbackPath` option). ExifTool does not print when it ran, so
+ * `timestamp` is null.
+ */
+import type { ExifMetadata } from '../model.js';
+import type { ToolProblem } from './problems.js';
+import type { ToolFileRecord } from './siegfried.js';
+import { decodeToolText, splitLines } from './text.js';
+
+/** What an ExifTool listing contains. */
+export interface ExifToolReport {
+  files: ToolFileRecord<ExifMetadata>[];
+  /** `ExifTool Version Number` of the first file, when printed. */
+  version: string | null;
+  /** Trailing counts, e.g. `{ "image files read": 2, "directories scanned": 1 }`. */
+  counts: Record<string, number>;
+  problems: ToolProblem[];
+}
+
+/** Options for {@link readExifToolText}. */
+export interface ExifToolReadOptions {
+  /** `source` of the records; default "ExifTool". */
+  source?: string;
+  /** Deposit-relative path of the output (records' `origin`, problems' `path`). */
+  origin?: string;
+  /** Path to use for a header-less single-file listing without File Name/Directory tags. */
+  fallbackPath?: string;
+}
+
+const HEADER = /^={8} (.*)$/;
+const COUNT = /^\s+(\d+) ((?:image )?files? .*|directories? .*|output files? .*)$/;
+const TAG = /^(?:\[([^\]]*)\]\s+)?(\S(?:.*?\S)?)\s*: ?(.*)$/;
+
+/** True when the text looks like ExifTool output (version line, `========` headers or grouped tags). */
+export function looksLikeExifTool(text: string): boolean {
+  const head = text.replace(/^\uFEFF/, '').slice(0, 4000);
+  return /^(\[ExifTool\]\s+)?ExifTool ?Version ?Number\s*:/m.test(head) || /^={8} \S/.test(head);
+}
+
+/** Read ExifTool text output. Never throws. */
+export function readExifToolText(
+  input: Uint8Array | string,
+  options: ExifToolReadOptions = {},
+): ExifToolReport {
+  const problems: ToolProblem[] = [];
+  const where = options.origin === undefined ? {} : { path: options.origin };
+  const lines = splitLines(decodeToolText(input, problems, options.origin).text);
+  const blocks: { header: string | null; tags: Record<string, string> }[] = [];
+  const counts: Record<string, number> = {};
+  let current: { header: string | null; tags: Record<string, string> } | null = null;
+  for (const [n, line] of lines.entries()) {
+    const h = HEADER.exec(line);
+    if (h !== null) {
+      current = { header: h[1]!, tags: {} };
+      blocks.push(current);
+      continue;
+    }
+    const c = COUNT.exec(line);
+    if (c !== null) {
+      counts[c[2]!.trim()] = Number(c[1]);
+      continue;
+    }
+    if (line.trim() === '') continue;
+    const t = TAG.exec(line);
+    if (t === null) {
+      problems.push({
+        code: 'TOOL_SYNTAX',
+        severity: 'warning',
+        ...where,
+        line: n + 1,
+        message: `unrecognised line: ${line}`,
+      });
+      continue;
+    }
+    if (current === null) {
+      current = { header: null, tags: {} };
+      blocks.push(current);
+    }
+    addTag(current.tags, t[1] === undefined ? t[2]! : `${t[1]}:${t[2]}`, t[3]!);
+  }
+  const files = blocks.map((b) => toRecord(b, options, problems, where)).filter((f) => f !== null);
+  const version =
+    blocks.length === 0 ? null : findTag(blocks[0]!.tags, ['ExifTool Version Number', 'ExifToolVersion']);
+  return { files, version, counts, problems };
+}
+
+function addTag(tags: Record<string, string>, key: string, value: string): void {
+  if (!(key in tags)) {
+    tags[key] = value;
+    return;
+  }
+  let i = 2;
+  while (`${key} (${i})` in tags) i++;
+  tags[`${key} (${i})`] = value;
+}
+
+/** A tag's value by any of its printed names, grouped or not. */
+function findTag(tags: Record<string, string>, names: string[]): string | null {
+  for (const [k, v] of Object.entries(tags)) {
+    const bare = k.includes(':') ? k.slice(k.indexOf(':') + 1) : k;
+    if (names.includes(bare)) return v;
+  }
+  return null;
+}
+
+function toRecord(
+  block: { header: string | null; tags: Record<string, string> },
+  options: ExifToolReadOptions,
+  problems: ToolProblem[],
+  where: { path?: string },
+): ToolFileRecord<ExifMetadata> | null {
+  let toolPath = block.header;
+  if (toolPath === null) {
+    const name = findTag(block.tags, ['File Name', 'FileName']);
+    const dir = findTag(block.tags, ['Directory']);
+    toolPath =
+      name === null
+        ? (options.fallbackPath ?? null)
+        : dir === null || dir === '.'
+          ? name
+          : `${dir.replace(/[\\/]+$/, '')}/${name}`;
+  }
+  if (toolPath === null) {
+    problems.push({
+      code: 'TOOL_SYNTAX',
+      severity: 'warning',
+      ...where,
+      message: 'a file listing without a path (no header, no File Name tag)',
+    });
+    return null;
+  }
+  const record: ExifMetadata = {
+    type: 'ExifMetadata',
+    source: options.source ?? 'ExifTool',
+    timestamp: null,
+    origin: options.origin ?? null,
+    tags: block.tags,
+  };
+  return { toolPath, record };
+}

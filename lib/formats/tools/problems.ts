@@ -1,0 +1,33 @@
+/**
+ * Issues found while reading tool outputs. Readers collect them and carry on (a bad line in a
+ * 2,000-file Siegfried report must not hide the other 1,999 identifications).
+ *
+ * Codes (stable):
+ * | code                     | severity | meaning |
+ * | ------------------------ | -------- | ------- |
+ * | `TOOL_ENCODING`          | warning  | bytes were not UTF-8; decoded as windows-1252 |
+ * | `TOOL_SYNTAX`            | warning  | a line or row could not be parsed and was skipped |
+ * | `TOOL_UNRECOGNISED`      | warning  | a file under metadata/ looked like no tool output we read |
+ * | `TOOL_INCONSISTENT`      | warning  | the output contradicts itself (two sizes for one file, counts that do not add up) |
+ * | `TOOL_UNRESOLVED_PATH`   | warning  | a path the tool recorded matches no deposit file and no other path in the output |
+ * | `TOOL_SCAN_ERROR`        | warning  | the tool reported an error for a file (ClamAV `ERROR`, Siegfried `errors`) |
+ * | `TOOL_VIRUS_FOUND`       | error    | ClamAV found a virus |
+ */
+
+/** One issue met while reading a tool output. */
+export interface ToolProblem {
+  code:
+    | 'TOOL_ENCODING'
+    | 'TOOL_SYNTAX'
+    | 'TOOL_UNRECOGNISED'
+    | 'TOOL_INCONSISTENT'
+    | 'TOOL_UNRESOLVED_PATH'
+    | 'TOOL_SCAN_ERROR'
+    | 'TOOL_VIRUS_FOUND';
+  severity: 'error' | 'warning';
+  message: string;
+  /** The tool output file (deposit-relative) the issue is in, when known. */
+  path?: string;
+  /** 1-based line (or CSV record) number, when known. */
+  line?: number;
+}
