@@ -1,0 +1,108 @@
+/**
+ * Inventory bytes ⇄ {@link Inventory}.
+ *
+ * Parsing digests the exact bytes first (sidecars and E064 compare those digests, never a
+ * re-serialisation), then decodes strict UTF-8 and `JSON.parse`s. The whole document is held as
+ * one string, so an inventory is limited by V8's maximum string length (about 2^29 characters,
+ * ~536 M on 64-bit Node); inventories of Fedora-sized objects are far below that, a streaming
+ * scanner can come later if one is not.
+ *
+ * Serialisation is canonical: fixed key order, digests and versions sorted, path arrays sorted,
+ * 2-space indentation, no trailing newline. The same inventory always yields the same bytes, so
+ * its digest is stable. Key order follows ocfl-java's (id, type, digestAlgorithm, head,
+ * contentDirectory, fixity, manifest, versions) so Fedora-written and Strongroom-written
+ * inventories read alike.
+ *
+ * Pure module.
+ */
+import type { DigestMap, Inventory, InventoryVersion, OcflSpecVersion } from '../inventory.js';
+import { versionNumber } from '../inventory.js';
+import { type ValidationIssue, ValidationReport } from './codes.js';
+import { canCompute, digestBytes } from './digests.js';
+import { type InventoryValidationOptions, validateInventory } from './inventory-validate.js';
+import type { VersionName } from './version-names.js';
+
+/** Outcome of {@link parseInventory}. */
+export interface ParsedInventory {
+  /** Present when the bytes are a JSON object (see `validateInventory`). */
+  inventory?: Inventory;
+  issues: ValidationIssue[];
+  /** Spec version whose rules were applied; absent when the bytes are not JSON. */
+  specVersion?: OcflSpecVersion;
+  /** Well-formed `versions` keys sorted by number (empty when not JSON). */
+  versionNames: VersionName[];
+  /**
+   * Digests of the exact bytes: always `sha512` and `sha256`, plus the inventory's declared
+   * `digestAlgorithm` when it is another algorithm we can compute. Lowercase hex.
+   */
+  digests: Record<string, string>;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * Parse and validate inventory bytes. Bad UTF-8 or bad JSON is E033 (no inventory returned);
+ * otherwise all inventory-level rules run (see `validateInventory`). Never throws on bad input.
+ */
+export function parseInventory(bytes: Uint8Array, options: InventoryValidationOptions = {}): ParsedInventory {
+  const digests = digestBytes(bytes, ['sha512', 'sha256']);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(utf8.decode(bytes));
+  } catch (err) {
+    const report = new ValidationReport();
+    const why = err instanceof SyntaxError ? err.message : 'not UTF-8';
+    report.add('E033', `inventory is not valid UTF-8 JSON: ${why}`, options.path);
+    return { issues: report.issues, digests, versionNames: [] };
+  }
+  const result = validateInventory(raw, options);
+  const alg = result.inventory?.digestAlgorithm;
+  if (alg && !digests[alg] && canCompute(alg)) Object.assign(digests, digestBytes(bytes, [alg]));
+  return { ...result, digests };
+}
+
+/** Canonical bytes of an inventory (see module doc). Unknown keys are not carried over. */
+export function serializeInventory(inv: Inventory): Uint8Array {
+  const ordered: Record<string, unknown> = {
+    id: inv.id,
+    type: inv.type,
+    digestAlgorithm: inv.digestAlgorithm,
+    head: inv.head,
+  };
+  if (inv.contentDirectory !== undefined) ordered.contentDirectory = inv.contentDirectory;
+  if (inv.fixity !== undefined) {
+    const fixity: Record<string, DigestMap> = {};
+    for (const alg of Object.keys(inv.fixity).sort()) fixity[alg] = sortedDigestMap(inv.fixity[alg]!);
+    ordered.fixity = fixity;
+  }
+  ordered.manifest = sortedDigestMap(inv.manifest);
+  const versions: Record<string, unknown> = {};
+  const names = Object.keys(inv.versions).sort(
+    (a, b) => (versionNumber(a) ?? 0) - (versionNumber(b) ?? 0) || compare(a, b),
+  );
+  for (const name of names) versions[name] = orderedVersion(inv.versions[name]!);
+  ordered.versions = versions;
+  return new TextEncoder().encode(JSON.stringify(ordered, null, 2));
+}
+
+function orderedVersion(v: InventoryVersion): Record<string, unknown> {
+  const out: Record<string, unknown> = { created: v.created };
+  if (v.message !== undefined) out.message = v.message;
+  if (v.user !== undefined) {
+    out.user =
+      v.user.address === undefined ? { name: v.user.name } : { name: v.user.name, address: v.user.address };
+  }
+  out.state = sortedDigestMap(v.state);
+  return out;
+}
+
+function sortedDigestMap(map: DigestMap): DigestMap {
+  const out: DigestMap = {};
+  for (const digest of Object.keys(map).sort(compare)) out[digest] = [...map[digest]!].sort(compare);
+  return out;
+}
+
+/** Code-unit order, independent of locale (Array#sort default, spelled out for intent). */
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

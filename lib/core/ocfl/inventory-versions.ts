@@ -1,0 +1,146 @@
+/**
+ * Checks of the `versions` block of an inventory: version names and sequence, each version's
+ * `created`, `message`, `user` and `state` (logical paths). Internal to `lib/core/ocfl`; the
+ * entry point is `validateInventory`.
+ */
+import type { DigestMap, InventoryVersion, VersionUser } from '../inventory.js';
+import { flag, flagUnknownKeys, type InventoryContext, isPlainObject, looksLikeUri } from './context.js';
+import { findPathClashes, pathProblems } from './paths.js';
+import { checkVersionSequence, type VersionName } from './version-names.js';
+
+const VERSION_KEYS = ['created', 'message', 'user', 'state'] as const;
+const USER_KEYS = ['name', 'address'] as const;
+
+/** The sanitised versions block and its well-formed names in order. */
+export interface CheckedVersions {
+  versions: Record<string, InventoryVersion>;
+  /** Well-formed version names sorted by number (empty when the block is missing or empty). */
+  names: VersionName[];
+}
+
+/** Check `versions` (E041/E043/E045/E008, names, each block). */
+export function checkVersions(raw: Record<string, unknown>, ctx: InventoryContext): CheckedVersions {
+  const versions: Record<string, InventoryVersion> = {};
+  if (!('versions' in raw)) {
+    flag(ctx, 'E043', 'inventory has no versions block');
+    return { versions, names: [] };
+  }
+  const block = raw.versions;
+  if (!isPlainObject(block)) {
+    flag(ctx, 'E045', 'versions is not a JSON object');
+    return { versions, names: [] };
+  }
+  const keys = Object.keys(block);
+  if (keys.length === 0) flag(ctx, 'E008', 'versions is empty: an object needs at least one version');
+  const names = checkVersionSequence(keys, 'versions key', (code, message) => flag(ctx, code, message));
+  for (const key of keys) {
+    const version = checkVersion(key, block[key], ctx);
+    if (version) versions[key] = version;
+  }
+  return { versions, names };
+}
+
+function checkVersion(name: string, raw: unknown, ctx: InventoryContext): InventoryVersion | undefined {
+  const where = `versions.${name}`;
+  if (!isPlainObject(raw)) {
+    flag(ctx, 'E047', `${where} is not a JSON object`);
+    return undefined;
+  }
+  flagUnknownKeys(ctx, raw, VERSION_KEYS, where);
+  const version: InventoryVersion = { created: '', state: checkState(raw, where, ctx) };
+  if (!('created' in raw)) flag(ctx, 'E048', `${where} has no created`);
+  else if (typeof raw.created !== 'string' || !isRfc3339(raw.created)) {
+    flag(ctx, 'E049', `${where}.created is not an RFC 3339 date-time with time zone and seconds`);
+  } else version.created = raw.created;
+  if ('message' in raw) {
+    if (typeof raw.message === 'string') version.message = raw.message;
+    else flag(ctx, 'E094', `${where}.message is not a JSON string`);
+  }
+  if ('user' in raw) {
+    const user = checkUser(raw.user, where, ctx);
+    if (user) version.user = user;
+  }
+  if (!('message' in raw) || !('user' in raw)) {
+    flag(ctx, 'W007', `${where} should have both message and user`);
+  }
+  return version;
+}
+
+function checkUser(raw: unknown, where: string, ctx: InventoryContext): VersionUser | undefined {
+  if (!isPlainObject(raw)) {
+    flag(ctx, 'E054', `${where}.user is not a JSON object`);
+    return undefined;
+  }
+  flagUnknownKeys(ctx, raw, USER_KEYS, `${where}.user`);
+  if (typeof raw.name !== 'string') {
+    flag(ctx, 'E054', `${where}.user has no string name`);
+    return undefined;
+  }
+  const user: VersionUser = { name: raw.name };
+  if (!('address' in raw)) flag(ctx, 'W008', `${where}.user has no address`);
+  else if (typeof raw.address !== 'string' || !looksLikeUri(raw.address)) {
+    flag(ctx, 'W009', `${where}.user.address is not a URI (mailto: or a personal identifier URL)`);
+    if (typeof raw.address === 'string') user.address = raw.address;
+  } else user.address = raw.address;
+  return user;
+}
+
+/** Check one `state` block: shape, logical path form (E051–E053) and clashes (E095). */
+function checkState(raw: Record<string, unknown>, where: string, ctx: InventoryContext): DigestMap {
+  const state: DigestMap = {};
+  if (!('state' in raw)) {
+    flag(ctx, 'E048', `${where} has no state`);
+    return state;
+  }
+  if (!isPlainObject(raw.state)) {
+    flag(ctx, 'E050', `${where}.state is not a JSON object of digests`);
+    return state;
+  }
+  const all: string[] = [];
+  for (const [digest, paths] of Object.entries(raw.state)) {
+    if (!Array.isArray(paths)) {
+      flag(ctx, 'E051', `${where}.state["${digest}"] is not an array of logical paths`);
+      continue;
+    }
+    state[digest] = [];
+    for (const p of paths) {
+      if (!checkLogicalPath(p, where, ctx)) continue;
+      state[digest]!.push(p as string);
+      all.push(p as string);
+    }
+  }
+  const clashes = findPathClashes(all);
+  for (const p of clashes.duplicates) flag(ctx, 'E095', `${where}.state lists logical path "${p}" twice`);
+  for (const [dir, p] of clashes.conflicts) {
+    flag(ctx, 'E095', `${where}.state has logical path "${dir}" that is also a directory of "${p}"`);
+  }
+  return state;
+}
+
+function checkLogicalPath(p: unknown, where: string, ctx: InventoryContext): boolean {
+  const problems = pathProblems(p);
+  for (const problem of problems) {
+    if (problem === 'not-a-path') flag(ctx, 'E051', `${where}.state has a logical path that is not a path`);
+    if (problem === 'slash-at-end') flag(ctx, 'E053', `${where}.state: "${p}" starts or ends with "/"`);
+    if (problem === 'bad-element')
+      flag(ctx, 'E052', `${where}.state: "${p}" has an empty, "." or ".." element`);
+  }
+  return problems.length === 0;
+}
+
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-](\d{2}):(\d{2}))$/;
+
+/**
+ * RFC 3339 `date-time` (§5.6): full date, `T`, time to the second with optional fraction, and a
+ * mandatory zone. Field ranges are checked too (leap second 60 allowed).
+ */
+export function isRfc3339(v: string): boolean {
+  const m = RFC3339.exec(v);
+  if (!m) return false;
+  const [y, mo, d, h, mi, s] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  const daysInMonth = new Date(Date.UTC(y, mo, 0)).getUTCDate();
+  if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth) return false;
+  if (h > 23 || mi > 59 || s > 60) return false;
+  if (m[9] !== undefined && (Number(m[9]) > 23 || Number(m[10]) > 59)) return false;
+  return true;
+}
