@@ -17,13 +17,7 @@
 import type { FedoraHeader } from './fedora/headers.js';
 import { isFedoraHousekeeping, looksLikeFedora } from './fedora/paths.js';
 import type { Inventory } from './inventory.js';
-import {
-  contentDigests,
-  listVersions,
-  type VersionFile,
-  type VersionInfo,
-  versionFiles,
-} from './versions.js';
+import { asView, type InventoryView, listVersions, type VersionFile, type VersionInfo } from './versions.js';
 
 /** Where the object lives, as the StorageMap reports it. `memory` only occurs in tests. */
 export type StorageType = 'S3' | 'file' | 'memory';
@@ -56,8 +50,8 @@ export interface StorageMap {
 
 /** Inputs of {@link buildStorageMap}. */
 export interface StorageMapInput {
-  /** The effective inventory (the mutable head's when it is shown). */
-  inventory: Inventory;
+  /** The effective inventory (the mutable head's when it is shown), parsed or as a view. */
+  inventory: Inventory | InventoryView;
   /** Resolved version directory name. */
   version: string;
   storageType: StorageType;
@@ -79,8 +73,8 @@ function headerSha256s(headers: ReadonlyMap<string, FedoraHeader> | undefined): 
 }
 
 /** SHA-256 of every file, or undefined as soon as one has none recorded. */
-function sha256sOf(input: StorageMapInput, files: VersionFile[]): string[] | undefined {
-  const fromInventory = contentDigests(input.inventory, 'sha256');
+function sha256sOf(input: StorageMapInput, view: InventoryView, files: VersionFile[]): string[] | undefined {
+  const fromInventory = view.contentDigests('sha256');
   const fromHeaders = headerSha256s(input.headers);
   const out: string[] = [];
   for (const f of files) {
@@ -91,10 +85,9 @@ function sha256sOf(input: StorageMapInput, files: VersionFile[]): string[] | und
   return out;
 }
 
-/** True when the version's state shows Fedora wrote the object. */
-export function isFedoraVersion(inventory: Inventory, version: string): boolean {
-  const state = inventory.versions[version]?.state ?? {};
-  return looksLikeFedora(Object.values(state).flat());
+/** True when the version's logical paths show Fedora wrote the object (any `.fcrepo/` header). */
+export function isFedoraVersion(view: InventoryView, version: string): boolean {
+  return looksLikeFedora(view.files(version).map((f) => f.logicalPath));
 }
 
 /**
@@ -102,12 +95,11 @@ export function isFedoraVersion(inventory: Inventory, version: string): boolean 
  * (resolve selectors first with `resolveVersion`).
  */
 export function buildStorageMap(input: StorageMapInput): StorageMap {
-  const { inventory, version } = input;
+  const { version } = input;
+  const inventory = asView(input.inventory);
   const fedora = isFedoraVersion(inventory, version);
-  const files = versionFiles(inventory, version).filter(
-    (f) => !fedora || !isFedoraHousekeeping(f.logicalPath),
-  );
-  const sha256s = sha256sOf(input, files);
+  const files = inventory.files(version).filter((f) => !fedora || !isFedoraHousekeeping(f.logicalPath));
+  const sha256s = sha256sOf(input, inventory, files);
   const hashes = sha256s ?? files.map((f) => f.digest.toLowerCase());
   const allVersions = listVersions(inventory);
   const map: StorageMap = {

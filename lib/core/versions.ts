@@ -8,7 +8,7 @@
  * later version listed under that label expects.
  */
 import { InvalidInputError, NotFoundError } from './errors.js';
-import { type Inventory, versionNumber } from './inventory.js';
+import { type Inventory, type VersionUser, versionNumber } from './inventory.js';
 
 /** The Preservation API's version object. */
 export interface VersionInfo {
@@ -74,8 +74,22 @@ export function versionInfo(name: string, created: string): VersionInfo {
   };
 }
 
+/** What the version helpers need to know of each version. */
+export interface VersionMeta {
+  created: string;
+  message?: string;
+  user?: VersionUser;
+}
+
+/** Anything with versions keyed by name: an {@link Inventory} or an {@link InventoryView}. */
+export interface HasVersions {
+  readonly id: string;
+  readonly head: string;
+  readonly versions: Readonly<Record<string, VersionMeta>>;
+}
+
 /** Version names of an inventory in numeric order (malformed names last, by name). */
-export function sortedVersionNames(inventory: Pick<Inventory, 'versions'>): string[] {
+export function sortedVersionNames(inventory: Pick<HasVersions, 'versions'>): string[] {
   return Object.keys(inventory.versions).sort((a, b) => {
     const na = versionNumber(a) ?? Number.MAX_SAFE_INTEGER;
     const nb = versionNumber(b) ?? Number.MAX_SAFE_INTEGER;
@@ -84,7 +98,7 @@ export function sortedVersionNames(inventory: Pick<Inventory, 'versions'>): stri
 }
 
 /** Every version of an inventory as version objects, oldest first. */
-export function listVersions(inventory: Pick<Inventory, 'versions'>): VersionInfo[] {
+export function listVersions(inventory: Pick<HasVersions, 'versions'>): VersionInfo[] {
   return sortedVersionNames(inventory).map((name) =>
     versionInfo(name, inventory.versions[name]?.created ?? ''),
   );
@@ -109,10 +123,7 @@ export function parseVersionSelector(text: string): VersionSelector {
  * `v1` matches a zero-padded `v001`. Throws InvalidInputError for a malformed selector,
  * NotFoundError when the object has no such version.
  */
-export function resolveVersion(
-  inventory: Pick<Inventory, 'versions' | 'head' | 'id'>,
-  selector?: string | VersionSelector,
-): string {
+export function resolveVersion(inventory: HasVersions, selector?: string | VersionSelector): string {
   if (selector === undefined) return inventory.head;
   const sel = typeof selector === 'string' ? parseVersionSelector(selector) : selector;
   const names = sortedVersionNames(inventory);
@@ -189,4 +200,59 @@ export function contentDigests(
     for (const p of paths) out.set(p, digest.toLowerCase());
   }
   return out;
+}
+
+/**
+ * Read access to an inventory that the storage-map and resource builders use, so a large
+ * inventory can be served from a compact cached form without rebuilding JSON-shaped records.
+ * `files` and `contentDigests` follow {@link versionFiles} and {@link contentDigests}.
+ */
+export interface InventoryView extends HasVersions {
+  readonly type: string;
+  readonly digestAlgorithm: string;
+  readonly contentDirectory?: string;
+  /** Algorithms that have a fixity block. */
+  readonly fixityAlgorithms: readonly string[];
+  /** Files of a version, by logical path. Throws NotFoundError for an unknown version. */
+  files(version: string): VersionFile[];
+  /** content path → lowercase hex in `algorithm` (manifest or fixity). */
+  contentDigests(algorithm: string): Map<string, string>;
+}
+
+/** An {@link InventoryView} over a parsed inventory; results are computed once per version/algorithm. */
+export function inventoryView(inventory: Inventory): InventoryView {
+  const files = new Map<string, VersionFile[]>();
+  const digests = new Map<string, Map<string, string>>();
+  const view: InventoryView = {
+    id: inventory.id,
+    type: inventory.type,
+    digestAlgorithm: inventory.digestAlgorithm,
+    head: inventory.head,
+    versions: inventory.versions,
+    fixityAlgorithms: Object.keys(inventory.fixity ?? {}),
+    files(version) {
+      const known = files.get(version);
+      if (known) return known;
+      const out = versionFiles(inventory, version);
+      files.set(version, out);
+      return out;
+    },
+    contentDigests(algorithm) {
+      const known = digests.get(algorithm);
+      if (known) return known;
+      const out = contentDigests(inventory, algorithm);
+      digests.set(algorithm, out);
+      return out;
+    },
+  };
+  if (inventory.contentDirectory !== undefined)
+    (view as { contentDirectory?: string }).contentDirectory = inventory.contentDirectory;
+  return view;
+}
+
+/** Wrap a parsed inventory in a view; pass views through unchanged. */
+export function asView(inventory: Inventory | InventoryView): InventoryView {
+  return typeof (inventory as InventoryView).files === 'function'
+    ? (inventory as InventoryView)
+    : inventoryView(inventory as Inventory);
 }

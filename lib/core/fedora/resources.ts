@@ -9,11 +9,11 @@
  */
 import type { Inventory, VersionUser } from '../inventory.js';
 import {
-  contentDigests,
+  asView,
+  type InventoryView,
   listVersions,
   sortedVersionNames,
   type VersionFile,
-  versionFiles,
 } from '../versions.js';
 import { type FedoraHeader, INTERACTION_MODELS, isContainerModel } from './headers.js';
 import {
@@ -31,8 +31,8 @@ import { fedoraIdToPath, HEADER_DIR, isHeaderPath, ROOT_HEADER } from './paths.j
 
 /** What {@link buildObjectResources} needs. */
 export interface ResourceModelInput {
-  /** The (effective) inventory. */
-  inventory: Inventory;
+  /** The (effective) inventory, parsed or as a view. */
+  inventory: Inventory | InventoryView;
   /** Resolved version directory name. */
   version: string;
   /** Parsed headers of this version by header logical path (`.fcrepo/…json`); omit for plain OCFL. */
@@ -42,9 +42,9 @@ export interface ResourceModelInput {
 }
 
 /** Digests known for each content path from the manifest and every fixity block. */
-function digestIndex(inventory: Inventory): (contentPath: string) => Record<string, string> {
-  const algorithms = new Set([inventory.digestAlgorithm, ...Object.keys(inventory.fixity ?? {})]);
-  const maps = [...algorithms].map((alg) => [alg, contentDigests(inventory, alg)] as const);
+function digestIndex(inventory: InventoryView): (contentPath: string) => Record<string, string> {
+  const algorithms = new Set([inventory.digestAlgorithm, ...inventory.fixityAlgorithms]);
+  const maps = [...algorithms].map((alg) => [alg, inventory.contentDigests(alg)] as const);
   return (contentPath) => {
     const out: Record<string, string> = {};
     for (const [alg, map] of maps) {
@@ -70,12 +70,13 @@ function userUri(user: VersionUser | undefined): string | undefined {
  * `.fcrepo/` paths whose headers were supplied), else synthesises from logical paths.
  */
 export function buildObjectResources(input: ResourceModelInput): ObjectResources {
-  const files = versionFiles(input.inventory, input.version);
+  const view = asView(input.inventory);
+  const files = view.files(input.version);
   const fedora =
     input.headers !== undefined && input.headers.size > 0 && files.some((f) => isHeaderPath(f.logicalPath));
-  const versions = listVersions(input.inventory);
+  const versions = listVersions(view);
   const version = versions.find((v) => v.ocflVersion === input.version)!;
-  const built = fedora ? fromFedoraHeaders(input, files) : fromLogicalPaths(input, files);
+  const built = fedora ? fromFedoraHeaders(input, view, files) : fromLogicalPaths(input, view, files);
   if (built.root.type === 'ArchivalGroup') {
     const ag = built.root as ArchivalGroupResource;
     ag.version = version;
@@ -85,7 +86,7 @@ export function buildObjectResources(input: ResourceModelInput): ObjectResources
   if (!fedora && built.root.type !== 'Binary') fillContainerTimes(built.root);
   return {
     source: fedora ? 'fedora' : 'ocfl',
-    objectId: input.inventory.id,
+    objectId: view.id,
     version,
     versions,
     root: built.root,
@@ -126,10 +127,10 @@ function fedoraResourcePath(header: FedoraHeader, headerPath: string, rootId: st
   return rel === 'fcr-root' || header.objectRoot ? '' : rel;
 }
 
-function fromFedoraHeaders(input: ResourceModelInput, files: VersionFile[]): Built {
+function fromFedoraHeaders(input: ResourceModelInput, view: InventoryView, files: VersionFile[]): Built {
   const headers = input.headers!;
   const byLogical = new Map(files.map((f) => [f.logicalPath, f]));
-  const digestsOf = digestIndex(input.inventory);
+  const digestsOf = digestIndex(view);
   const rootHeader = findRootHeader(headers);
   const rootId = rootHeader?.id;
   const byPath = new Map<string, Resource>();
@@ -153,7 +154,7 @@ function fromFedoraHeaders(input: ResourceModelInput, files: VersionFile[]): Bui
   let root = byPath.get('');
   if (root === undefined) {
     // No usable root header: keep the parts reachable under a stand-in root.
-    root = emptyContainer('', lastSegment(fedoraIdToPath(input.inventory.id)) || input.inventory.id);
+    root = emptyContainer('', lastSegment(fedoraIdToPath(view.id)) || view.id);
     byPath.set('', root);
   }
   if (agRoot && root.type === 'Container') (root as ContainerResource).type = 'ArchivalGroup';
@@ -229,28 +230,27 @@ interface PathHistory {
 }
 
 /** Walk versions up to `version`, tracking when each logical path appeared and last changed. */
-function pathHistories(inventory: Inventory, version: string) {
+function pathHistories(inventory: InventoryView, version: string) {
   const live = new Map<string, PathHistory>();
   const removed = new Map<string, string>();
   for (const name of sortedVersionNames(inventory)) {
     const block = inventory.versions[name]!;
     const by = userUri(block.user);
     const seen = new Set<string>();
-    for (const [digest, paths] of Object.entries(block.state)) {
-      for (const p of paths) {
-        seen.add(p);
-        removed.delete(p);
-        const prev = live.get(p);
-        if (!prev)
-          live.set(p, {
-            digest,
-            created: block.created,
-            createdBy: by,
-            modified: block.created,
-            modifiedBy: by,
-          });
-        else if (prev.digest !== digest)
-          Object.assign(prev, { digest, modified: block.created, modifiedBy: by });
+    for (const { logicalPath: p, digest } of inventory.files(name)) {
+      seen.add(p);
+      removed.delete(p);
+      const prev = live.get(p);
+      if (!prev) {
+        live.set(p, {
+          digest,
+          created: block.created,
+          createdBy: by,
+          modified: block.created,
+          modifiedBy: by,
+        });
+      } else if (prev.digest !== digest) {
+        Object.assign(prev, { digest, modified: block.created, modifiedBy: by });
       }
     }
     for (const p of [...live.keys()]) {
@@ -271,8 +271,8 @@ function setTimes(resource: Resource, h: PathHistory | undefined): void {
   if (h.modifiedBy !== undefined) resource.lastModifiedBy = h.modifiedBy;
 }
 
-function fromLogicalPaths(input: ResourceModelInput, files: VersionFile[]): Built {
-  const { inventory, version } = input;
+function fromLogicalPaths(input: ResourceModelInput, inventory: InventoryView, files: VersionFile[]): Built {
+  const { version } = input;
   const digestsOf = digestIndex(inventory);
   const { live, removed } = pathHistories(inventory, version);
   const first = inventory.versions[sortedVersionNames(inventory)[0]!]!;
