@@ -20,7 +20,7 @@ export interface StatResult {
   size: number;
   /** Last modification time, when the backend knows it. */
   modified?: Date;
-  /** Opaque version tag (S3 ETag without quotes; fs: size-mtime). */
+  /** Opaque version tag (S3 ETag without quotes; fs: `size-mtimeMs-inode`; memory: MD5 hex). */
   etag?: string;
   /**
    * Lowercase hex SHA-256 of the whole content, only when the backend vouches for it
@@ -31,7 +31,19 @@ export interface StatResult {
 
 /** One entry yielded by {@link ReadableStore.list}. */
 export type ListEntry =
-  | { kind: 'file'; key: string; size: number; modified?: Date; etag?: string }
+  | {
+      kind: 'file';
+      key: string;
+      size: number;
+      modified?: Date;
+      etag?: string;
+      /**
+       * True when the entry is a symbolic link (filesystem backend only; the link itself is not
+       * followed and `size` is the link's own size). Validators use it to report links, which
+       * OCFL forbids (E090). Absent on backends that have no links.
+       */
+      symlink?: boolean;
+    }
   /** A common prefix (a "directory"); only yielded when listing with a delimiter. Key has no trailing `/`. */
   | { kind: 'prefix'; key: string };
 

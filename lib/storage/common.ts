@@ -1,0 +1,96 @@
+/**
+ * Small pieces every backend shares: key ordering, byte-range checks, prefix/child arithmetic for
+ * listings, and turning a write body into bytes. Nothing here knows about a particular backend.
+ */
+import { Readable } from 'node:stream';
+import { InvalidInputError } from '../core/errors.js';
+import type { ReadOptions } from './port.js';
+
+/**
+ * Order keys by their UTF-8 bytes, the order S3 lists in. (JavaScript's `<` compares UTF-16 code
+ * units, which differs for characters above U+FFFF versus U+E000–U+FFFF.)
+ */
+export function compareKeys(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+}
+
+/** A validated inclusive byte range; `end` undefined means "to the end of the object". */
+export interface ByteRange {
+  start: number;
+  end?: number;
+}
+
+/**
+ * Validate `start`/`end` of {@link ReadOptions}. Throws InvalidInputError for negative or
+ * non-integer bounds or `start > end`. Ranges past the object's end are clamped by the caller.
+ */
+export function checkRange(options: ReadOptions | undefined, key: string): ByteRange {
+  const start = options?.start ?? 0;
+  const end = options?.end;
+  const bad = (v: number) => !Number.isSafeInteger(v) || v < 0;
+  if (bad(start) || (end !== undefined && (bad(end) || end < start))) {
+    throw new InvalidInputError(`invalid byte range ${start}-${end ?? ''}`, { operation: 'read', key });
+  }
+  return end === undefined ? { start } : { start, end };
+}
+
+/** Clamp a range to an object of `size` bytes: `[from, toExclusive)` (empty when past the end). */
+export function clampRange(range: ByteRange, size: number): [number, number] {
+  const from = Math.min(range.start, size);
+  const to = range.end === undefined ? size : Math.min(range.end + 1, size);
+  return [from, Math.max(from, to)];
+}
+
+/** The key prefix (with trailing `/`) that `list(prefix)` covers; '' for the root. */
+export function dirPrefix(prefix: string): string {
+  return prefix === '' ? '' : `${prefix}/`;
+}
+
+/** The error to throw when `signal` has fired (its reason, normally a DOMException AbortError). */
+export function abortReason(signal: AbortSignal): unknown {
+  return signal.reason ?? new DOMException('This operation was aborted', 'AbortError');
+}
+
+/** Throw the abort reason if `signal` has fired. */
+export function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw abortReason(signal);
+}
+
+/** Collect a body (Buffer, string or stream) into one Buffer, honouring `signal`. */
+export async function bodyToBuffer(body: Readable | Buffer | string, signal?: AbortSignal): Promise<Buffer> {
+  if (Buffer.isBuffer(body)) return body;
+  if (typeof body === 'string') return Buffer.from(body, 'utf8');
+  return streamToBuffer(body, signal);
+}
+
+/** Read a stream to its end into one Buffer; aborting destroys the stream and rejects. */
+export async function streamToBuffer(stream: Readable, signal?: AbortSignal): Promise<Buffer> {
+  throwIfAborted(signal);
+  const onAbort = () => stream.destroy(abortReason(signal!) as Error);
+  signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    const chunks: Buffer[] = [];
+    for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
+    return Buffer.concat(chunks);
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+/** A readable over `bytes` that is destroyed (with the abort reason) when `signal` fires. */
+export function bufferStream(bytes: Buffer, signal?: AbortSignal): Readable {
+  const stream = Readable.from([bytes], { objectMode: false });
+  if (signal) attachAbort(stream, signal);
+  return stream;
+}
+
+/** Destroy `stream` with the abort reason when `signal` fires (immediately if it already has). */
+export function attachAbort(stream: Readable, signal: AbortSignal): void {
+  if (signal.aborted) {
+    stream.destroy(abortReason(signal) as Error);
+    return;
+  }
+  const onAbort = () => stream.destroy(abortReason(signal) as Error);
+  signal.addEventListener('abort', onAbort, { once: true });
+  stream.once('close', () => signal.removeEventListener('abort', onAbort));
+}

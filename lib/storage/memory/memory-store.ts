@@ -1,0 +1,180 @@
+/**
+ * An in-process store for tests and small tools. Objects live in a Map of Buffers; there are no
+ * directories, so a prefix exists exactly while some key lies below it (as on S3).
+ *
+ * Every mutation decides at one synchronous point after the body has been collected, so the
+ * conditional writes (`ifNoneMatch`, `ifMatch`) are atomic: of many concurrent creators of one
+ * key exactly one wins. ETags are the MD5 hex of the content (as S3 single-part uploads), and
+ * `stat` reports the SHA-256, which this store computes itself and therefore vouches for.
+ */
+import { createHash } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import {
+  AlreadyExistsError,
+  FixityMismatchError,
+  NotFoundError,
+  PreconditionFailedError,
+} from '../../core/errors.js';
+import {
+  bodyToBuffer,
+  bufferStream,
+  checkRange,
+  clampRange,
+  compareKeys,
+  dirPrefix,
+  throwIfAborted,
+} from '../common.js';
+import {
+  assertKey,
+  type ListEntry,
+  type ListOptions,
+  type ReadOptions,
+  type StatResult,
+  type WritableStore,
+  type WriteOptions,
+  type WriteResult,
+} from '../port.js';
+
+interface MemoryObject {
+  bytes: Buffer;
+  etag: string;
+  sha256: string;
+  modified: Date;
+}
+
+/** A {@link WritableStore} held in memory. `name` only appears in the `memory://name` URI. */
+export class MemoryStore implements WritableStore {
+  readonly kind = 'memory' as const;
+  readonly uri: string;
+  private readonly objects = new Map<string, MemoryObject>();
+
+  /** @param name label for the URI (default `default`); two stores never share objects. */
+  constructor(name = 'default') {
+    this.uri = `memory://${name}`;
+  }
+
+  /** Stream an object (optionally a clamped byte range). Throws NotFoundError, InvalidInputError. */
+  async read(key: string, options: ReadOptions = {}): Promise<Readable> {
+    const range = checkRange(options, key);
+    const obj = this.get(key, 'read');
+    throwIfAborted(options.signal);
+    const [from, to] = clampRange(range, obj.bytes.length);
+    return bufferStream(obj.bytes.subarray(from, to), options.signal);
+  }
+
+  /** A copy of the whole object. Throws NotFoundError. */
+  async readBytes(key: string, options: { signal?: AbortSignal } = {}): Promise<Buffer> {
+    throwIfAborted(options.signal);
+    return Buffer.from(this.get(key, 'readBytes').bytes);
+  }
+
+  /** Size, time, etag and SHA-256. Throws NotFoundError. */
+  async stat(key: string): Promise<StatResult> {
+    const obj = this.get(key, 'stat');
+    return { key, size: obj.bytes.length, modified: obj.modified, etag: obj.etag, sha256: obj.sha256 };
+  }
+
+  /** True when an object is stored at exactly `key`. */
+  async exists(key: string): Promise<boolean> {
+    assertKey(key);
+    return this.objects.has(key);
+  }
+
+  /** Keys below `prefix` in byte order; `pageSize` is irrelevant here and ignored. */
+  async *list(prefix: string, options: ListOptions = {}): AsyncIterable<ListEntry> {
+    assertKey(prefix, true);
+    const base = dirPrefix(prefix);
+    const delimiter = options.delimiter ?? true;
+    const keys = [...this.objects.keys()].filter((k) => k.startsWith(base));
+    const entries = new Map<string, ListEntry>();
+    for (const key of keys) {
+      const slash = delimiter ? key.indexOf('/', base.length) : -1;
+      if (slash >= 0) {
+        const dir = key.slice(0, slash);
+        entries.set(dir, { kind: 'prefix', key: dir });
+      } else {
+        const obj = this.objects.get(key)!;
+        entries.set(key, {
+          kind: 'file',
+          key,
+          size: obj.bytes.length,
+          modified: obj.modified,
+          etag: obj.etag,
+        });
+      }
+    }
+    for (const key of [...entries.keys()].sort(compareKeys)) {
+      throwIfAborted(options.signal);
+      yield entries.get(key)!;
+    }
+  }
+
+  /**
+   * Store `body` at `key`. A given `sha256` is verified (FixityMismatchError). Throws
+   * AlreadyExistsError (`ifNoneMatch`) or PreconditionFailedError (`ifMatch` on a missing key or a
+   * different etag).
+   */
+  async write(
+    key: string,
+    body: Readable | Buffer | string,
+    options: WriteOptions = {},
+  ): Promise<WriteResult> {
+    assertKey(key);
+    const bytes = Buffer.from(await bodyToBuffer(body, options.signal));
+    throwIfAborted(options.signal);
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    if (options.sha256 !== undefined && options.sha256.toLowerCase() !== sha256) {
+      throw new FixityMismatchError(`SHA-256 mismatch writing ${key}`, options.sha256, sha256, {
+        operation: 'write',
+        key,
+      });
+    }
+    this.checkConditions(key, options, 'write');
+    const etag = createHash('md5').update(bytes).digest('hex');
+    this.objects.set(key, { bytes, etag, sha256, modified: new Date() });
+    return { key, size: bytes.length, etag, sha256 };
+  }
+
+  /** Copy an object. Throws NotFoundError (source) or AlreadyExistsError (`ifNoneMatch`). */
+  async copy(fromKey: string, toKey: string, options: { ifNoneMatch?: boolean; signal?: AbortSignal } = {}) {
+    assertKey(toKey);
+    const src = this.get(fromKey, 'copy');
+    throwIfAborted(options.signal);
+    this.checkConditions(toKey, { ifNoneMatch: options.ifNoneMatch ?? false }, 'copy');
+    this.objects.set(toKey, { ...src, modified: new Date() });
+  }
+
+  /** Remove `key`; a missing key is fine. */
+  async delete(key: string): Promise<void> {
+    assertKey(key);
+    this.objects.delete(key);
+  }
+
+  /** Remove every key below `prefix/` (not `prefix` itself); returns how many were removed. */
+  async deletePrefix(prefix: string): Promise<number> {
+    assertKey(prefix);
+    const base = dirPrefix(prefix);
+    let n = 0;
+    for (const key of [...this.objects.keys()]) {
+      if (key.startsWith(base) && this.objects.delete(key)) n++;
+    }
+    return n;
+  }
+
+  private get(key: string, operation: string): MemoryObject {
+    assertKey(key);
+    const obj = this.objects.get(key);
+    if (!obj) throw new NotFoundError(`no object at ${key}`, { operation, key });
+    return obj;
+  }
+
+  private checkConditions(key: string, options: WriteOptions, operation: string): void {
+    const current = this.objects.get(key);
+    if (options.ifNoneMatch && current) {
+      throw new AlreadyExistsError(`${key} already exists`, { operation, key });
+    }
+    if (options.ifMatch !== undefined && current?.etag !== options.ifMatch) {
+      throw new PreconditionFailedError(`${key} does not have etag ${options.ifMatch}`, { operation, key });
+    }
+  }
+}
