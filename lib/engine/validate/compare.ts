@@ -1,0 +1,138 @@
+/**
+ * Comparing a version directory's inventory with the root inventory (spec §3.5.3–3.5.4, §3.8):
+ * its head is its own directory (E040), same id (E037, and E110 under 1.1), same content
+ * directory (E019/E020), every version block it has describes the same logical state as the
+ * root's (E066) with the same metadata (W011), and spec versions never go backwards (E103).
+ *
+ * Pure over two parsed inventories.
+ */
+import { type Inventory, type OcflSpecVersion, specVersionOfType } from '../../core/inventory.js';
+import type { ValidationReport } from '../../core/ocfl/codes.js';
+import { sameDigest } from '../../core/ocfl/digests.js';
+
+/** One version directory's parsed inventory. */
+export interface VersionInventory {
+  /** Version directory name. */
+  name: string;
+  inventory: Inventory;
+  /** `vN/inventory.json`. */
+  path: string;
+}
+
+/** Compare `older` (a version directory's inventory) with the root inventory. */
+export function compareWithRoot(
+  root: Inventory,
+  older: VersionInventory,
+  firstVersion: string,
+  report: ValidationReport,
+): void {
+  const inv = older.inventory;
+  if (inv.head !== '' && inv.head !== older.name) {
+    report.add('E040', `inventory in ${older.name} has head ${inv.head}`, older.path);
+  }
+  if (inv.id !== '' && root.id !== '' && inv.id !== root.id) {
+    report.add(
+      'E037',
+      `inventory in ${older.name} has id "${inv.id}", the root has "${root.id}"`,
+      older.path,
+    );
+    if (specVersionOfType(root.type) !== '1.0') report.add('E110', `the object id changed`, older.path);
+  }
+  const cd = inv.contentDirectory ?? 'content';
+  const rootCd = root.contentDirectory ?? 'content';
+  if (cd !== rootCd) {
+    if (older.name === firstVersion) {
+      report.add('E019', `the first version sets contentDirectory "${cd}", the root "${rootCd}"`, older.path);
+    }
+    report.add(
+      'E020',
+      `contentDirectory "${cd}" in ${older.name} differs from the root's "${rootCd}"`,
+      older.path,
+    );
+  }
+  for (const [name, block] of Object.entries(inv.versions)) {
+    const rootBlock = root.versions[name];
+    if (!rootBlock) {
+      report.add('E066', `inventory in ${older.name} has version ${name}, the root does not`, older.path);
+      continue;
+    }
+    if (!sameState(inv, root, name)) {
+      report.add(
+        'E066',
+        `version ${name} has a different state in ${older.path} than in the root`,
+        older.path,
+      );
+    }
+    if (!sameMetadata(block, rootBlock)) {
+      report.add('W011', `version ${name} has different created/message/user in ${older.path}`, older.path);
+    }
+  }
+}
+
+/**
+ * Same logical state: the same logical paths, each with the same content. With one digest
+ * algorithm, content is compared by digest (ignoring case); across algorithms, by the content
+ * paths the two manifests give for it (the older ones must all be among the root's).
+ */
+function sameState(a: Inventory, b: Inventory, version: string): boolean {
+  const pa = logicalMap(a, version);
+  const pb = logicalMap(b, version);
+  if (pa.size !== pb.size) return false;
+  const sameAlg = a.digestAlgorithm === b.digestAlgorithm;
+  for (const [path, da] of pa) {
+    const db = pb.get(path);
+    if (db === undefined) return false;
+    if (sameAlg) {
+      if (!sameDigest(da, db)) return false;
+      continue;
+    }
+    const contentA = a.manifest[da] ?? [];
+    const contentB = new Set(b.manifest[db] ?? []);
+    if (contentA.length === 0 || !contentA.every((p) => contentB.has(p))) return false;
+  }
+  return true;
+}
+
+function logicalMap(inv: Inventory, version: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [digest, paths] of Object.entries(inv.versions[version]?.state ?? {})) {
+    for (const p of paths) out.set(p, digest);
+  }
+  return out;
+}
+
+function sameMetadata(a: Inventory['versions'][string], b: Inventory['versions'][string]): boolean {
+  return (
+    a.created === b.created &&
+    a.message === b.message &&
+    a.user?.name === b.user?.name &&
+    a.user?.address === b.user?.address
+  );
+}
+
+/**
+ * Spec versions must not decrease from one version directory to the next, nor exceed the
+ * object's declaration (E103). `inventories` are in version order.
+ */
+export function checkSpecSequence(
+  inventories: VersionInventory[],
+  declared: OcflSpecVersion | undefined,
+  report: ValidationReport,
+): void {
+  let prev: { spec: OcflSpecVersion; name: string } | undefined;
+  for (const v of inventories) {
+    const spec = specVersionOfType(v.inventory.type);
+    if (!spec) continue;
+    if (prev && spec < prev.spec) {
+      report.add(
+        'E103',
+        `${v.name} conforms to OCFL ${spec}, earlier than ${prev.name} (${prev.spec})`,
+        v.path,
+      );
+    }
+    if (declared && spec > declared) {
+      report.add('E103', `${v.name} conforms to OCFL ${spec}, later than the object's ${declared}`, v.path);
+    }
+    prev = { spec, name: v.name };
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * Reading an inventory and checking its sidecar (spec §3.7, §3.8): `inventory.json.<alg>` where
+ * `<alg>` is the inventory's `digestAlgorithm`, holding the hex digest of the inventory's exact
+ * bytes, whitespace, then `inventory.json`. Any run of spaces/tabs and a missing final newline
+ * are accepted on read (writers differ); we write exactly one space and a newline.
+ */
+import type { OcflSpecVersion } from '../../core/inventory.js';
+import type { OcflCode, ValidationReport } from '../../core/ocfl/codes.js';
+import { digestBytes, sameDigest } from '../../core/ocfl/digests.js';
+import { type ParsedInventory, parseInventory } from '../../core/ocfl/inventory-parse.js';
+import type { ReadableStore } from '../../storage/port.js';
+import { joinKey } from '../../storage/port.js';
+import type { Children } from './tree.js';
+
+const SIDECAR_PREFIX = 'inventory.json.';
+const SIDECAR_LINE = /^([^\s]+)[ \t]+inventory\.json[ \t]*\r?\n?$/;
+
+/** Parsed inventories by the sha512 of their bytes: identical copies are parsed and reported once. */
+export type InventoryCache = Map<string, ParsedInventory>;
+
+/** Where an inventory lives and how to read it. */
+export interface InventoryLocation {
+  store: ReadableStore;
+  objectRoot: string;
+  /** Directory relative to the object root: '' for the root, `v3` for a version. */
+  dir: string;
+  children: Children;
+}
+
+/** What {@link loadInventory} found. */
+export interface LoadedInventory {
+  parsed: ParsedInventory;
+  /** sha512 of the bytes (the cache key); compare copies with it. */
+  sha512: string;
+  /** True when an identical inventory had already been parsed (its issues were not re-reported). */
+  duplicate: boolean;
+}
+
+/**
+ * Read and parse `<dir>/inventory.json` (callers check it exists), report its issues once per
+ * distinct content, then check its sidecar. `strayCode` is the code for extra sidecar files
+ * (E001 in the object root, E015 in a version directory).
+ */
+export async function loadInventory(
+  at: InventoryLocation,
+  report: ValidationReport,
+  cache: InventoryCache,
+  options: { expectedSpecVersion?: OcflSpecVersion; extraContentRoots?: string[]; strayCode: OcflCode },
+): Promise<LoadedInventory> {
+  const path = at.dir === '' ? 'inventory.json' : `${at.dir}/inventory.json`;
+  const bytes = await at.store.readBytes(joinKey(at.objectRoot, path));
+  // Hashing the bytes here and again inside parseInventory costs little next to content fixity,
+  // and keeps the parser's contract (digests of exactly what it parsed) simple.
+  const probe = digestBytes(bytes, ['sha512']).sha512!;
+  let parsed = cache.get(probe);
+  const duplicate = parsed !== undefined;
+  if (!parsed) {
+    parsed = parseInventory(bytes, {
+      path,
+      ...(options.expectedSpecVersion && { expectedSpecVersion: options.expectedSpecVersion }),
+      ...(options.extraContentRoots && { extraContentRoots: options.extraContentRoots }),
+    });
+    cache.set(probe, parsed);
+    report.addAll(parsed.issues);
+  }
+  await checkSidecar(at, parsed, report, options.strayCode);
+  return { parsed, sha512: parsed.digests.sha512!, duplicate };
+}
+
+async function checkSidecar(
+  at: InventoryLocation,
+  parsed: ParsedInventory,
+  report: ValidationReport,
+  stray: OcflCode,
+) {
+  const where = (name: string) => (at.dir === '' ? name : `${at.dir}/${name}`);
+  const sidecars = [...at.children.files.keys()].filter((n) => n.startsWith(SIDECAR_PREFIX));
+  const declared = parsed.inventory?.digestAlgorithm || undefined;
+  const expected = declared ? `${SIDECAR_PREFIX}${declared}` : sidecars[0];
+  if (!expected || !at.children.files.has(expected)) {
+    report.add(
+      'E058',
+      `no sidecar ${expected ?? 'inventory.json.<algorithm>'} for the inventory`,
+      where('inventory.json'),
+    );
+    for (const other of sidecars) {
+      report.add('E059', `sidecar ${other} does not use the inventory's digestAlgorithm`, where(other));
+    }
+    return;
+  }
+  for (const other of sidecars) {
+    if (other !== expected)
+      report.add(stray, `stray sidecar ${other} (digestAlgorithm is ${declared})`, where(other));
+  }
+  const text = (await at.store.readBytes(joinKey(at.objectRoot, where(expected)))).toString('utf8');
+  const m = SIDECAR_LINE.exec(text);
+  if (!m || !/^[0-9a-fA-F]+$/.test(m[1]!)) {
+    report.add('E061', `sidecar is not "<digest> inventory.json"`, where(expected));
+    return;
+  }
+  const alg = expected.slice(SIDECAR_PREFIX.length);
+  const actual = parsed.digests[alg];
+  if (actual !== undefined && !sameDigest(actual, m[1]!)) {
+    report.add('E060', `sidecar digest does not match the inventory's ${alg}`, where(expected));
+  }
+}
