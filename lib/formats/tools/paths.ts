@@ -241,8 +241,10 @@ function resolveOne(
     if (m.absolute !== norm.absolute || !startsWith(norm.components, m.tool)) continue;
     const rest = norm.components.slice(m.tool.length).join('/');
     const predicted = [m.deposit, rest].filter((s) => s !== '').join('/');
-    // An exact match of the file itself beats a prediction of a file the deposit lacks.
-    if (!exists(predicted) && match !== null) break;
+    // The file's own match beats a prediction of a file the deposit lacks, but only when it
+    // covers the whole path below the run's prefix: sharing just a file name is not evidence.
+    const restCount = norm.components.length - m.tool.length;
+    if (!exists(predicted) && match !== null && match.sharedComponents >= restCount) break;
     return {
       toolPath,
       localPath: predicted,
