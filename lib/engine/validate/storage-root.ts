@@ -1,0 +1,215 @@
+/**
+ * Storage-root validation (spec §4): the root declaration, `ocfl_layout.json`, the root
+ * `extensions/` directory, and a walk of the storage hierarchy that finds every object root and
+ * validates it.
+ *
+ * An object root is a directory holding a declaration-like file (`0=…`); the object validator
+ * then judges that declaration (so `0=ocfl_object_0.9` is an object with E004, not a stray
+ * file). The walk never descends into object roots. Other files in the hierarchy are E072,
+ * empty directories E073, and a branch with no object below it is E085. Files directly in the
+ * storage root that we do not understand (a copy of the spec, local extension docs) are
+ * ignored, as E087 requires. Nested objects inside objects (E082) show up as E001 in the outer
+ * object rather than being searched for.
+ *
+ * Directories are listed a few at a time and objects validated a couple at a time (object
+ * fixity already hashes several files in parallel).
+ */
+import type { OcflSpecVersion } from '../../core/inventory.js';
+import { ValidationReport } from '../../core/ocfl/codes.js';
+import { isRegisteredExtension } from '../../core/ocfl/extensions.js';
+import type { ReadableStore } from '../../storage/port.js';
+import { joinKey } from '../../storage/port.js';
+import { mapLimit } from './limit.js';
+import { checkDeclaration, declaredVersion, isDeclarationName } from './namaste.js';
+import { type ObjectValidationReport, validateObject } from './object.js';
+import { type Children, listChildren } from './tree.js';
+
+/** Options for {@link validateStorageRoot}. */
+export interface StorageRootValidationOptions {
+  /** Check content fixity of every object (default true). */
+  fixity?: boolean;
+  /** Cumulative progress: objects found/validated and content files/bytes hashed. */
+  onProgress?: (progress: StorageRootProgress) => void;
+  /** Called with each object's report as soon as it is done (in completion order). */
+  onObject?: (report: ObjectValidationReport) => void;
+  signal?: AbortSignal;
+  /** Objects validated at once (default 2). */
+  concurrency?: number;
+}
+
+/** Progress of a storage-root validation. */
+export interface StorageRootProgress {
+  objectsFound: number;
+  objectsDone: number;
+  files: number;
+  bytes: number;
+}
+
+/**
+ * The storage root's own issues (`errors`/`warnings`, paths relative to the storage root) plus
+ * one report per object. `valid` is true only when the root and every object are valid.
+ */
+export class StorageRootReport extends ValidationReport {
+  readonly objects: ObjectValidationReport[] = [];
+  /** The spec version the root declares. */
+  specVersion?: OcflSpecVersion;
+  /** `extension` of `ocfl_layout.json`, when present and well formed. */
+  layout?: string;
+
+  override get valid(): boolean {
+    return this.errors.length === 0 && this.objects.every((o) => o.valid);
+  }
+}
+
+/** Validate the storage root at the store's root. Throws only on I/O errors and aborts. */
+export async function validateStorageRoot(
+  store: ReadableStore,
+  options: StorageRootValidationOptions = {},
+): Promise<StorageRootReport> {
+  const report = new StorageRootReport();
+  const top = await listChildren(store, '', options.signal);
+  const declared = await checkDeclaration(store, '', top.files.keys(), 'storage-root', report);
+  if (declared) report.specVersion = declared;
+  await checkLayoutFile(store, top, report);
+  const hierarchy = [...top.dirs].filter((d) => d !== 'extensions');
+  if (top.dirs.has('extensions')) await checkRootExtensions(store, declared, report, options.signal);
+  const objectRoots = await findObjectRoots(store, hierarchy, report, options.signal);
+  if (objectRoots.some((r) => !r.includes('/')) && objectRoots.some((r) => r.includes('/'))) {
+    report.add('W015', 'the storage root mixes top-level objects with a directory hierarchy of objects');
+  }
+  await validateObjects(store, objectRoots, declared, report, options);
+  return report;
+}
+
+async function checkLayoutFile(store: ReadableStore, top: Children, report: StorageRootReport) {
+  if (!top.files.has('ocfl_layout.json')) return;
+  let layout: unknown;
+  try {
+    layout = JSON.parse((await store.readBytes('ocfl_layout.json')).toString('utf8'));
+  } catch {
+    report.add('E070', 'ocfl_layout.json is not JSON', 'ocfl_layout.json');
+    return;
+  }
+  const obj = typeof layout === 'object' && layout !== null && !Array.isArray(layout) ? layout : undefined;
+  const keys = obj ? Object.keys(obj).sort() : [];
+  if (!obj || keys.length !== 2 || keys[0] !== 'description' || keys[1] !== 'extension') {
+    report.add(
+      'E070',
+      'ocfl_layout.json must hold exactly the keys extension and description',
+      'ocfl_layout.json',
+    );
+  }
+  const ext = (obj as { extension?: unknown } | undefined)?.extension;
+  if (typeof ext !== 'string' || !isRegisteredExtension(ext)) {
+    report.add(
+      'E071',
+      `ocfl_layout.json extension ${JSON.stringify(ext)} is not a registered extension name`,
+      'ocfl_layout.json',
+    );
+  } else report.layout = ext;
+}
+
+/** Root `extensions/`: only sub-directories (E112, a 1.1 rule), registered names (W016). */
+async function checkRootExtensions(
+  store: ReadableStore,
+  declared: OcflSpecVersion | undefined,
+  report: ValidationReport,
+  signal?: AbortSignal,
+) {
+  const children = await listChildren(store, 'extensions', signal);
+  if (declared !== '1.0') {
+    for (const name of children.files.keys()) {
+      report.add(
+        'E112',
+        `file directly in the storage root extensions directory: ${name}`,
+        `extensions/${name}`,
+      );
+    }
+  }
+  for (const name of children.dirs) {
+    if (!isRegisteredExtension(name)) {
+      report.add(
+        'W016',
+        `storage root extension "${name}" is not a registered extension name`,
+        `extensions/${name}`,
+      );
+    }
+  }
+}
+
+/** Walk the hierarchy breadth-first; returns object root keys, reports E072/E073/E085. */
+async function findObjectRoots(
+  store: ReadableStore,
+  start: string[],
+  report: ValidationReport,
+  signal?: AbortSignal,
+): Promise<string[]> {
+  const roots: string[] = [];
+  let level = start;
+  while (level.length > 0) {
+    const next: string[] = [];
+    await mapLimit(level, 4, async (dir) => {
+      const children = await listChildren(store, dir, signal);
+      if ([...children.files.keys()].some(isDeclarationName)) {
+        roots.push(dir);
+        return;
+      }
+      if (children.files.size === 0 && children.dirs.size === 0) {
+        report.add('E073', 'empty directory in the storage hierarchy', dir);
+        return;
+      }
+      for (const name of children.files.keys()) {
+        report.add('E072', 'file in the storage hierarchy that is not part of an object', joinKey(dir, name));
+      }
+      if (children.dirs.size === 0)
+        report.add('E085', 'storage hierarchy branch ends without an object', dir);
+      for (const d of children.dirs) next.push(joinKey(dir, d));
+    });
+    level = next;
+  }
+  return roots.sort();
+}
+
+async function validateObjects(
+  store: ReadableStore,
+  roots: string[],
+  declared: OcflSpecVersion | undefined,
+  report: StorageRootReport,
+  options: StorageRootValidationOptions,
+) {
+  const progress: StorageRootProgress = { objectsFound: roots.length, objectsDone: 0, files: 0, bytes: 0 };
+  options.onProgress?.({ ...progress });
+  await mapLimit(roots, options.concurrency ?? 2, async (root) => {
+    let seen = { files: 0, bytes: 0 };
+    const result = await validateObject(store, root, {
+      ...(options.fixity !== undefined && { fixity: options.fixity }),
+      ...(options.signal && { signal: options.signal }),
+      ...(declared && { specVersion: declared }),
+      onProgress: (p) => {
+        progress.files += p.files - seen.files;
+        progress.bytes += p.bytes - seen.bytes;
+        seen = { files: p.files, bytes: p.bytes };
+        options.onProgress?.({ ...progress });
+      },
+    });
+    report.objects.push(result);
+    progress.objectsDone++;
+    options.onProgress?.({ ...progress });
+    options.onObject?.(result);
+  });
+  report.objects.sort((a, b) => (a.objectRoot < b.objectRoot ? -1 : a.objectRoot > b.objectRoot ? 1 : 0));
+}
+
+/** What kind of OCFL thing is at `prefix` ('' = store root)? Looks only at its direct files. */
+export async function detectLocationKind(
+  store: ReadableStore,
+  prefix: string,
+): Promise<'object' | 'storage-root' | 'unknown'> {
+  const { files } = await listChildren(store, prefix);
+  const names = [...files.keys()];
+  if (names.some((n) => n.startsWith('0=ocfl_object_'))) return 'object';
+  if (names.some((n) => declaredVersion(n, 'storage-root') !== undefined || n.startsWith('0=ocfl_1'))) {
+    return 'storage-root';
+  }
+  return 'unknown';
+}
