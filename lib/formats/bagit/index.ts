@@ -25,3 +25,4 @@ export type { BagDigestOptions, BagDigestRequest, BagDigestResult, BagFile, BagS
 export { storeBagSource } from './store-source.js';
 export { decodeTagText, splitLines } from './text.js';
 export { type BagValidation, type ValidateBagOptions, validateBag } from './validate.js';
+export { zipBagSource } from './zip-source.js';
