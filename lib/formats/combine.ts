@@ -24,6 +24,7 @@
 import { alignPaths, bagDigests, cleanPath, dirnameOf, joinPath, metsBase } from './combine/align.js';
 import { compareFile } from './combine/compare.js';
 import type { CombineInput, ListingEntry, MetsDirectoryLike, MetsFileLike } from './combine/inputs.js';
+import { type PresenceClaim, presenceMismatches } from './combine/presence.js';
 import { allDirectoryPaths, emptyDirectory, linkTree } from './combine/tree.js';
 import type { Metadata, Mismatch, WorkingDirectory, WorkingFile } from './model.js';
 
@@ -65,15 +66,18 @@ export function combineDeposit(input: CombineInput): CombinedDeposit {
   const paths = new Set(listing.keys());
   const explicitDirs = (input.directories ?? []).map(cleanPath).filter((d) => d !== '');
   const dirPaths = allDirectoryPaths(paths, explicitDirs);
-  const mets = input.mets === undefined ? null : alignMets(input, paths, dirPaths, mismatches);
+  const claims: PresenceClaim[] = [];
+  const mets =
+    input.mets === undefined ? null : alignMets(input, { paths, dirPaths, claims, out: mismatches });
   const bag = input.bag === undefined ? null : bagDigests(input.bag, input.bagRoot ?? '');
-  if (bag !== null) checkBagPresence(bag, paths, input.bagRoot ?? '', mismatches);
+  if (bag !== null) checkBagPresence(bag, paths, input.bagRoot ?? '', claims);
   const files: WorkingFile[] = [];
   for (const [path, entry] of listing) {
     const f = workingFile(path, entry, mets?.files.get(path), bag?.get(path), input, mismatches);
     files.push(f);
   }
-  checkToolPresence(input, paths, mismatches);
+  checkToolPresence(input, paths, claims);
+  mismatches.push(...presenceMismatches(claims));
   const directories = new Map<string, WorkingDirectory>();
   for (const d of dirPaths) directories.set(d, workingDirectory(d, mets, input));
   attachReports(input, directories);
@@ -89,27 +93,29 @@ function compare(a: string, b: string): number {
 
 function alignMets(
   input: CombineInput,
-  paths: Set<string>,
-  dirPaths: Set<string>,
-  out: Mismatch[],
+  ctx: { paths: Set<string>; dirPaths: Set<string>; claims: PresenceClaim[]; out: Mismatch[] },
 ): MetsView {
+  const { paths, dirPaths, claims, out } = ctx;
   const mets = input.mets!;
   const base = metsBase(mets, paths, input.metsPath);
   const metsPath = input.metsPath === undefined ? null : cleanPath(input.metsPath);
   const metsFile = (p: string) =>
     metsPath !== null ? p === metsPath : dirnameOf(p) === base && /mets[^/]*\.xml$/i.test(p);
   const files = alignPaths(mets.files, base, paths, 'METS', out);
-  for (const u of files.unmatched) out.push(presence(u.path, 'METS', 'file'));
+  for (const u of files.unmatched)
+    claims.push({ path: u.path, kind: 'file', source: 'METS', inDeposit: false });
   for (const p of paths) {
     if (isUnder(p, base) && !metsFile(p) && !files.byDepositPath.has(p))
-      out.push(absentFrom(p, 'METS', 'file'));
+      claims.push({ path: p, kind: 'file', source: 'METS', inDeposit: true });
   }
   const dirs = alignPaths(mets.directories, base, dirPaths, 'METS', out);
-  for (const u of dirs.unmatched) if (u.path !== base) out.push(presence(u.path, 'METS', 'directory'));
+  for (const u of dirs.unmatched) {
+    if (u.path !== base) claims.push({ path: u.path, kind: 'directory', source: 'METS', inDeposit: false });
+  }
   if (mets.directories.length > 0) {
     for (const d of dirPaths) {
       if (d !== base && isUnder(d, base) && !dirs.byDepositPath.has(d))
-        out.push(absentFrom(d, 'METS', 'directory'));
+        claims.push({ path: d, kind: 'directory', source: 'METS', inDeposit: true });
     }
   }
   return { base, metsFile, files: files.byDepositPath, directories: dirs.byDepositPath };
@@ -119,50 +125,24 @@ function isUnder(path: string, base: string): boolean {
   return base === '' || path.startsWith(`${base}/`);
 }
 
-/** `source` names `path`, which the deposit lacks. */
-function presence(path: string, source: string, kind: 'file' | 'directory'): Mismatch {
-  return {
-    localPath: path,
-    field: 'presence',
-    values: { deposit: 'absent', [source]: 'present' },
-    message: `${source} lists ${kind} ${path}, which is not in the deposit`,
-  };
-}
-
-/** The deposit has `path`, which `source` does not list. */
-function absentFrom(path: string, source: string, kind: 'file' | 'directory'): Mismatch {
-  return {
-    localPath: path,
-    field: 'presence',
-    values: { deposit: 'present', [source]: 'absent' },
-    message: `${kind} ${path} is in the deposit but not in ${source}`,
-  };
-}
-
 function checkBagPresence(
   bag: Map<string, Record<string, string>>,
   paths: Set<string>,
   bagRoot: string,
-  out: Mismatch[],
+  claims: PresenceClaim[],
 ): void {
-  for (const p of bag.keys()) if (!paths.has(p)) out.push(presence(p, 'BagIt', 'file'));
+  for (const p of bag.keys())
+    if (!paths.has(p)) claims.push({ path: p, kind: 'file', source: 'BagIt', inDeposit: false });
   const payload = joinPath(cleanPath(bagRoot), 'data');
   for (const p of paths)
-    if (p.startsWith(`${payload}/`) && !bag.has(p)) out.push(absentFrom(p, 'BagIt', 'file'));
+    if (p.startsWith(`${payload}/`) && !bag.has(p))
+      claims.push({ path: p, kind: 'file', source: 'BagIt', inDeposit: true });
 }
 
-function checkToolPresence(input: CombineInput, paths: Set<string>, out: Mismatch[]): void {
+function checkToolPresence(input: CombineInput, paths: Set<string>, claims: PresenceClaim[]): void {
   for (const [p, records] of input.tools?.byPath ?? []) {
     if (paths.has(p)) continue;
-    const sources = [...new Set(records.map((r) => r.source))];
-    const values: Record<string, string> = { deposit: 'absent' };
-    for (const s of sources) values[s] = 'present';
-    out.push({
-      localPath: p,
-      field: 'presence',
-      values,
-      message: `${sources.join(', ')} reported ${p}, which is not in the deposit`,
-    });
+    for (const r of records) claims.push({ path: p, kind: 'file', source: r.source, inDeposit: false });
   }
 }
 
