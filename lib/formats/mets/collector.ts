@@ -1,0 +1,358 @@
+/**
+ * The SAX side of the METS reader: turns namespace-resolved element events into the compact
+ * records of records.ts. It keeps no tree: an element stack of (vocabulary, local name), the
+ * metadata section being read, the file being read, and the divs of one structMap.
+ *
+ * structMap choice: files take their names and directories from one structMap — the first
+ * PHYSICAL one, else the first untyped one, else the first of any type (DSpace writes only
+ * LOGICAL ones). Only that structMap's divs are kept; the top divs of every structMap are kept
+ * for finding the object's own descriptive metadata.
+ */
+import type { QualifiedAttribute, QualifiedTag } from 'sax';
+import { DmdCollector, MdSectionCollector } from './md-collector.js';
+import type { MetsProblem } from './model.js';
+import { NS, type Vocabulary, vocabulary } from './namespaces.js';
+import { problem, type SourcePosition } from './problems.js';
+import { type DivRecord, type DmdRecord, type FileRecord, idRefs, type MdSectionRecord } from './records.js';
+
+/** Longest text kept for one captured element (titles, names, digests). */
+const MAX_TEXT = 65536;
+
+interface Frame {
+  vocab: Vocabulary;
+  local: string;
+}
+
+interface StructMapDraft {
+  rank: number;
+  keep: boolean;
+  divs: DivRecord[];
+  stack: number[];
+  depth: number;
+}
+
+/** A creator agent from metsHdr. */
+export interface AgentRecord {
+  role: string | null;
+  otherType: string | null;
+  name: string | null;
+  note: string | null;
+}
+
+/** Everything collected from one document. */
+export interface CollectedMets {
+  metsDocuments: number;
+  rootIsMets: boolean;
+  rootLocal: string | null;
+  profile: string | null;
+  agents: AgentRecord[];
+  structMapLabels: string[];
+  mdTypes: Set<string>;
+  dmds: Map<string, DmdRecord>;
+  /** dmdSec IDs in document order. */
+  dmdOrder: string[];
+  amdSecs: Map<string, string[]>;
+  mdSections: Map<string, MdSectionRecord>;
+  files: FileRecord[];
+  divs: DivRecord[];
+  /** DMDIDs of the top divs of the chosen structMap, then of every other structMap. */
+  topDmdIds: string[];
+  otherTopDmdIds: string[];
+  problems: MetsProblem[];
+}
+
+/** Receives SAX events (xmlns mode) and builds a CollectedMets. */
+export class MetsCollector {
+  readonly out: CollectedMets = {
+    metsDocuments: 0,
+    rootIsMets: false,
+    rootLocal: null,
+    profile: null,
+    agents: [],
+    structMapLabels: [],
+    mdTypes: new Set(),
+    dmds: new Map(),
+    dmdOrder: [],
+    amdSecs: new Map(),
+    mdSections: new Map(),
+    files: [],
+    divs: [],
+    topDmdIds: [],
+    otherTopDmdIds: [],
+    problems: [],
+  };
+  private stack: Frame[] = [];
+  private metsDepth = 0;
+  private capture: { text: string; depth: number; hadChildren: boolean } | null = null;
+  private agent: AgentRecord | null = null;
+  private dmd: { id: string; collector: DmdCollector } | null = null;
+  private amdSecId: string | null = null;
+  private md: { id: string | null; superseded: boolean; collector: MdSectionCollector; depth: number } | null = null;
+  private file: FileRecord | null = null;
+  private structMap: StructMapDraft | null = null;
+  private bestRank = 0;
+  private ids = new Set<string>();
+
+  constructor(private readonly position: () => SourcePosition) {}
+
+  /** sax `opentag` (xmlns: true). */
+  openTag(tag: QualifiedTag): void {
+    const vocab = vocabulary(tag.uri);
+    const parent = this.stack[this.stack.length - 1];
+    if (this.stack.length === 0) {
+      this.out.rootLocal = tag.local;
+      this.out.rootIsMets = vocab === 'mets' && tag.local === 'mets';
+    }
+    this.stack.push({ vocab, local: tag.local });
+    if (this.capture) this.capture.hadChildren = true;
+    if (vocab === 'mets' && tag.local === 'mets') this.openMets(tag);
+    if (this.metsDepth === 0) return;
+    const depth = this.stack.length;
+    let capture = false;
+    if (vocab === 'mets') capture = this.openMetsElement(tag, parent);
+    else if (this.md) capture = this.md.collector.open(vocab, tag.local, depth, this.position());
+    else if (this.dmd) capture = this.dmd.collector.open(vocab, tag.local, parent?.local ?? '', dmdAttrs(tag));
+    if (capture && !this.capture) this.capture = { text: '', depth, hadChildren: false };
+  }
+
+  /** sax `text` / `cdata`. */
+  text(t: string): void {
+    if (this.capture && this.capture.text.length < MAX_TEXT) this.capture.text += t;
+  }
+
+  /** sax `closetag`. */
+  closeTag(): void {
+    const depth = this.stack.length;
+    const frame = this.stack.pop();
+    if (!frame) return;
+    if (this.capture && this.capture.depth === depth) {
+      const c = this.capture;
+      this.capture = null;
+      this.leaf(frame, c.text, c.hadChildren);
+    }
+    if (this.metsDepth === 0) return;
+    if (frame.vocab === 'mets') this.closeMetsElement(frame.local, depth);
+    else if (this.md) this.md.collector.close(frame.vocab, frame.local, depth);
+    else if (this.dmd) this.dmd.collector.close(frame.vocab, frame.local);
+  }
+
+  private openMets(tag: QualifiedTag): void {
+    if (this.metsDepth > 0) return;
+    this.metsDepth = this.stack.length;
+    this.out.metsDocuments += 1;
+    this.out.profile ??= attr(tag, 'PROFILE');
+  }
+
+  private leaf(frame: Frame, text: string, hadChildren: boolean): void {
+    if (frame.vocab === 'mets' && this.agent) {
+      const v = text.trim();
+      if (frame.local === 'name') this.agent.name ??= v;
+      else if (frame.local === 'note') this.agent.note ??= v;
+    } else if (this.md) {
+      this.md.collector.leaf(frame.local, text);
+    } else if (this.dmd) {
+      this.dmd.collector.leaf(frame.vocab, frame.local, text, hadChildren);
+    }
+  }
+
+  private openMetsElement(tag: QualifiedTag, parent: Frame | undefined): boolean {
+    switch (tag.local) {
+      case 'agent':
+        if (parent?.local === 'metsHdr') {
+          this.agent = { role: attr(tag, 'ROLE'), otherType: attr(tag, 'OTHERTYPE'), name: null, note: null };
+        }
+        return false;
+      case 'name':
+      case 'note':
+        return this.agent !== null;
+      case 'dmdSec':
+        this.dmd = { id: this.claimId(attr(tag, 'ID')) ?? `#dmd${this.out.dmdOrder.length}`, collector: new DmdCollector() };
+        return false;
+      case 'amdSec':
+        this.amdSecId = this.claimId(attr(tag, 'ID'));
+        if (this.amdSecId) this.out.amdSecs.set(this.amdSecId, []);
+        return false;
+      case 'techMD':
+      case 'digiprovMD':
+      case 'rightsMD':
+      case 'sourceMD':
+        this.openMd(tag);
+        return false;
+      case 'mdWrap':
+        this.noteMdType(attr(tag, 'MDTYPE'), attr(tag, 'OTHERMDTYPE'));
+        return false;
+      default:
+        return this.openStructure(tag);
+    }
+  }
+
+  private openMd(tag: QualifiedTag): void {
+    const id = this.claimId(attr(tag, 'ID'));
+    const superseded = /^superseded$/i.test(attr(tag, 'STATUS') ?? '');
+    this.md = { id, superseded, collector: new MdSectionCollector(), depth: this.stack.length };
+    if (id && this.amdSecId && !superseded) this.out.amdSecs.get(this.amdSecId)?.push(id);
+  }
+
+  private noteMdType(mdType: string | null, other: string | null): void {
+    if (mdType) this.out.mdTypes.add(mdType.toUpperCase());
+    if (other) this.out.mdTypes.add(other.toUpperCase());
+  }
+
+  private openStructure(tag: QualifiedTag): boolean {
+    switch (tag.local) {
+      case 'file':
+        this.file = {
+          id: this.claimId(attr(tag, 'ID')),
+          href: null,
+          at: this.position(),
+          mimeType: attr(tag, 'MIMETYPE'),
+          size: attr(tag, 'SIZE'),
+          checksum: attr(tag, 'CHECKSUM'),
+          checksumType: attr(tag, 'CHECKSUMTYPE'),
+          admIds: idRefs(attr(tag, 'ADMID')),
+          dmdIds: idRefs(attr(tag, 'DMDID')),
+        };
+        this.out.files.push(this.file);
+        return false;
+      case 'FLocat':
+        if (this.file && this.file.href === null) this.file.href = xlinkHref(tag);
+        return false;
+      case 'structMap':
+        this.openStructMap(tag);
+        return false;
+      case 'div':
+        this.openDiv(tag);
+        return false;
+      case 'fptr':
+      case 'area':
+        this.addFptr(attr(tag, 'FILEID'));
+        return false;
+      default:
+        return false;
+    }
+  }
+
+  private openStructMap(tag: QualifiedTag): void {
+    const type = (attr(tag, 'TYPE') ?? '').toLowerCase();
+    const rank = type === 'physical' ? 3 : type === '' ? 2 : 1;
+    const label = attr(tag, 'LABEL');
+    if (label) this.out.structMapLabels.push(label);
+    const keep = rank > this.bestRank;
+    this.structMap = { rank, keep, divs: [], stack: [], depth: this.stack.length };
+  }
+
+  private openDiv(tag: QualifiedTag): void {
+    const sm = this.structMap;
+    if (!sm) return;
+    const dmdIds = idRefs(attr(tag, 'DMDID'));
+    const top = this.stack.length === sm.depth + 1;
+    if (top) (sm.keep ? this.out.topDmdIds : this.out.otherTopDmdIds).push(...dmdIds);
+    if (!sm.keep) return;
+    const div: DivRecord = {
+      id: attr(tag, 'ID'),
+      type: attr(tag, 'TYPE'),
+      label: attr(tag, 'LABEL'),
+      admIds: idRefs(attr(tag, 'ADMID')),
+      dmdIds,
+      parent: sm.stack.length ? sm.stack[sm.stack.length - 1]! : -1,
+      fileIds: [],
+    };
+    sm.stack.push(sm.divs.length);
+    sm.divs.push(div);
+  }
+
+  private addFptr(fileId: string | null): void {
+    const sm = this.structMap;
+    if (!sm?.keep || !fileId || sm.stack.length === 0) return;
+    const div = sm.divs[sm.stack[sm.stack.length - 1]!]!;
+    // An <area FILEID> inside an <fptr FILEID> names the same file: keep it once.
+    if (div.fileIds[div.fileIds.length - 1] !== fileId) div.fileIds.push(fileId);
+  }
+
+  private closeMetsElement(local: string, depth: number): void {
+    switch (local) {
+      case 'mets':
+        if (depth === this.metsDepth) this.metsDepth = 0;
+        return;
+      case 'agent':
+        if (this.agent) this.out.agents.push(this.agent);
+        this.agent = null;
+        return;
+      case 'dmdSec':
+        if (this.dmd) this.finishDmd(this.dmd.id, this.dmd.collector.finish());
+        this.dmd = null;
+        return;
+      case 'amdSec':
+        this.amdSecId = null;
+        return;
+      case 'techMD':
+      case 'digiprovMD':
+      case 'rightsMD':
+      case 'sourceMD':
+        this.closeMd(depth);
+        return;
+      default:
+        this.closeStructure(local);
+    }
+  }
+
+  private finishDmd(id: string, record: DmdRecord): void {
+    if (this.out.dmds.has(id)) return;
+    this.out.dmds.set(id, record);
+    this.out.dmdOrder.push(id);
+  }
+
+  private closeMd(depth: number): void {
+    const md = this.md;
+    if (!md || md.depth !== depth) return;
+    this.md = null;
+    if (md.id && !md.superseded) this.out.mdSections.set(md.id, md.collector.record);
+  }
+
+  private closeStructure(local: string): void {
+    if (local === 'file') {
+      this.file = null;
+    } else if (local === 'div') {
+      this.structMap?.stack.pop();
+    } else if (local === 'structMap' && this.structMap) {
+      const sm = this.structMap;
+      this.structMap = null;
+      if (sm.keep) {
+        this.bestRank = sm.rank;
+        this.out.divs = sm.divs;
+      }
+    }
+  }
+
+  /** Register an ID; a second use is reported and the element treated as having none. */
+  private claimId(id: string | null): string | null {
+    if (id === null || id === '') return null;
+    if (this.ids.has(id)) {
+      this.out.problems.push(problem('DUPLICATE_ID', `ID "${id}" is used more than once`, null, this.position()));
+      return null;
+    }
+    this.ids.add(id);
+    return id;
+  }
+}
+
+/** An unqualified attribute's value (METS attributes carry no namespace). */
+function attr(tag: QualifiedTag, name: string): string | null {
+  const a = tag.attributes[name] as QualifiedAttribute | undefined;
+  return a && a.uri === '' ? a.value : null;
+}
+
+/** The xlink:href attribute, matched by namespace; a bare `href` is accepted too. */
+function xlinkHref(tag: QualifiedTag): string | null {
+  let bare: string | null = null;
+  for (const a of Object.values(tag.attributes) as QualifiedAttribute[]) {
+    if (a.local !== 'href') continue;
+    if (a.uri === NS.xlink) return a.value;
+    if (a.uri === '') bare = a.value;
+  }
+  return bare;
+}
+
+function dmdAttrs(tag: QualifiedTag): { type: string | null; href: string | null } {
+  return { type: attr(tag, 'type'), href: xlinkHref(tag) };
+}

@@ -1,0 +1,59 @@
+/**
+ * Problem codes the METS reader reports (stable; the message is for people).
+ *
+ * | code                        | meaning |
+ * | --------------------------- | ------- |
+ * | `NOT_METS`                  | the document holds no METS element; nothing was read |
+ * | `MULTIPLE_METS_DOCUMENTS`   | a wrapper (EPrints `<mets-objects>`) held several METS documents; all were read into one model |
+ * | `DIGEST_LENGTH_MISMATCH`    | the algorithm label and the hex length disagree; the value is kept under the algorithm its length implies |
+ * | `DIGEST_INVALID`            | a digest is not hex, or its length fits no known algorithm; dropped |
+ * | `DIGEST_CONFLICT`           | two different values for one algorithm; the first (PREMIS fixity before mets:file CHECKSUM) is kept |
+ * | `SIZE_INVALID`              | a size that is not a non-negative integer; dropped |
+ * | `SIZE_CONFLICT`             | PREMIS size and mets:file SIZE differ; the PREMIS value is kept |
+ * | `MISSING_LOCATION`          | a mets:file without a usable FLocat href; skipped |
+ * | `NOT_RELATIVE_PATH`         | an href that is an absolute URL or path; kept as written |
+ * | `BAD_PERCENT_ENCODING`      | an href whose %XX escapes are not UTF-8; kept undecoded |
+ * | `DUPLICATE_PATH`            | two mets:file elements with the same path; the first is kept |
+ * | `DUPLICATE_ID`              | an ID used twice; the first element keeps it |
+ * | `UNRESOLVED_REFERENCE`      | a FILEID / ADMID / DMDID that names no element |
+ */
+
+import type { MetsProblem } from './model.js';
+
+/** The stable problem codes. */
+export type MetsProblemCode =
+  | 'NOT_METS'
+  | 'MULTIPLE_METS_DOCUMENTS'
+  | 'DIGEST_LENGTH_MISMATCH'
+  | 'DIGEST_INVALID'
+  | 'DIGEST_CONFLICT'
+  | 'SIZE_INVALID'
+  | 'SIZE_CONFLICT'
+  | 'MISSING_LOCATION'
+  | 'NOT_RELATIVE_PATH'
+  | 'BAD_PERCENT_ENCODING'
+  | 'DUPLICATE_PATH'
+  | 'DUPLICATE_ID'
+  | 'UNRESOLVED_REFERENCE';
+
+/** A position in the source, 1-based. */
+export interface SourcePosition {
+  line: number;
+  column: number;
+}
+
+/** Build a problem, leaving out unknown fields so the JSON stays small. */
+export function problem(
+  code: MetsProblemCode,
+  message: string,
+  path?: string | null,
+  at?: SourcePosition | null,
+): MetsProblem {
+  const p: MetsProblem = { code, message };
+  if (path !== undefined && path !== null) p.path = path;
+  if (at) {
+    p.line = at.line;
+    p.column = at.column;
+  }
+  return p;
+}

@@ -1,0 +1,67 @@
+/**
+ * `readMets`: read any METS file (Goobi, Archivematica AIP and transfer, EPrints, DSpace,
+ * Dataverse, Fedora 3, KDK, the Leeds Preservation API, our own) into a {@link MetsModel}.
+ *
+ * Streaming and bounded: the bytes are decoded chunk by chunk (BOM, then the XML declaration's
+ * encoding — see decode.ts) and fed to sax in strict, namespace-aware mode; the collector keeps
+ * compact records only (collector.ts), and references are resolved at the end (assemble.ts).
+ *
+ * Safety: sax never fetches anything, and it expands no entity beyond the five XML ones and
+ * character references. A DOCTYPE is tolerated, but one that declares entities is rejected
+ * outright (MalformedError) rather than half-honoured: no billion-laughs, no external entities.
+ */
+import type { Readable } from 'node:stream';
+import sax, { type QualifiedTag } from 'sax';
+import { MalformedError } from '../../core/errors.js';
+import { assemble } from './assemble.js';
+import { MetsCollector } from './collector.js';
+import { decodeChunks, type XmlChunk } from './decode.js';
+import type { MetsModel } from './model.js';
+
+/** Options for {@link readMets}. */
+export interface ReadMetsOptions {
+  /** A name for the input (file path) used in error messages. Default "METS". */
+  name?: string;
+}
+
+/** Text chunk size fed to sax when the input is one big string or buffer. */
+const CHUNK = 64 * 1024;
+
+/**
+ * Read a METS document. Accepts a byte or text stream, bytes, or a string.
+ * Throws MalformedError (with 1-based `line`/`column`) when the XML is not well-formed or not
+ * namespace-well-formed, declares entities, or uses an encoding we cannot decode. Everything
+ * short of that is reported in `model.problems` instead.
+ */
+export async function readMets(input: Readable | Uint8Array | string, options: ReadMetsOptions = {}): Promise<MetsModel> {
+  const name = options.name ?? 'METS';
+  const parser = sax.parser(true, { xmlns: true, position: true, trim: false, normalize: false });
+  const collector = new MetsCollector(() => ({ line: parser.line + 1, column: parser.column + 1 }));
+  const fail = (message: string): never => {
+    throw new MalformedError(`${name}: ${message} at line ${parser.line + 1}, column ${parser.column + 1}`, {
+      operation: 'readMets',
+      key: name,
+      line: parser.line + 1,
+      column: parser.column + 1,
+    });
+  };
+  parser.onopentag = (tag) => collector.openTag(tag as QualifiedTag);
+  parser.onclosetag = () => collector.closeTag();
+  parser.ontext = (t) => collector.text(t);
+  parser.oncdata = (t) => collector.text(t);
+  parser.ondoctype = (doctype) => {
+    if (/<!ENTITY/i.test(doctype)) fail('entity declarations are not allowed');
+  };
+  parser.onerror = (err) => fail(err.message.split('\n')[0] ?? 'malformed XML');
+  for await (const text of decodeChunks(chunksOf(input))) {
+    for (let i = 0; i < text.length; i += CHUNK) parser.write(text.slice(i, i + CHUNK));
+  }
+  parser.close();
+  return assemble(collector.out);
+}
+
+/** Present every input form as a chunk iterable. */
+function chunksOf(input: Readable | Uint8Array | string): AsyncIterable<XmlChunk> | Iterable<XmlChunk> {
+  if (typeof input === 'string' || input instanceof Uint8Array) return [input];
+  return input as AsyncIterable<XmlChunk>;
+}

@@ -1,0 +1,86 @@
+/**
+ * The compact records the streaming reader keeps while it parses: only the values the model
+ * needs, keyed by METS ID, so that references (ADMID, DMDID, FILEID) can be resolved after the
+ * last byte without holding a DOM. For a 100,000-file METS this is a few small objects per file.
+ */
+import type { MetsFormat } from './model.js';
+import type { SourcePosition } from './problems.js';
+
+/** A digest as written, before it is checked (see digests.ts). */
+export interface DigestCandidate {
+  label: string | null;
+  value: string;
+  at: SourcePosition;
+}
+
+/** What one PREMIS object says about a file. */
+export interface PremisObjectRecord {
+  digests: DigestCandidate[];
+  size: { value: string; at: SourcePosition } | null;
+  format: MetsFormat | null;
+  originalName: string | null;
+}
+
+/** A PREMIS event we care about: virus checks and message-digest calculations. */
+export interface PremisEventRecord {
+  type: string;
+  date: string | null;
+  detail: string | null;
+  outcome: string | null;
+  outcomeDetail: string | null;
+  agent: string | null;
+  at: SourcePosition;
+}
+
+/** A techMD / digiprovMD / rightsMD / sourceMD section. */
+export interface MdSectionRecord {
+  objects: PremisObjectRecord[];
+  events: PremisEventRecord[];
+}
+
+/** A dmdSec: title and access conditions (MODS, DC, DDI). */
+export interface DmdRecord {
+  title: string | null;
+  /** Leeds API METS put the object's name in a bare `<mods:name>` when it had no title. */
+  nameFallback: string | null;
+  accessRestrictions: string[];
+  rightsStatement: string | null;
+}
+
+/** A mets:file element. */
+export interface FileRecord {
+  id: string | null;
+  href: string | null;
+  at: SourcePosition;
+  mimeType: string | null;
+  size: string | null;
+  checksum: string | null;
+  checksumType: string | null;
+  admIds: string[];
+  dmdIds: string[];
+}
+
+/** A div of the structMap chosen for paths and names. */
+export interface DivRecord {
+  id: string | null;
+  type: string | null;
+  label: string | null;
+  admIds: string[];
+  dmdIds: string[];
+  /** Index of the parent div in the same structMap, -1 at the top. */
+  parent: number;
+  fileIds: string[];
+}
+
+/** Split an IDREFS attribute value. */
+export function idRefs(value: string | undefined | null): string[] {
+  if (!value) return [];
+  return value.split(/\s+/).filter((s) => s !== '');
+}
+
+/** True for div TYPEs that mean a directory (Archivematica "Directory", "directory", "folder"). */
+export function isDirectoryType(type: string | null): boolean {
+  if (!type) return false;
+  const t = type.toLowerCase();
+  return t === 'directory' || t === 'folder';
+}
