@@ -2,8 +2,9 @@
  * Small pieces every backend shares: key ordering, byte-range checks, prefix/child arithmetic for
  * listings, and turning a write body into bytes. Nothing here knows about a particular backend.
  */
-import { Readable } from 'node:stream';
-import { InvalidInputError } from '../core/errors.js';
+import { createHash } from 'node:crypto';
+import { Readable, Transform, type TransformCallback } from 'node:stream';
+import { FixityMismatchError, InvalidInputError } from '../core/errors.js';
 import type { ReadOptions } from './port.js';
 
 /**
@@ -93,4 +94,65 @@ export function attachAbort(stream: Readable, signal: AbortSignal): void {
   const onAbort = () => stream.destroy(abortReason(signal) as Error);
   signal.addEventListener('abort', onAbort, { once: true });
   stream.once('close', () => signal.removeEventListener('abort', onAbort));
+}
+
+/** Totals seen by a {@link VerifyingTransform} once its input has ended. */
+export interface StreamTotals {
+  size: number;
+  sha256: string;
+}
+
+/**
+ * A pass-through that counts and SHA-256-hashes the bytes, and, when `expectedSha256` is given,
+ * fails with FixityMismatchError instead of ending if the digest differs. It holds back the last
+ * chunk until the digest is checked, so a consumer that commits on the final byte (an HTTP PUT
+ * with a declared length, a multipart upload's last part) never receives a complete wrong body.
+ */
+export class VerifyingTransform extends Transform {
+  private readonly hash = createHash('sha256');
+  private held: Buffer | undefined;
+  private count = 0;
+  /** Set when the input has ended and passed the check. */
+  totals: StreamTotals | undefined;
+
+  constructor(
+    private readonly key: string,
+    private readonly expectedSha256?: string,
+  ) {
+    super();
+  }
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
+    const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
+    this.hash.update(buf);
+    this.count += buf.length;
+    const previous = this.held;
+    this.held = buf;
+    done(null, previous);
+  }
+
+  override _flush(done: TransformCallback): void {
+    const sha256 = this.hash.digest('hex');
+    const expected = this.expectedSha256?.toLowerCase();
+    if (expected !== undefined && expected !== sha256) {
+      const details = { operation: 'write', key: this.key };
+      done(new FixityMismatchError(`SHA-256 mismatch writing ${this.key}`, expected, sha256, details));
+      return;
+    }
+    this.totals = { size: this.count, sha256 };
+    done(null, this.held);
+  }
+}
+
+/** Throw FixityMismatchError when `bytes` do not hash to `expectedSha256` (if given). Returns the digest. */
+export function verifyBytes(bytes: Buffer, key: string, expectedSha256?: string): string {
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const expected = expectedSha256?.toLowerCase();
+  if (expected !== undefined && expected !== sha256) {
+    throw new FixityMismatchError(`SHA-256 mismatch writing ${key}`, expected, sha256, {
+      operation: 'write',
+      key,
+    });
+  }
+  return sha256;
 }
