@@ -173,13 +173,21 @@ export function versionFiles(
   if (block === undefined) {
     throw new NotFoundError(`object ${inventory.id} has no version ${version}`, { key: version });
   }
-  const lower = new Map<string, string[]>();
-  for (const [digest, paths] of Object.entries(inventory.manifest)) lower.set(digest.toLowerCase(), paths);
+  // Case-insensitive fallback, built only if some state digest differs in case from the manifest.
+  let lower: Map<string, string[]> | undefined;
+  const byLowerCase = (digest: string) => {
+    lower ??= new Map(Object.entries(inventory.manifest).map(([d, paths]) => [d.toLowerCase(), paths]));
+    return lower.get(digest.toLowerCase());
+  };
   const out: VersionFile[] = [];
   for (const [digest, logicalPaths] of Object.entries(block.state)) {
-    const contentPath = (inventory.manifest[digest] ?? lower.get(digest.toLowerCase()))?.[0];
-    if (contentPath === undefined) continue;
-    for (const logicalPath of logicalPaths) out.push({ logicalPath, digest, contentPath });
+    const contentPaths = Object.hasOwn(inventory.manifest, digest) ? inventory.manifest[digest] : byLowerCase(digest);
+    // Lenient reading: malformed entries (not arrays) are skipped; the validator reports them.
+    const contentPath = Array.isArray(contentPaths) ? contentPaths[0] : undefined;
+    if (typeof contentPath !== 'string' || !Array.isArray(logicalPaths)) continue;
+    for (const logicalPath of logicalPaths) {
+      if (typeof logicalPath === 'string') out.push({ logicalPath, digest, contentPath });
+    }
   }
   return out.sort((a, b) => (a.logicalPath < b.logicalPath ? -1 : a.logicalPath > b.logicalPath ? 1 : 0));
 }

@@ -1,0 +1,151 @@
+/**
+ * The resources (ArchivalGroup / Container / Binary) of an object version, read through the
+ * storage port: Fedora headers are read (bounded concurrency, cached by content digest) and
+ * handed to the pure model builder in `lib/core/fedora`.
+ */
+import { headerCacheKey, type InventoryCache } from '../cache/port.js';
+import { hasCode } from '../core/errors.js';
+import {
+  buildObjectResources,
+  type FedoraHeader,
+  isHeaderPath,
+  type ObjectResources,
+  parseFedoraHeader,
+} from '../core/fedora/index.js';
+import { resolveVersion } from '../core/versions.js';
+import { joinKey, type ReadableStore } from '../storage/port.js';
+import { mapLimit } from './concurrency.js';
+import { objectLocation } from './locations.js';
+import type { OcflObject } from './object-reader.js';
+import type { StorageRoot } from './storage-root.js';
+
+/** Options for {@link readVersionHeaders}. */
+export interface ReadHeadersOptions {
+  cache?: InventoryCache;
+  /** Concurrent reads (default 8). */
+  concurrency?: number;
+  signal?: AbortSignal;
+}
+
+interface CachedHeader {
+  kind: 'fcrepo-header';
+  header: FedoraHeader;
+}
+
+function isCachedHeader(value: unknown): value is CachedHeader {
+  const v = value as Partial<CachedHeader> | undefined;
+  return v?.kind === 'fcrepo-header' && Array.isArray(v.header?.digests);
+}
+
+/**
+ * Parsed `.fcrepo/*.json` headers of `version` (of the object's shown inventory) by header
+ * logical path. Unparseable headers are left out (lenient reading); a missing content file is
+ * an error from the store.
+ */
+export async function readVersionHeaders(
+  store: ReadableStore,
+  object: OcflObject,
+  version: string,
+  options: ReadHeadersOptions = {},
+): Promise<Map<string, FedoraHeader>> {
+  const algorithm = object.view.digestAlgorithm;
+  const files = object.view
+    .files(version)
+    .filter((f) => isHeaderPath(f.logicalPath) && f.logicalPath.endsWith('.json'));
+  const parsed = await mapLimit(files, options.concurrency ?? 8, async (file) => {
+    const key = headerCacheKey(algorithm, file.digest);
+    const hit = options.cache ? await options.cache.get(key) : undefined;
+    if (isCachedHeader(hit)) return hit.header;
+    const bytes = await store.readBytes(
+      joinKey(object.key, file.contentPath),
+      options.signal && { signal: options.signal },
+    );
+    let header: FedoraHeader;
+    try {
+      header = parseFedoraHeader(bytes, file.contentPath);
+    } catch (err) {
+      if (hasCode(err, 'MALFORMED')) return undefined;
+      throw err;
+    }
+    await options.cache?.put(key, { kind: 'fcrepo-header', header } satisfies CachedHeader);
+    return header;
+  });
+  const out = new Map<string, FedoraHeader>();
+  files.forEach((f, i) => {
+    if (parsed[i]) out.set(f.logicalPath, parsed[i]!);
+  });
+  return out;
+}
+
+/** Options for {@link getObjectResources}. */
+export interface ObjectResourcesOptions {
+  /** `vN` or a memento timestamp; default the head (the mutable head when shown). */
+  version?: string;
+  includeMutableHead?: boolean;
+  /**
+   * Stat content files whose size no inventory or header records (plain OCFL objects without
+   * 0009 `size` fixity). Default false: one request per file.
+   */
+  statSizes?: boolean;
+  signal?: AbortSignal;
+}
+
+/**
+ * The resources of object `objectId` in `root` at a version. Throws NotFoundError for an unknown
+ * object or version, InvalidInputError for a malformed version selector.
+ */
+export async function getObjectResources(
+  root: StorageRoot,
+  objectId: string,
+  options: ObjectResourcesOptions = {},
+): Promise<ObjectResources> {
+  const object = await root.openObject(objectId, {
+    ...(options.includeMutableHead !== undefined && { includeMutableHead: options.includeMutableHead }),
+    ...(options.signal && { signal: options.signal }),
+  });
+  return resourcesOf(root, object, options);
+}
+
+/** The resources of an already-read object (see {@link getObjectResources}). */
+export async function resourcesOf(
+  root: StorageRoot,
+  object: OcflObject,
+  options: Omit<ObjectResourcesOptions, 'includeMutableHead'> = {},
+): Promise<ObjectResources> {
+  const version = resolveVersion(object.view, options.version);
+  const headers = await readVersionHeaders(root.store, object, version, headerOptions(root, options.signal));
+  const location = objectLocation(root.store, root.prefix, object.key);
+  const model = buildObjectResources({
+    inventory: object.view,
+    version,
+    headers,
+    originFor: location.originFor,
+  });
+  if (options.statSizes) await fillSizes(root, object, model, options.signal);
+  return model;
+}
+
+/** Header-reading options that follow the storage root's cache and concurrency. */
+export function headerOptions(root: StorageRoot, signal?: AbortSignal): ReadHeadersOptions {
+  return {
+    ...(root.options.cache && { cache: root.options.cache }),
+    ...(root.options.concurrency !== undefined && { concurrency: root.options.concurrency }),
+    ...(signal && { signal }),
+  };
+}
+
+async function fillSizes(
+  root: StorageRoot,
+  object: OcflObject,
+  model: ObjectResources,
+  signal?: AbortSignal,
+) {
+  const unsized = [...model.byPath.values()].filter(
+    (r) => r.type === 'Binary' && r.size === undefined && r.contentPath,
+  );
+  await mapLimit(unsized, root.options.concurrency ?? 8, async (r) => {
+    if (r.type !== 'Binary' || !r.contentPath) return;
+    signal?.throwIfAborted();
+    r.size = (await root.store.stat(joinKey(object.key, r.contentPath))).size;
+  });
+}

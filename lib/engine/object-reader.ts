@@ -1,0 +1,369 @@
+/**
+ * Reading one OCFL object root through the storage port: its root inventory (checked against
+ * the sidecar), and a 0005 mutable head when there is one.
+ *
+ * Mutable head decision: by default (`includeMutableHead: true`) the object is shown as its
+ * committed versions plus the mutable head as the newest version — the head inventory already
+ * lists every committed version and adds version N+1. That is what ocfl-java (and so Fedora)
+ * treats as current, and Fedora with auto-versioning off keeps all current state there; a reader
+ * that ignored it would show stale content. `includeMutableHead: false` shows only what is
+ * committed. The pre-release Fedora naming `extensions/mutable-head/HEAD` is read the same way
+ * and reported with `naming: 'legacy'`.
+ *
+ * Parsing is lenient (enough shape to navigate: id, head, digestAlgorithm, manifest, versions
+ * with created and state); strict validation is the validator's job. A sidecar that does not
+ * match is reported in `sidecar.matches`, not thrown.
+ *
+ * Caching: with a cache, each read lists the object root and reads the sidecar(s) only; the
+ * parsed inventories come from the cache under a key of location + sidecar digest(s) + schema
+ * version, so a new commit (new sidecar) is a new key. Parsed data is put after a miss.
+ */
+import {
+  type InventorySnapshot,
+  isInventorySnapshot,
+  snapshotInventory,
+  snapshotView,
+} from '../cache/inventory-snapshot.js';
+import { type InventoryCache, objectCacheKey } from '../cache/port.js';
+import { InvalidObjectError, NotFoundError } from '../core/errors.js';
+import type { Inventory } from '../core/inventory.js';
+import { digestBytes } from '../core/ocfl/digests.js';
+import { type InventoryView, inventoryView } from '../core/versions.js';
+import { joinKey, type ReadableStore } from '../storage/port.js';
+
+/** Directory of a 0005 mutable head, relative to the object root. */
+export const MUTABLE_HEAD_DIR = 'extensions/0005-mutable-head/head';
+/** Pre-release Fedora 6 / early ocfl-java naming of the same thing. */
+export const LEGACY_MUTABLE_HEAD_DIR = 'extensions/mutable-head/HEAD';
+
+/** The sidecar of an inventory and whether it matches the bytes read. */
+export interface SidecarCheck {
+  algorithm: string;
+  /** Digest written in the sidecar (lowercase). */
+  recorded: string;
+  /** Digest of the inventory bytes when they were parsed (lowercase). */
+  actual: string;
+  matches: boolean;
+}
+
+/** A mutable head found in an object. */
+export interface MutableHead {
+  naming: '0005' | 'legacy';
+  /** Head directory relative to the object root. */
+  dir: string;
+  /** Version the head would be committed as (its inventory's `head`). */
+  version: string;
+  sidecar?: SidecarCheck;
+  view: InventoryView;
+}
+
+/** One object as read. */
+export interface OcflObject {
+  id: string;
+  /** Store key of the object root. */
+  key: string;
+  /** URI of the object root (store URI + key): the cache's location. */
+  location: string;
+  /** The committed root inventory. */
+  committed: InventoryView;
+  sidecar?: SidecarCheck;
+  mutableHead?: MutableHead;
+  /** What to show: the mutable head's inventory when present and included, else the committed one. */
+  view: InventoryView;
+  /** True when `view` is the mutable head's. */
+  showsMutableHead: boolean;
+  /** True when the parsed inventories came from the cache. */
+  fromCache: boolean;
+  /** The full inventory behind `view` (rebuilt from the cache's compact form when needed). */
+  inventory(): Inventory;
+}
+
+/** Options for {@link readObject}. */
+export interface ReadObjectOptions {
+  /** Show the mutable head as the newest version (default true; see module doc). */
+  includeMutableHead?: boolean;
+  cache?: InventoryCache;
+  signal?: AbortSignal;
+}
+
+/** What is cached per object (value of {@link objectCacheKey}). */
+interface ObjectEntry {
+  kind: 'ocfl-object';
+  committed: InventorySnapshot;
+  sidecar?: SidecarCheck;
+  head?: { naming: '0005' | 'legacy'; dir: string; sidecar?: SidecarCheck; snapshot: InventorySnapshot };
+}
+
+function isObjectEntry(value: unknown): value is ObjectEntry {
+  const v = value as Partial<ObjectEntry> | undefined;
+  return (
+    v?.kind === 'ocfl-object' &&
+    isInventorySnapshot(v.committed) &&
+    (!v.head || isInventorySnapshot(v.head.snapshot))
+  );
+}
+
+/** The files and sub-directories directly in `dir`. */
+async function listDir(store: ReadableStore, dir: string, signal?: AbortSignal) {
+  const files = new Set<string>();
+  const dirs = new Set<string>();
+  for await (const entry of store.list(dir, { delimiter: true, ...(signal && { signal }) })) {
+    const name = entry.key.slice(entry.key.lastIndexOf('/') + 1);
+    (entry.kind === 'file' ? files : dirs).add(name);
+  }
+  return { files, dirs };
+}
+
+const PREFERRED_SIDECARS = ['sha512', 'sha256'];
+
+/** The sidecar file to trust: the inventory's usual algorithms first, then any other. */
+function pickSidecar(files: Set<string>): string | undefined {
+  const algorithms = [...files].filter((f) => f.startsWith('inventory.json.')).map((f) => f.slice(15));
+  return PREFERRED_SIDECARS.find((a) => algorithms.includes(a)) ?? algorithms.sort()[0];
+}
+
+/** The digest in a sidecar's text (its first token), lowercased; undefined when blank. */
+export function parseSidecar(text: string): string | undefined {
+  const token = text.trim().split(/\s+/)[0];
+  return token ? token.toLowerCase() : undefined;
+}
+
+interface InventoryFiles {
+  dir: string;
+  sidecarAlgorithm?: string;
+  recorded?: string;
+}
+
+async function readSidecar(
+  store: ReadableStore,
+  objectKey: string,
+  dir: string,
+  files: Set<string>,
+  signal?: AbortSignal,
+): Promise<InventoryFiles> {
+  const algorithm = pickSidecar(files);
+  if (algorithm === undefined) return { dir };
+  const bytes = await store.readBytes(
+    joinKey(objectKey, dir, `inventory.json.${algorithm}`),
+    signal && { signal },
+  );
+  const recorded = parseSidecar(bytes.toString('utf8'));
+  return recorded === undefined
+    ? { dir, sidecarAlgorithm: algorithm }
+    : { dir, sidecarAlgorithm: algorithm, recorded };
+}
+
+/** Find a mutable head directory (0005, else legacy) with an inventory in it. */
+async function findMutableHead(store: ReadableStore, objectKey: string, signal?: AbortSignal) {
+  for (const [dir, naming] of [
+    [MUTABLE_HEAD_DIR, '0005'],
+    [LEGACY_MUTABLE_HEAD_DIR, 'legacy'],
+  ] as const) {
+    const { files } = await listDir(store, joinKey(objectKey, dir), signal);
+    if (files.has('inventory.json')) return { dir, naming, files };
+  }
+  return undefined;
+}
+
+/**
+ * Read the object whose root is at store key `key`. Throws NotFoundError when nothing is there,
+ * InvalidObjectError when there is no usable root inventory, IoError from the store.
+ */
+export async function readObject(
+  store: ReadableStore,
+  key: string,
+  options: ReadObjectOptions = {},
+): Promise<OcflObject> {
+  const { signal, cache } = options;
+  const root = await listDir(store, key, signal);
+  if (!root.files.has('inventory.json')) {
+    if (root.files.size === 0 && root.dirs.size === 0) {
+      throw new NotFoundError(`no OCFL object at ${key}`, { operation: 'readObject', key });
+    }
+    throw new InvalidObjectError(`object root ${key} has no inventory.json`, {
+      operation: 'readObject',
+      key,
+    });
+  }
+  const rootFiles = await readSidecar(store, key, '', root.files, signal);
+  const headAt = root.dirs.has('extensions') ? await findMutableHead(store, key, signal) : undefined;
+  const headFiles = headAt && (await readSidecar(store, key, headAt.dir, headAt.files, signal));
+  const location = `${store.uri.replace(/\/+$/, '')}/${key}`;
+  const digests = [rootFiles.recorded, ...(headFiles ? [headFiles.recorded] : [])];
+  const cacheKey =
+    cache && digests.every((d) => d !== undefined)
+      ? objectCacheKey(location, digests as string[])
+      : undefined;
+  if (cache && cacheKey) {
+    const hit = await cache.get(cacheKey);
+    if (isObjectEntry(hit)) return fromEntry(hit, key, location, options, true);
+  }
+  const entry: ObjectEntry = { kind: 'ocfl-object', committed: undefined as never };
+  const committed = await loadInventory(store, key, rootFiles, signal);
+  if (committed.sidecar) entry.sidecar = committed.sidecar;
+  let head: Loaded | undefined;
+  if (headAt && headFiles) head = await loadInventory(store, key, headFiles, signal);
+  if (cache && cacheKey) {
+    entry.committed = snapshotInventory(committed.inventory);
+    if (head && headAt) {
+      entry.head = { naming: headAt.naming, dir: headAt.dir, snapshot: snapshotInventory(head.inventory) };
+      if (head.sidecar) entry.head.sidecar = head.sidecar;
+    }
+    await cache.put(cacheKey, entry);
+  }
+  return assemble(key, location, options, false, committed, head && headAt && { ...head, ...headAt });
+}
+
+interface Loaded {
+  inventory: Inventory;
+  view: InventoryView;
+  sidecar?: SidecarCheck;
+  materialise: () => Inventory;
+}
+
+async function loadInventory(
+  store: ReadableStore,
+  objectKey: string,
+  at: InventoryFiles,
+  signal?: AbortSignal,
+): Promise<Loaded> {
+  const inventoryKey = joinKey(objectKey, at.dir, 'inventory.json');
+  const bytes = await store.readBytes(inventoryKey, signal && { signal });
+  const inventory = parseInventoryLenient(bytes, inventoryKey);
+  const loaded: Loaded = { inventory, view: inventoryView(inventory), materialise: () => inventory };
+  if (at.sidecarAlgorithm && at.recorded) {
+    const actual = digestBytes(bytes, [at.sidecarAlgorithm])[at.sidecarAlgorithm];
+    if (actual !== undefined) {
+      const lower = actual.toLowerCase();
+      loaded.sidecar = {
+        algorithm: at.sidecarAlgorithm,
+        recorded: at.recorded,
+        actual: lower,
+        matches: lower === at.recorded,
+      };
+    }
+  }
+  return loaded;
+}
+
+function fromEntry(
+  entry: ObjectEntry,
+  key: string,
+  location: string,
+  options: ReadObjectOptions,
+  fromCache: boolean,
+) {
+  const committedView = snapshotView(entry.committed);
+  const committed: Loaded = {
+    inventory: undefined as never,
+    view: committedView,
+    materialise: () => committedView.toInventory(),
+    ...(entry.sidecar && { sidecar: entry.sidecar }),
+  };
+  let head: (Loaded & { naming: '0005' | 'legacy'; dir: string }) | undefined;
+  if (entry.head) {
+    const headView = snapshotView(entry.head.snapshot);
+    head = {
+      inventory: undefined as never,
+      view: headView,
+      materialise: () => headView.toInventory(),
+      naming: entry.head.naming,
+      dir: entry.head.dir,
+      ...(entry.head.sidecar && { sidecar: entry.head.sidecar }),
+    };
+  }
+  return assemble(key, location, options, fromCache, committed, head);
+}
+
+function assemble(
+  key: string,
+  location: string,
+  options: ReadObjectOptions,
+  fromCache: boolean,
+  committed: Loaded,
+  head: (Loaded & { naming: '0005' | 'legacy'; dir: string }) | undefined,
+): OcflObject {
+  const showHead = head !== undefined && options.includeMutableHead !== false;
+  const shown = showHead ? head! : committed;
+  const out: OcflObject = {
+    id: committed.view.id,
+    key,
+    location,
+    committed: committed.view,
+    view: shown.view,
+    showsMutableHead: showHead,
+    fromCache,
+    inventory: shown.materialise,
+  };
+  if (committed.sidecar) out.sidecar = committed.sidecar;
+  if (head) {
+    out.mutableHead = { naming: head.naming, dir: head.dir, version: head.view.head, view: head.view };
+    if (head.sidecar) out.mutableHead.sidecar = head.sidecar;
+  }
+  return out;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** Problems that make an inventory unusable for navigation (not a validation report). */
+function shapeProblems(json: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  for (const field of ['id', 'head', 'digestAlgorithm'] as const) {
+    if (typeof json[field] !== 'string' || json[field] === '')
+      problems.push(`"${field}" is not a non-empty string`);
+  }
+  if (!isRecord(json['manifest'])) problems.push('"manifest" is not an object');
+  if (!isRecord(json['versions'])) {
+    problems.push('"versions" is not an object');
+    return problems;
+  }
+  for (const [name, block] of Object.entries(json['versions'])) {
+    if (!isRecord(block) || typeof block['created'] !== 'string' || !isRecord(block['state'])) {
+      problems.push(`version ${name} lacks "created" or "state"`);
+    }
+  }
+  if (typeof json['head'] === 'string' && !(json['head'] in json['versions'])) {
+    problems.push(`head ${json['head']} is not among the versions`);
+  }
+  return problems;
+}
+
+/**
+ * Parse inventory bytes with only the checks navigation needs. Throws InvalidObjectError naming
+ * every shape problem (bad JSON, missing id/head/manifest/versions, head not a version).
+ */
+export function parseInventoryLenient(bytes: Uint8Array, key?: string): Inventory {
+  let json: unknown;
+  try {
+    json = JSON.parse(
+      Buffer.from(bytes)
+        .toString('utf8')
+        .replace(/^\uFEFF/, ''),
+    );
+  } catch (cause) {
+    throw new InvalidObjectError(`${key ?? 'inventory'} is not valid JSON`, {
+      operation: 'parseInventory',
+      key,
+      cause,
+    });
+  }
+  if (!isRecord(json)) {
+    throw new InvalidObjectError(`${key ?? 'inventory'} is not a JSON object`, {
+      operation: 'parseInventory',
+      key,
+    });
+  }
+  const problems = shapeProblems(json);
+  if (problems.length > 0) {
+    throw new InvalidObjectError(`${key ?? 'inventory'} is unusable: ${problems.join('; ')}`, {
+      operation: 'parseInventory',
+      key,
+    });
+  }
+  const inventory = json as unknown as Inventory;
+  if (typeof inventory.type !== 'string') inventory.type = '';
+  if (!isRecord(inventory.fixity)) delete inventory.fixity;
+  return inventory;
+}

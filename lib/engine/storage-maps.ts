@@ -1,0 +1,73 @@
+/**
+ * StorageMaps of stored objects: read the object (cached), resolve the version, read Fedora
+ * headers when they are the only source of SHA-256s, and build the map (`lib/core/storage-map`).
+ */
+import { fedoraIdToUrl } from '../core/fedora/paths.js';
+import { buildStorageMap, isFedoraVersion, type StorageMap } from '../core/storage-map.js';
+import { resolveVersion } from '../core/versions.js';
+import { headerOptions, readVersionHeaders } from './fedora-resources.js';
+import { objectLocation } from './locations.js';
+import type { OcflObject } from './object-reader.js';
+import type { StorageRoot } from './storage-root.js';
+
+/** Options for {@link getStorageMap}. */
+export interface StorageMapOptions {
+  /** `vN` or a 14-digit memento timestamp; default the head (the mutable head when shown). */
+  version?: string;
+  /**
+   * Fedora REST base URL (e.g. `https://host/fcrepo/rest`): when set, `archivalGroup` of an
+   * object with a Fedora id is its URL; otherwise it is the OCFL object id.
+   */
+  fedoraBaseUrl?: string;
+  /** Show a mutable head as the newest version (default: the storage root's default, true). */
+  includeMutableHead?: boolean;
+  signal?: AbortSignal;
+}
+
+/**
+ * The StorageMap of `objectId` at a version. Throws NotFoundError for an unknown object or
+ * version (the message lists the versions there are), InvalidInputError for a malformed
+ * version selector, InvalidObjectError for an unusable inventory.
+ */
+export async function getStorageMap(
+  root: StorageRoot,
+  objectId: string,
+  options: StorageMapOptions = {},
+): Promise<StorageMap> {
+  const object = await root.openObject(objectId, {
+    ...(options.includeMutableHead !== undefined && { includeMutableHead: options.includeMutableHead }),
+    ...(options.signal && { signal: options.signal }),
+  });
+  return storageMapOf(root, object, options);
+}
+
+/** True when every content file of the version has a SHA-256 in the inventory itself. */
+function inventoryHasSha256s(object: OcflObject, version: string): boolean {
+  const sha256 = object.view.contentDigests('sha256');
+  return object.view.files(version).every((f) => sha256.has(f.contentPath));
+}
+
+/** The StorageMap of an already-read object (see {@link getStorageMap}). */
+export async function storageMapOf(
+  root: StorageRoot,
+  object: OcflObject,
+  options: Omit<StorageMapOptions, 'includeMutableHead'> = {},
+): Promise<StorageMap> {
+  const version = resolveVersion(object.view, options.version);
+  const needHeaders = isFedoraVersion(object.view, version) && !inventoryHasSha256s(object, version);
+  const headers = needHeaders
+    ? await readVersionHeaders(root.store, object, version, headerOptions(root, options.signal))
+    : undefined;
+  const location = objectLocation(root.store, root.prefix, object.key);
+  const fedoraId = object.id === 'info:fedora' || object.id.startsWith('info:fedora/');
+  return buildStorageMap({
+    inventory: object.view,
+    version,
+    storageType: location.storageType,
+    root: location.root,
+    objectPath: location.objectPath,
+    archivalGroup:
+      options.fedoraBaseUrl && fedoraId ? fedoraIdToUrl(object.id, options.fedoraBaseUrl) : object.id,
+    ...(headers && { headers }),
+  });
+}

@@ -1,0 +1,320 @@
+/**
+ * An OCFL storage root on any {@link ReadableStore}, possibly under a key prefix (Fedora roots
+ * often sit at `ocfl-root/` inside a bucket): its declaration, its layout, id → object root,
+ * and a walk over every object.
+ *
+ * Layout, in order: a layout passed in options; the one declared by `ocfl_layout.json` (+
+ * `extensions/<name>/config.json`, defaults when absent); Fedora's default (0004 sha256 3×3)
+ * when `fedora: true`, or — unless `fedora: false` — when the root has no declaration but its
+ * top-level directories are 3-hex-digit tuples leading to a 64-hex object directory, as every
+ * Fedora 6 root written without `ocfl_layout.json` does. Otherwise (or when the declared layout
+ * is not one we implement) ids are resolved by scanning the hierarchy once.
+ */
+import type { InventoryCache } from '../cache/port.js';
+import {
+  hasCode,
+  InvalidObjectError,
+  NotFoundError,
+  StrongroomError,
+  UnsupportedError,
+} from '../core/errors.js';
+import {
+  fedoraDefaultLayout,
+  layoutFromConfig,
+  parseExtensionConfig,
+  parseLayoutDeclaration,
+  type StorageLayout,
+} from '../core/layout/index.js';
+import { joinKey, type ReadableStore } from '../storage/port.js';
+import { mapLimit } from './concurrency.js';
+import { type OcflObject, type ReadObjectOptions, readObject } from './object-reader.js';
+
+/** Options for {@link openStorageRoot}. */
+export interface OpenStorageRootOptions {
+  /** Key prefix of the storage root inside the store (default '' = the store's root). */
+  prefix?: string;
+  /** Use this layout whatever the root declares. */
+  layout?: StorageLayout;
+  /** true: assume Fedora's layout when none is declared; false: never guess; default: detect. */
+  fedora?: boolean;
+  /** Cache of parsed inventories, used by every object read through this root. */
+  cache?: InventoryCache;
+  /** Concurrent store requests while walking (default 8). */
+  concurrency?: number;
+  /** Default for object reads: show a mutable head as the newest version (default true). */
+  includeMutableHead?: boolean;
+  signal?: AbortSignal;
+}
+
+/** Where the layout came from. */
+export type LayoutSource = 'option' | 'declared' | 'fedora-default' | 'none';
+
+/** One object found by {@link StorageRoot.listObjects}. */
+export interface StoredObjectRef {
+  /** The inventory's id; undefined when the inventory could not be read (see `error`). */
+  id: string | undefined;
+  /** Object root relative to the storage root. */
+  objectRoot: string;
+  /** Object root as a store key (prefix included). */
+  key: string;
+  error?: StrongroomError;
+}
+
+const NAMASTE = /^0=ocfl_(1\.\d+)$/;
+const OBJECT_NAMASTE = /^0=ocfl_object_/;
+
+async function listDir(store: ReadableStore, dir: string, signal?: AbortSignal) {
+  const files: string[] = [];
+  const dirs: string[] = [];
+  for await (const entry of store.list(dir, { delimiter: true, ...(signal && { signal }) })) {
+    const name = entry.key.slice(entry.key.lastIndexOf('/') + 1);
+    (entry.kind === 'file' ? files : dirs).push(name);
+  }
+  return { files, dirs: dirs.sort() };
+}
+
+/** An opened storage root. Create with {@link openStorageRoot}. */
+export class StorageRoot {
+  private idIndex?: Promise<Map<string, string>>;
+
+  constructor(
+    readonly store: ReadableStore,
+    /** Key prefix of the root ('' = store root). */
+    readonly prefix: string,
+    /** `1.0` or `1.1`, from the root's NAMASTE file. */
+    readonly specVersion: string,
+    readonly layout: StorageLayout | undefined,
+    readonly layoutSource: LayoutSource,
+    /** Why a declared layout is not used (unsupported or bad config), when that happened. */
+    readonly layoutProblem: string | undefined,
+    readonly options: Pick<OpenStorageRootOptions, 'cache' | 'concurrency' | 'includeMutableHead'>,
+  ) {}
+
+  /** The store key of a path relative to the storage root. */
+  keyOf(objectRoot: string): string {
+    return joinKey(this.prefix, objectRoot);
+  }
+
+  /**
+   * Object root (relative to the storage root) the layout gives `id`. Throws UnsupportedError
+   * when the root has no usable layout (use {@link resolveObjectRoot}), InvalidInputError when
+   * the layout cannot map the id.
+   */
+  objectRootFor(id: string): string {
+    if (!this.layout) {
+      throw new UnsupportedError(`storage root ${this.store.uri}/${this.prefix} has no usable layout`, {
+        operation: 'objectRootFor',
+        key: id,
+      });
+    }
+    return this.layout.objectRootFor(id);
+  }
+
+  /**
+   * Object root of `id`: by layout when there is one (not checked for existence), else by
+   * scanning the hierarchy once and remembering every id. Throws NotFoundError when a scan does
+   * not find it.
+   */
+  async resolveObjectRoot(id: string, options: { signal?: AbortSignal } = {}): Promise<string> {
+    if (this.layout) return this.layout.objectRootFor(id);
+    this.idIndex ??= this.scanIds(options.signal);
+    const found = (await this.idIndex).get(id);
+    if (found === undefined) {
+      throw new NotFoundError(`no object ${id} in storage root ${this.store.uri}/${this.prefix}`, {
+        operation: 'resolveObjectRoot',
+        key: id,
+      });
+    }
+    return found;
+  }
+
+  private async scanIds(signal?: AbortSignal): Promise<Map<string, string>> {
+    const index = new Map<string, string>();
+    for await (const ref of this.listObjects(signal ? { signal } : {})) {
+      if (ref.id !== undefined && !index.has(ref.id)) index.set(ref.id, ref.objectRoot);
+    }
+    return index;
+  }
+
+  /**
+   * Read object `id`. Throws NotFoundError when it is not there, InvalidObjectError when the
+   * object found there has another id or no usable inventory.
+   */
+  async openObject(id: string, options: Omit<ReadObjectOptions, 'cache'> = {}): Promise<OcflObject> {
+    const objectRoot = await this.resolveObjectRoot(id, options.signal ? { signal: options.signal } : {});
+    const key = this.keyOf(objectRoot);
+    let object: OcflObject;
+    try {
+      object = await readObject(this.store, key, this.readOptions(options));
+    } catch (err) {
+      if (!hasCode(err, 'NOT_FOUND')) throw err;
+      throw new NotFoundError(
+        `no object ${id} in storage root ${this.store.uri}/${this.prefix} (looked at ${objectRoot})`,
+        {
+          operation: 'openObject',
+          key: id,
+          cause: err,
+        },
+      );
+    }
+    if (object.id !== id) {
+      throw new InvalidObjectError(`object root ${objectRoot} holds ${object.id}, not ${id}`, {
+        operation: 'openObject',
+        key,
+      });
+    }
+    return object;
+  }
+
+  /** Read the object at an object root (relative to the storage root) without knowing its id. */
+  readObjectAt(objectRoot: string, options: Omit<ReadObjectOptions, 'cache'> = {}): Promise<OcflObject> {
+    return readObject(this.store, this.keyOf(objectRoot), this.readOptions(options));
+  }
+
+  private readOptions(options: Omit<ReadObjectOptions, 'cache'>): ReadObjectOptions {
+    const out: ReadObjectOptions = { ...options };
+    if (this.options.cache) out.cache = this.options.cache;
+    if (out.includeMutableHead === undefined && this.options.includeMutableHead !== undefined) {
+      out.includeMutableHead = this.options.includeMutableHead;
+    }
+    return out;
+  }
+
+  /**
+   * Every object in the hierarchy: directories are walked breadth-first (an object root is a
+   * directory holding a `0=ocfl_object_*` file; `extensions/` at the top is skipped), and each
+   * root's inventory is read for its id, `concurrency` requests at a time. Objects whose
+   * inventory cannot be read are yielded with `error` rather than ending the walk.
+   */
+  async *listObjects(options: { signal?: AbortSignal } = {}): AsyncGenerator<StoredObjectRef> {
+    const limit = this.options.concurrency ?? 8;
+    let level: string[] = [''];
+    while (level.length > 0) {
+      const listed = await mapLimit(level, limit, async (dir) => ({
+        dir,
+        ...(await listDir(this.store, this.keyOf(dir), options.signal)),
+      }));
+      const next: string[] = [];
+      const roots: string[] = [];
+      for (const { dir, files, dirs } of listed) {
+        if (dir !== '' && files.some((f) => OBJECT_NAMASTE.test(f))) {
+          roots.push(dir);
+          continue;
+        }
+        for (const d of dirs)
+          if (!(dir === '' && d === 'extensions')) next.push(dir === '' ? d : `${dir}/${d}`);
+      }
+      for (let i = 0; i < roots.length; i += limit * 4) {
+        const refs = await mapLimit(roots.slice(i, i + limit * 4), limit, (root) =>
+          this.refFor(root, options.signal),
+        );
+        yield* refs;
+      }
+      level = next;
+    }
+  }
+
+  private async refFor(objectRoot: string, signal?: AbortSignal): Promise<StoredObjectRef> {
+    const key = this.keyOf(objectRoot);
+    try {
+      const object = await readObject(this.store, key, this.readOptions(signal ? { signal } : {}));
+      return { id: object.id, objectRoot, key };
+    } catch (err) {
+      if (!(err instanceof StrongroomError) || hasCode(err, 'IO')) throw err;
+      return { id: undefined, objectRoot, key, error: err };
+    }
+  }
+}
+
+/**
+ * Open the storage root at `options.prefix` in `store`: read its declaration and layout.
+ * Throws NotFoundError when there is no `0=ocfl_1.x` file there, MalformedError for an
+ * unparseable `ocfl_layout.json`.
+ */
+export async function openStorageRoot(
+  store: ReadableStore,
+  options: OpenStorageRootOptions = {},
+): Promise<StorageRoot> {
+  const prefix = joinKey(options.prefix ?? '');
+  const { files, dirs } = await listDir(store, prefix, options.signal);
+  const namaste = files.map((f) => NAMASTE.exec(f)).find((m) => m !== null);
+  if (!namaste) {
+    throw new NotFoundError(
+      `no OCFL storage root at ${store.uri}${prefix ? `/${prefix}` : ''} (no 0=ocfl_1.x file)`,
+      {
+        operation: 'openStorageRoot',
+        key: prefix,
+      },
+    );
+  }
+  const chosen = await chooseLayout(store, prefix, files, dirs, options);
+  return new StorageRoot(store, prefix, namaste[1]!, chosen.layout, chosen.source, chosen.problem, {
+    ...(options.cache && { cache: options.cache }),
+    ...(options.concurrency !== undefined && { concurrency: options.concurrency }),
+    ...(options.includeMutableHead !== undefined && { includeMutableHead: options.includeMutableHead }),
+  });
+}
+
+interface ChosenLayout {
+  layout?: StorageLayout;
+  source: LayoutSource;
+  problem?: string;
+}
+
+async function chooseLayout(
+  store: ReadableStore,
+  prefix: string,
+  files: string[],
+  dirs: string[],
+  options: OpenStorageRootOptions,
+): Promise<ChosenLayout> {
+  if (options.layout) return { layout: options.layout, source: 'option' };
+  if (files.includes('ocfl_layout.json')) return declaredLayout(store, prefix, options.signal);
+  if (options.fedora === true) return { layout: fedoraDefaultLayout(), source: 'fedora-default' };
+  if (options.fedora !== false && (await looksLikeFedoraRoot(store, prefix, dirs, options.signal))) {
+    return { layout: fedoraDefaultLayout(), source: 'fedora-default' };
+  }
+  return { source: 'none' };
+}
+
+async function declaredLayout(
+  store: ReadableStore,
+  prefix: string,
+  signal?: AbortSignal,
+): Promise<ChosenLayout> {
+  const read = (key: string) => store.readBytes(joinKey(prefix, key), signal && { signal });
+  const declaration = parseLayoutDeclaration(await read('ocfl_layout.json'));
+  const configKey = `extensions/${declaration.extension}/config.json`;
+  const config = (await store.exists(joinKey(prefix, configKey)))
+    ? parseExtensionConfig(await read(configKey), declaration.extension)
+    : {};
+  try {
+    return { layout: layoutFromConfig(declaration.extension, config), source: 'declared' };
+  } catch (err) {
+    if (hasCode(err, 'UNSUPPORTED') || hasCode(err, 'INVALID_INPUT')) {
+      return { source: 'none', problem: (err as Error).message };
+    }
+    throw err;
+  }
+}
+
+const TUPLE = /^[0-9a-f]{3}$/;
+
+/** Follow the first 3-hex tuple path down: Fedora's layout ends in the 64-hex digest starting with those tuples. */
+async function looksLikeFedoraRoot(
+  store: ReadableStore,
+  prefix: string,
+  dirs: string[],
+  signal?: AbortSignal,
+): Promise<boolean> {
+  const top = dirs.filter((d) => d !== 'extensions');
+  if (top.length === 0 || !top.every((d) => TUPLE.test(d))) return false;
+  const path = [top[0]!];
+  for (let depth = 1; depth <= 3; depth++) {
+    const { dirs: below } = await listDir(store, joinKey(prefix, ...path), signal);
+    const pick = depth < 3 ? below.find((d) => TUPLE.test(d)) : below.find((d) => /^[0-9a-f]{64}$/.test(d));
+    if (pick === undefined) return false;
+    path.push(pick);
+  }
+  return path[3]!.startsWith(path.slice(0, 3).join(''));
+}
