@@ -1,15 +1,23 @@
 /**
  * Digest many stored files at once: the entry point validation and imports use for fixity.
  *
- * TEMPORARY BASELINE: streams each file through node:crypto on the main thread, a few at a
- * time. The hashing work replaces the body with the worker pool (batched small files, one task
- * per large file, direct sync reads for stores with local paths); the signature stays.
+ * Stores with local paths (the filesystem backend) are hashed by the worker pool: small files in
+ * batches (≈256 files / 8 MiB a task, sync reads inside the worker), each large file in a task
+ * of its own (1 MiB double-buffered reads), with no per-file async fs call on the main thread
+ * (see local-digest.ts). Other stores (memory, S3) are streamed through node:crypto on the main
+ * thread, a bounded number at a time: those reads wait on the network, not on the CPU (see
+ * stream-digest.ts and bench/hash/README.md for the figures behind both choices).
  */
-import { createHash } from 'node:crypto';
-import { IoError, StrongroomError } from '../core/errors.js';
-import type { ReadableStore } from '../storage/port.js';
+import type { StrongroomError } from '../core/errors.js';
+import { hasLocalPaths, type ReadableStore } from '../storage/port.js';
+import { digestLocal } from './local-digest.js';
+import type { HashPool } from './pool.js';
+import { digestStreamed } from './stream-digest.js';
 
-/** What to digest: one key, with the algorithms wanted (OCFL names: sha512, sha256, sha1, md5, ...). */
+/**
+ * What to digest: one key, with the algorithms wanted (OCFL names: sha512, sha256, sha1, md5,
+ * blake2b-512, blake2b-160/256/384, sha512/256, size).
+ */
 export interface FileDigestRequest {
   key: string;
   algorithms: string[];
@@ -28,73 +36,31 @@ export interface DigestFilesOptions {
   /** Progress callback, called as files finish (cumulative figures). */
   onProgress?: (progress: { files: number; bytes: number }) => void;
   signal?: AbortSignal;
+  /** Worker pool for stores with local paths (default: the shared pool, see getDefaultPool()). */
+  pool?: HashPool;
+  /** Files streamed at once from stores without local paths (default 8). */
+  concurrency?: number;
+  /** Most files in one worker batch (default 256). */
+  batchFiles?: number;
+  /** A worker batch starts no new file after hashing this many bytes (default 8 MiB). */
+  batchBytes?: number;
+  /** Files larger than this get a worker task of their own (default 4 MiB). */
+  largeFileBytes?: number;
 }
 
-const NODE_NAMES: Record<string, string> = {
-  sha512: 'sha512',
-  sha256: 'sha256',
-  sha1: 'sha1',
-  md5: 'md5',
-  'blake2b-512': 'blake2b512',
-  'sha512/256': 'sha512-256',
-};
-
 /**
- * Digest every requested key. Results come back in request order. Per-file failures (missing
- * key, unsupported algorithm) are returned in `error`, never thrown; an abort rejects.
+ * Digest every requested key. Results come back in request order. Per-file failures are
+ * returned in `error`, never thrown: NotFoundError (missing key, not a regular file),
+ * UnsupportedError (an algorithm this build cannot compute; nothing is read),
+ * PathEscapeError (a link leading out of the store), InvalidInputError (malformed key), IoError.
+ * Aborting `signal` stops starting work, waits for work in flight to stop, then rejects with the
+ * signal's reason.
  */
 export async function digestFiles(
   store: ReadableStore,
   requests: FileDigestRequest[],
   options: DigestFilesOptions = {},
 ): Promise<FileDigestResult[]> {
-  const results: FileDigestResult[] = new Array(requests.length);
-  let files = 0;
-  let bytes = 0;
-  let next = 0;
-  const worker = async () => {
-    while (next < requests.length) {
-      const i = next++;
-      const req = requests[i]!;
-      results[i] = await digestOne(store, req, options.signal);
-      files++;
-      bytes += results[i]!.size;
-      options.onProgress?.({ files, bytes });
-    }
-  };
-  await Promise.all([worker(), worker(), worker(), worker()]);
-  return results;
-}
-
-async function digestOne(
-  store: ReadableStore,
-  req: FileDigestRequest,
-  signal?: AbortSignal,
-): Promise<FileDigestResult> {
-  try {
-    const hashes = req.algorithms.map((a) => {
-      const name = NODE_NAMES[a];
-      if (!name)
-        throw new StrongroomError('UNSUPPORTED', `unsupported digest algorithm ${a}`, { key: req.key });
-      return createHash(name);
-    });
-    let size = 0;
-    const stream = await store.read(req.key, signal ? { signal } : {});
-    for await (const chunk of stream) {
-      size += (chunk as Buffer).length;
-      for (const h of hashes) h.update(chunk as Buffer);
-    }
-    const digests: Record<string, string> = {};
-    req.algorithms.forEach((a, i) => {
-      digests[a] = hashes[i]!.digest('hex');
-    });
-    return { key: req.key, size, digests };
-  } catch (err) {
-    if (signal?.aborted) throw err;
-    const error =
-      err instanceof StrongroomError
-        ? err
-        : new IoError(`cannot digest ${req.key}`, { key: req.key, cause: err });
-    return { key: req.key, size: 0, digests: {}, error };
-  }
+  if (hasLocalPaths(store)) return digestLocal(store, requests, options);
+  return digestStreamed(store, requests, options);
 }

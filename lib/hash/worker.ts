@@ -1,0 +1,16 @@
+/**
+ * Entry point of a hashing worker thread (run by piscina, see pool.ts). One task at a time;
+ * digesters are kept between tasks so BLAKE2b WebAssembly instances and the read buffer are
+ * made once per thread, not once per batch.
+ */
+import { DigesterCache, hashBatch, hashLargeFile } from './local-files.js';
+import type { BatchOutcome, FileTaskOutcome, HashTask } from './tasks.js';
+
+const cache = new DigesterCache();
+const buffer = Buffer.allocUnsafe(1 << 20);
+
+/** Run one hashing task (piscina calls the default export). */
+export default function runHashTask(task: HashTask): Promise<BatchOutcome | FileTaskOutcome> {
+  if (task.kind === 'batch') return hashBatch(task, cache, buffer);
+  return hashLargeFile(task, cache);
+}
