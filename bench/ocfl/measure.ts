@@ -13,13 +13,30 @@ import type { S3Placement } from './upload.js';
 
 const JOB_SCRIPT = join(dirname(fileURLToPath(import.meta.url)), 'job.js');
 
-/** Run one job in a fresh Node process. Throws with the child's output when it fails. */
+/** Longest a single job may run (`BENCH_JOB_TIMEOUT` seconds, default 300) before it is killed. */
+export const JOB_TIMEOUT_SECONDS = Number(process.env.BENCH_JOB_TIMEOUT ?? 300);
+
+/** A job that did not finish in time: the figure is "more than `seconds`". */
+export class JobTimeout extends Error {
+  constructor(
+    readonly job: string,
+    readonly seconds: number,
+  ) {
+    super(`job ${job} did not finish within ${seconds} s`);
+  }
+}
+
+/** Run one job in a fresh Node process. Throws JobTimeout, or an Error with the child's output. */
 export function runJob(spec: JobSpec): JobResult {
   const r = spawnSync(process.execPath, [JOB_SCRIPT, JSON.stringify(spec)], {
     encoding: 'utf8',
     maxBuffer: 64 << 20,
-    timeout: 30 * 60 * 1000,
+    timeout: JOB_TIMEOUT_SECONDS * 1000,
+    killSignal: 'SIGKILL',
   });
+  if ((r.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT') {
+    throw new JobTimeout(spec.job, JOB_TIMEOUT_SECONDS);
+  }
   const line = r.stdout?.split('\n').find((l) => l.startsWith('JOB-RESULT '));
   if (r.status !== 0 || !line) {
     throw new Error(

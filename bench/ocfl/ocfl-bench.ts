@@ -19,7 +19,7 @@ import { contentFiles, type OpensslRun, opensslDigest } from './baselines.js';
 import { type BenchConfig, benchConfig } from './config.js';
 import { type BenchObject, ensureBenchObjects } from './generate.js';
 import type { JobResult } from './job.js';
-import { type Backend, backendsOf, freshLmdbDir, repeat, runJob } from './measure.js';
+import { type Backend, backendsOf, freshLmdbDir, JobTimeout, repeat, runJob } from './measure.js';
 import { repoRoot } from './paths.js';
 import { machineFacts, mbps, median, type Row, renderTable, secs, times } from './report.js';
 import { type S3Placement, uploadToS3 } from './upload.js';
@@ -105,7 +105,9 @@ function mapRows(obj: BenchObject, backend: Backend, config: BenchConfig): Row[]
       runs: cold.length,
     },
   ];
-  if (backend.name === 'file' && config.peers) rows.push(...peerMapRows(obj, c, config));
+  if (backend.name === 'file' && config.peers) {
+    rows.push(...guarded('storage map, peers', obj, backend, () => peerMapRows(obj, c, config)));
+  }
   return rows;
 }
 
@@ -203,7 +205,9 @@ function validationRows(
       },
     );
   }
-  if (backend.name === 'file' && config.peers) rows.push(...peerValidationRows(obj, o, config));
+  if (backend.name === 'file' && config.peers) {
+    rows.push(...guarded('validation, peers', obj, backend, () => peerValidationRows(obj, o, config)));
+  }
   return rows;
 }
 
@@ -253,6 +257,33 @@ function peerValidationRows(obj: BenchObject, ours: number, config: BenchConfig)
   return rows;
 }
 
+/**
+ * Run one section; a failure or a timeout becomes a row saying so (with the error on stderr)
+ * instead of ending the whole run, so one broken job does not cost the other figures.
+ */
+function guarded(what: string, obj: BenchObject, backend: Backend, section: () => Row[]): Row[] {
+  try {
+    return section();
+  } catch (err) {
+    const timedOut = err instanceof JobTimeout;
+    console.error(`! ${what} of ${label(obj)} on ${backend.name}: ${timedOut ? err.message : String(err)}`);
+    const ours = timedOut ? `> ${secs(err.seconds)} (timed out in ${err.job})` : 'failed (see log)';
+    return [
+      {
+        backend: backend.name,
+        object: label(obj),
+        measure: what,
+        ours,
+        baseline: '',
+        ratio: '',
+        target: '',
+        met: 'no',
+        runs: 0,
+      },
+    ];
+  }
+}
+
 async function placeOnS3(
   objects: BenchObject[],
   config: BenchConfig,
@@ -300,8 +331,9 @@ export async function runOcflBench(argv: string[]): Promise<Row[]> {
     const openssl: OpensslRun[] = [];
     for (const backend of backendsOf(obj, placed.get(obj.key))) {
       console.error(`… ${label(obj)} on ${backend.name}`);
-      if (obj.kind === 'small') rows.push(...mapRows(obj, backend, config));
-      rows.push(...validationRows(obj, backend, config, openssl));
+      if (obj.kind === 'small')
+        rows.push(...guarded('storage map', obj, backend, () => mapRows(obj, backend, config)));
+      rows.push(...guarded('validation', obj, backend, () => validationRows(obj, backend, config, openssl)));
     }
   }
   const after = `load average after: ${machineFacts('').at(-1)!.split(': ')[1]}`;

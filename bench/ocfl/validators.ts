@@ -54,12 +54,12 @@ export function runOcflPy(objectRoot: string, fixity = true): TimedVerdict {
 }
 
 /**
- * Validate an object with rocfl (`rocfl -r <storageRoot> validate <objectId>`; `--no-fixity`
+ * Validate an object with rocfl (`rocfl -r <storageRoot> validate <objectId>`; `--no-fixity-check`
  * when `fixity` is false). Valid means exit 0.
  */
 export function runRocfl(storageRoot: string, objectId: string, fixity = true): TimedVerdict {
   if (!hasRocfl()) return { validator: 'rocfl', valid: false, summary: 'not installed', seconds: Number.NaN };
-  const args = ['-r', storageRoot, 'validate', ...(fixity ? [] : ['--no-fixity']), objectId];
+  const args = ['-r', storageRoot, 'validate', ...(fixity ? [] : ['--no-fixity-check']), objectId];
   const started = performance.now();
   const r = spawnSync(rocflBin, args, { encoding: 'utf8', timeout: TIMEOUT_MS, maxBuffer: 64 << 20 });
   const seconds = (performance.now() - started) / 1000;
