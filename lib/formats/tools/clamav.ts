@@ -12,6 +12,9 @@
  * scanned/infected file counts, data sizes, time, start and end dates (`2025:04:25 13:57:26`,
  * turned into ISO `2025-04-25T13:57:26`, local time as printed, no zone).
  *
+ * Logs with several runs appended (`--log` appends) give the verdicts of all runs and the
+ * summary fields of the last.
+ *
  * Infected-only logs: `clamscan -i` (Brunnhilde always passes it) prints no OK lines. We call a
  * log `infected-only` when it has a summary, no OK lines, and fewer listed files than
  * `Scanned files`. Then every scanned file not listed is clean; this reader cannot know which
@@ -83,74 +86,88 @@ export function looksLikeClamAv(text: string): boolean {
 export function readClamAvLog(input: Uint8Array | string, options: ClamAvReadOptions = {}): ClamAvReport {
   const problems: ToolProblem[] = [];
   const where = options.origin === undefined ? {} : { path: options.origin };
-  const lines = splitLines(decodeToolText(input, problems, options.origin).text);
-  const verdicts = new Map<string, { viruses: string[]; lines: string[] }>();
-  const errors: ClamAvReport['errors'] = [];
-  const fields: Record<string, string> = {};
+  const scan = scanLog(splitLines(decodeToolText(input, problems, options.origin).text), problems, where);
+  const infectedListed = [...scan.verdicts.values()].filter((v) => v.viruses.length > 0).length;
+  const counts = { listed: scan.verdicts.size, infectedListed, okLines: scan.okLines };
+  const summary = scan.sawSummary ? summarise(scan.fields, counts, problems, where) : null;
+  const files = [...scan.verdicts].map(([toolPath, v]) => ({
+    toolPath,
+    record: verdict(v, summary, options),
+  }));
+  for (const f of files) {
+    if (!f.record.hasVirus) continue;
+    const message = `${f.toolPath}: ${f.record.virusesFound.join(', ')}`;
+    problems.push({ code: 'TOOL_VIRUS_FOUND', severity: 'error', ...where, message });
+  }
+  return { files, summary, errors: scan.errors, problems };
+}
+
+/** What one pass over the log's lines collects. */
+interface LogScan {
+  verdicts: Map<string, { viruses: string[]; lines: string[] }>;
+  errors: ClamAvReport['errors'];
+  fields: Record<string, string>;
+  sawSummary: boolean;
+  okLines: number;
+}
+
+const INFORMATIONAL =
+  /^(LibClamAV|WARNING|ERROR|Loading|\S.*: (Symbolic link|Empty file|Excluded|Is a directory))/;
+
+function scanLog(lines: string[], problems: ToolProblem[], where: { path?: string }): LogScan {
+  const scan: LogScan = { verdicts: new Map(), errors: [], fields: {}, sawSummary: false, okLines: 0 };
   let inSummary = false;
-  let sawSummary = false;
-  let okLines = 0;
   for (const [n, line] of lines.entries()) {
-    if (SUMMARY_RULE.test(line)) {
-      inSummary = sawSummary = true;
-      continue;
-    }
-    if (line.trim() === '') continue;
-    if (inSummary) {
+    if (SUMMARY_RULE.test(line)) scan.sawSummary = inSummary = true;
+    else if (line.trim() === '') continue;
+    else if (inSummary && parseResultLine(line) === null) {
       const kv = /^([^:]+):\s*(.*)$/.exec(line);
-      if (kv !== null) fields[kv[1]!.trim()] = kv[2]!.trim();
-      continue;
+      if (kv !== null) scan.fields[kv[1]!.trim()] = kv[2]!.trim();
+    } else {
+      // A verdict after a summary is a later run appended to the same log (`clamscan -l`).
+      inSummary = false;
+      addResult(scan, line, n + 1, problems, where);
     }
-    const r = parseResultLine(line);
-    if (r === null) {
-      if (
-        !/^(LibClamAV|WARNING|ERROR|Loading|\S.*: (Symbolic link|Empty file|Excluded|Is a directory))/.test(
-          line,
-        )
-      ) {
-        problems.push({
-          code: 'TOOL_SYNTAX',
-          severity: 'warning',
-          ...where,
-          line: n + 1,
-          message: `unrecognised line: ${line}`,
-        });
-      }
-      continue;
-    }
-    if (r.kind === 'error') {
-      errors.push({ toolPath: r.path, message: r.detail });
+  }
+  return scan;
+}
+
+function addResult(
+  scan: LogScan,
+  line: string,
+  lineNo: number,
+  problems: ToolProblem[],
+  where: { path?: string },
+): void {
+  const r = parseResultLine(line);
+  if (r === null) {
+    if (!INFORMATIONAL.test(line)) {
       problems.push({
-        code: 'TOOL_SCAN_ERROR',
+        code: 'TOOL_SYNTAX',
         severity: 'warning',
         ...where,
-        line: n + 1,
-        message: `${r.path}: ${r.detail}`,
-      });
-      continue;
-    }
-    if (r.kind === 'ok') okLines++;
-    const v = verdicts.get(r.path) ?? { viruses: [], lines: [] };
-    if (r.kind === 'found' && !v.viruses.includes(r.detail)) v.viruses.push(r.detail);
-    v.lines.push(line);
-    verdicts.set(r.path, v);
-  }
-  const infectedListed = [...verdicts.values()].filter((v) => v.viruses.length > 0).length;
-  const summary = sawSummary
-    ? summarise(fields, { listed: verdicts.size, infectedListed, okLines }, problems, where)
-    : null;
-  const files = [...verdicts].map(([toolPath, v]) => ({ toolPath, record: verdict(v, summary, options) }));
-  for (const f of files) {
-    if (f.record.hasVirus) {
-      problems.push({
-        code: 'TOOL_VIRUS_FOUND',
-        severity: 'error',
-        ...where,
-        message: `${f.toolPath}: ${f.record.virusesFound.join(', ')}`,
+        line: lineNo,
+        message: `unrecognised line: ${line}`,
       });
     }
+    return;
   }
-  return { files, summary, errors, problems };
+  if (r.kind === 'error') {
+    scan.errors.push({ toolPath: r.path, message: r.detail });
+    problems.push({
+      code: 'TOOL_SCAN_ERROR',
+      severity: 'warning',
+      ...where,
+      line: lineNo,
+      message: `${r.path}: ${r.detail}`,
+    });
+    return;
+  }
+  if (r.kind === 'ok') scan.okLines++;
+  const v = scan.verdicts.get(r.path) ?? { viruses: [], lines: [] };
+  if (r.kind === 'found' && !v.viruses.includes(r.detail)) v.viruses.push(r.detail);
+  v.lines.push(line);
+  scan.verdicts.set(r.path, v);
 }
 
 type ResultLine = { kind: 'ok' | 'found' | 'error'; path: string; detail: string };

@@ -31,3 +31,16 @@ export interface ToolProblem {
   /** 1-based line (or CSV record) number, when known. */
   line?: number;
 }
+
+/** Records problems for one output file; severity follows the code (only a virus is an error). */
+export type ProblemSink = (code: ToolProblem['code'], message: string, line?: number) => void;
+
+/** A {@link ProblemSink} that appends to `problems`, tagging each with `path` when given. */
+export function problemSink(problems: ToolProblem[], path?: string): ProblemSink {
+  return (code, message, line) => {
+    const p: ToolProblem = { code, severity: code === 'TOOL_VIRUS_FOUND' ? 'error' : 'warning', message };
+    if (path !== undefined) p.path = path;
+    if (line !== undefined) p.line = line;
+    problems.push(p);
+  };
+}

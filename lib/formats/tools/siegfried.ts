@@ -15,8 +15,8 @@
  */
 import type { FileFormatMetadata, FormatMatch } from '../model.js';
 import { parseCsv } from './csv.js';
-import { makeMatch, type RawIdentification, toFormatRecord } from './format-record.js';
-import type { ToolProblem } from './problems.js';
+import { makeMatch, type RawIdentification, type RecordProvenance, toFormatRecord } from './format-record.js';
+import { type ProblemSink, problemSink, type ToolProblem } from './problems.js';
 import { decodeToolText, nonEmpty } from './text.js';
 import { parseYamlSubset, type YamlMap, type YamlValue } from './yaml-subset.js';
 
@@ -77,63 +77,30 @@ export function readSiegfriedYaml(
   options: SiegfriedReadOptions = {},
 ): SiegfriedReport {
   const problems: ToolProblem[] = [];
-  const where = options.origin === undefined ? {} : { path: options.origin };
-  const { text } = decodeToolText(input, problems, options.origin);
-  const parsed = parseYamlSubset(text);
-  for (const e of parsed.errors) problems.push({ code: 'TOOL_SYNTAX', severity: 'warning', ...where, ...e });
-  const run: SiegfriedRun = {
-    version: null,
-    scanDate: null,
-    signature: null,
-    created: null,
-    identifiers: [],
-  };
+  const report = problemSink(problems, options.origin);
+  const parsed = parseYamlSubset(decodeToolText(input, problems, options.origin).text);
+  for (const e of parsed.errors) report('TOOL_SYNTAX', e.message, e.line);
+  const run = emptyRun();
   const raws: RawIdentification[] = [];
   for (const doc of parsed.documents) {
     const map = asMap(doc.value);
-    if (map === null) {
-      problems.push({
-        code: 'TOOL_SYNTAX',
-        severity: 'warning',
-        ...where,
-        line: doc.line,
-        message: 'document is not a mapping',
-      });
-    } else if ('siegfried' in map) Object.assign(run, readHeader(map));
+    if (map === null) report('TOOL_SYNTAX', 'document is not a mapping', doc.line);
+    else if ('siegfried' in map) Object.assign(run, readHeader(map));
     else if (typeof map['filename'] === 'string') raws.push(readFileDoc(map));
-    else {
-      problems.push({
-        code: 'TOOL_SYNTAX',
-        severity: 'warning',
-        ...where,
-        line: doc.line,
-        message: 'document has no filename',
-      });
-    }
+    else report('TOOL_SYNTAX', 'document has no filename', doc.line);
   }
-  const prov = {
-    source: options.source ?? 'Siegfried',
-    timestamp: run.scanDate ?? options.timestamp ?? null,
-    origin: options.origin ?? null,
-  };
-  return { syntax: 'yaml', run, files: raws.map((r) => toEntry(r, prov, problems, where)), problems };
+  const timestamp = run.scanDate ?? options.timestamp ?? null;
+  const prov = { source: options.source ?? 'Siegfried', timestamp, origin: options.origin ?? null };
+  return { syntax: 'yaml', run, files: raws.map((r) => toEntry(r, prov, report)), problems };
 }
 
 function toEntry(
   raw: RawIdentification,
-  prov: { source: string; timestamp: string | null; origin: string | null },
-  problems: ToolProblem[],
-  where: { path?: string },
+  prov: RecordProvenance,
+  report: ProblemSink,
 ): ToolFileRecord<FileFormatMetadata> {
   const record = toFormatRecord(raw, prov);
-  if (record.errors !== null && record.errors !== undefined) {
-    problems.push({
-      code: 'TOOL_SCAN_ERROR',
-      severity: 'warning',
-      ...where,
-      message: `${raw.filename}: ${record.errors}`,
-    });
-  }
+  if (record.errors) report('TOOL_SCAN_ERROR', `${raw.filename}: ${record.errors}`);
   return { toolPath: raw.filename, record };
 }
 
@@ -206,40 +173,18 @@ export function readSiegfriedCsv(
   options: SiegfriedReadOptions = {},
 ): SiegfriedReport {
   const problems: ToolProblem[] = [];
-  const where = options.origin === undefined ? {} : { path: options.origin };
-  const { text } = decodeToolText(input, problems, options.origin);
-  const csv = parseCsv(text);
-  if (csv.unterminatedQuoteLine !== null) {
-    problems.push({
-      code: 'TOOL_SYNTAX',
-      severity: 'warning',
-      ...where,
-      line: csv.unterminatedQuoteLine,
-      message: 'unterminated quoted field',
-    });
-  }
-  const run: SiegfriedRun = {
-    version: null,
-    scanDate: null,
-    signature: null,
-    created: null,
-    identifiers: [],
-  };
+  const report = problemSink(problems, options.origin);
+  const csv = parseCsv(decodeToolText(input, problems, options.origin).text);
+  if (csv.unterminatedQuoteLine !== null)
+    report('TOOL_SYNTAX', 'unterminated quoted field', csv.unterminatedQuoteLine);
+  const run = emptyRun();
   const [header, ...rows] = csv.records;
-  if (header === undefined) return { syntax: 'csv', run, files: [], problems };
-  const layout = csvLayout(header.fields);
-  if (layout === null) {
-    problems.push({
-      code: 'TOOL_SYNTAX',
-      severity: 'warning',
-      ...where,
-      line: header.line,
-      message: 'not a Siegfried CSV header',
-    });
-    return { syntax: 'csv', run, files: [], problems };
-  }
+  const layout = header === undefined ? null : csvLayout(header.fields);
+  if (header !== undefined && layout === null)
+    report('TOOL_SYNTAX', 'not a Siegfried CSV header', header.line);
+  if (layout === null) return { syntax: 'csv', run, files: [], problems };
   const byName = new Map<string, CsvFile>();
-  for (const row of rows) mergeCsvRow(row.fields, row.line, layout, byName, problems, where);
+  for (const row of rows) mergeCsvRow(row.fields, row.line, layout, byName, report);
   // Matches are listed identifier by identifier, as the YAML lists them, not row by row.
   for (const f of byName.values()) f.raw.matches = f.perGroup.flat();
   run.identifiers = identifierNames(byName);
@@ -248,12 +193,12 @@ export function readSiegfriedCsv(
     timestamp: options.timestamp ?? null,
     origin: options.origin ?? null,
   };
-  return {
-    syntax: 'csv',
-    run,
-    files: [...byName.values()].map((f) => toEntry(f.raw, prov, problems, where)),
-    problems,
-  };
+  const files = [...byName.values()].map((f) => toEntry(f.raw, prov, report));
+  return { syntax: 'csv', run, files, problems };
+}
+
+function emptyRun(): SiegfriedRun {
+  return { version: null, scanDate: null, signature: null, created: null, identifiers: [] };
 }
 
 interface CsvGroup {
@@ -339,67 +284,53 @@ function mergeCsvRow(
   line: number,
   layout: CsvLayout,
   byName: Map<string, CsvFile>,
-  problems: ToolProblem[],
-  where: { path?: string },
+  report: ProblemSink,
 ): void {
   const filename = cell(row, layout.filename);
   if (filename === null || filename === '') {
-    problems.push({
-      code: 'TOOL_SYNTAX',
-      severity: 'warning',
-      ...where,
-      line,
-      message: 'row without filename',
-    });
+    report('TOOL_SYNTAX', 'row without filename', line);
     return;
   }
-  if (row.length !== layout.width) {
-    problems.push({
-      code: 'TOOL_SYNTAX',
-      severity: 'warning',
-      ...where,
-      line,
-      message: `row has ${row.length} cells, header has ${layout.width}`,
-    });
-  }
+  if (row.length !== layout.width)
+    report('TOOL_SYNTAX', `row has ${row.length} cells, header has ${layout.width}`, line);
   let file = byName.get(filename);
   if (file === undefined) {
-    const raw: RawIdentification = {
-      filename,
-      filesize: cell(row, layout.filesize),
-      modified: cell(row, layout.modified),
-      errors: cell(row, layout.errors),
-      hashes: {},
-      matches: [],
-    };
-    for (const h of layout.hashes) raw.hashes[h.name] = cell(row, h.index) ?? '';
-    file = { raw, perGroup: layout.groups.map(() => []) };
+    file = newCsvFile(filename, row, layout);
     byName.set(filename, file);
   } else if (nonEmpty(cell(row, layout.filesize)) !== nonEmpty(file.raw.filesize)) {
-    problems.push({
-      code: 'TOOL_INCONSISTENT',
-      severity: 'warning',
-      ...where,
-      line,
-      message: `${filename}: rows give different sizes`,
-    });
+    report('TOOL_INCONSISTENT', `${filename}: rows give different sizes`, line);
   }
   for (const [gi, g] of layout.groups.entries()) {
     // Padding cells of an identifier with fewer matches than another are empty: not a match.
     if (nonEmpty(cell(row, g.namespace)) === null && nonEmpty(cell(row, g.id)) === null) continue;
-    file.perGroup[gi]!.push(
-      makeMatch({
-        namespace: cell(row, g.namespace),
-        id: cell(row, g.id),
-        format: nonEmpty(cell(row, g.format)) ?? cell(row, g.full),
-        version: cell(row, g.version),
-        mime: cell(row, g.mime),
-        formatClass: cell(row, g.formatClass),
-        basis: cell(row, g.basis),
-        warning: cell(row, g.warning),
-      }),
-    );
+    file.perGroup[gi]!.push(csvMatch(row, g));
   }
+}
+
+function newCsvFile(filename: string, row: string[], layout: CsvLayout): CsvFile {
+  const raw: RawIdentification = {
+    filename,
+    filesize: cell(row, layout.filesize),
+    modified: cell(row, layout.modified),
+    errors: cell(row, layout.errors),
+    hashes: {},
+    matches: [],
+  };
+  for (const h of layout.hashes) raw.hashes[h.name] = cell(row, h.index) ?? '';
+  return { raw, perGroup: layout.groups.map(() => []) };
+}
+
+function csvMatch(row: string[], g: CsvGroup): FormatMatch {
+  return makeMatch({
+    namespace: cell(row, g.namespace),
+    id: cell(row, g.id),
+    format: nonEmpty(cell(row, g.format)) ?? cell(row, g.full),
+    version: cell(row, g.version),
+    mime: cell(row, g.mime),
+    formatClass: cell(row, g.formatClass),
+    basis: cell(row, g.basis),
+    warning: cell(row, g.warning),
+  });
 }
 
 function identifierNames(byName: Map<string, CsvFile>): SiegfriedIdentifier[] {

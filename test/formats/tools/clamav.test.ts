@@ -161,3 +161,16 @@ t.test('files that are not ClamAV output are not mistaken for it', async (t) => 
   t.notOk(looksLikeClamAv('filename,filesize\n'));
   t.notOk(looksLikeClamAv('just some notes\nabout the deposit\n'));
 });
+
+t.test('a log with two runs appended keeps every verdict and the last summary', async (t) => {
+  const second = SUMMARY.replace('Engine version: 1.2.3', 'Engine version: 1.2.4');
+  const r = readClamAvLog(
+    `/d/a: OK\n/d/b.com: Eicar-Signature FOUND\n/d/c: OK\n/d/d: OK\n${SUMMARY}/d/e: OK\n${second}`,
+  );
+  t.same(
+    r.files.map((f) => f.toolPath),
+    ['/d/a', '/d/b.com', '/d/c', '/d/d', '/d/e'],
+  );
+  t.equal(r.summary?.engineVersion, '1.2.4');
+  t.notOk('/d/e' in (r.summary?.fields ?? {}), 'a verdict line is never taken for a summary field');
+});
