@@ -157,9 +157,22 @@ export interface BagManifestReading {
   issues: BagIssue[];
 }
 
+/**
+ * The manifests of a bag whose root tag files are already in memory (name → bytes; other names
+ * ignored). Pure: for callers that hold a deposit's files, like the combiner's CLI.
+ */
+export function parseBagManifests(files: ReadonlyMap<string, Uint8Array>): BagManifestReading {
+  const issues = new BagIssues();
+  return manifestReading(parseBagTagFiles(files, issues), issues.list);
+}
+
 /** Read a bag's manifests from `source` without checking the payload (see {@link BagManifestReading}). */
 export async function readBagManifests(source: BagSource): Promise<BagManifestReading> {
   const { bag, issues } = await readBag(source);
+  return manifestReading(bag, issues);
+}
+
+function manifestReading(bag: BagModel, issues: BagIssue[]): BagManifestReading {
   return {
     payloadDigests: bagPayloadDigests(bag),
     tagDigests: bagTagDigests(bag),

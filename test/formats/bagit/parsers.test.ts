@@ -11,7 +11,7 @@ import { BagIssues } from '../../../lib/formats/bagit/issues.js';
 import { manifestName, parseManifest } from '../../../lib/formats/bagit/manifest.js';
 import { infoValues } from '../../../lib/formats/bagit/model.js';
 import { decodeBagPath, encodeBagPath, normalizeBagPath } from '../../../lib/formats/bagit/paths.js';
-import { parseBagTagFiles } from '../../../lib/formats/bagit/read.js';
+import { parseBagManifests, parseBagTagFiles } from '../../../lib/formats/bagit/read.js';
 import { decodeTagText, splitLines } from '../../../lib/formats/bagit/text.js';
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
@@ -205,4 +205,27 @@ t.test('tag files of a UTF-16 bag are read in UTF-16; 0.93 package-info.txt is b
   t.same(bag.payloadOxum, { octets: 0, streams: 1 });
   t.equal(bag.manifests[0]!.entries[0]!.path, 'data/é.txt');
   t.same(issues.list, []);
+});
+
+t.test('manifest digests by path and algorithm, ready for the combiner', async (t) => {
+  const md5 = 'd41d8cd98f00b204e9800998ecf8427e';
+  const sha = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
+  const reading = parseBagManifests(
+    new Map([
+      ['bagit.txt', utf8('BagIt-Version: 0.97\nTag-File-Character-Encoding: UTF-8\n')],
+      ['bag-info.txt', utf8('Bagging-Date: 2020-05-13\n')],
+      ['manifest-md5.txt', utf8(`${md5}  data/empty.txt\n`)],
+      ['manifest-sha256.txt', utf8(`${sha}  data/empty.txt\n`)],
+      ['tagmanifest-md5.txt', utf8(`${md5}  bag-info.txt\n`)],
+      ['data/manifest-md5.txt', utf8('payload, not a manifest')],
+    ]),
+  );
+  t.same([...reading.payloadDigests], [['data/empty.txt', { md5, sha256: sha }]]);
+  t.same([...reading.tagDigests], [['bag-info.txt', { md5 }]]);
+  t.equal(reading.timestamp, '2020-05-13');
+  t.same(reading.algorithms, [
+    { name: 'md5', supported: true, weak: true },
+    { name: 'sha256', supported: true, weak: false },
+  ]);
+  t.same(reading.issues, []);
 });
