@@ -22,7 +22,7 @@
  * readToolOutputs, which knows the run's scope (Brunnhilde's file list or the deposit).
  */
 import type { VirusScanMetadata } from '../model.js';
-import type { ToolProblem } from './problems.js';
+import { type ProblemSink, problemSink, type ToolProblem } from './problems.js';
 import type { ToolFileRecord } from './siegfried.js';
 import { decodeToolText, parseCount, splitLines } from './text.js';
 
@@ -85,11 +85,11 @@ export function looksLikeClamAv(text: string): boolean {
 /** Read a ClamAV log. Never throws; odd lines become `problems`. */
 export function readClamAvLog(input: Uint8Array | string, options: ClamAvReadOptions = {}): ClamAvReport {
   const problems: ToolProblem[] = [];
-  const where = options.origin === undefined ? {} : { path: options.origin };
-  const scan = scanLog(splitLines(decodeToolText(input, problems, options.origin).text), problems, where);
+  const report = problemSink(problems, options.origin);
+  const scan = scanLog(splitLines(decodeToolText(input, problems, options.origin).text), report);
   const infectedListed = [...scan.verdicts.values()].filter((v) => v.viruses.length > 0).length;
   const counts = { listed: scan.verdicts.size, infectedListed, okLines: scan.okLines };
-  const summary = scan.sawSummary ? summarise(scan.fields, counts, problems, where) : null;
+  const summary = scan.sawSummary ? summarise(scan.fields, counts, report) : null;
   const files = [...scan.verdicts].map(([toolPath, v]) => ({
     toolPath,
     record: verdict(v, summary, options),
@@ -97,7 +97,7 @@ export function readClamAvLog(input: Uint8Array | string, options: ClamAvReadOpt
   for (const f of files) {
     if (!f.record.hasVirus) continue;
     const message = `${f.toolPath}: ${f.record.virusesFound.join(', ')}`;
-    problems.push({ code: 'TOOL_VIRUS_FOUND', severity: 'error', ...where, message });
+    report('TOOL_VIRUS_FOUND', message);
   }
   return { files, summary, errors: scan.errors, problems };
 }
@@ -114,7 +114,7 @@ interface LogScan {
 const INFORMATIONAL =
   /^(LibClamAV|WARNING|ERROR|Loading|\S.*: (Symbolic link|Empty file|Excluded|Is a directory))/;
 
-function scanLog(lines: string[], problems: ToolProblem[], where: { path?: string }): LogScan {
+function scanLog(lines: string[], report: ProblemSink): LogScan {
   const scan: LogScan = { verdicts: new Map(), errors: [], fields: {}, sawSummary: false, okLines: 0 };
   let inSummary = false;
   for (const [n, line] of lines.entries()) {
@@ -126,48 +126,26 @@ function scanLog(lines: string[], problems: ToolProblem[], where: { path?: strin
     } else {
       // A verdict after a summary is a later run appended to the same log (`clamscan -l`).
       inSummary = false;
-      addResult(scan, line, n + 1, problems, where);
+      addResult(scan, line, n + 1, report);
     }
   }
   return scan;
 }
 
-function addResult(
-  scan: LogScan,
-  line: string,
-  lineNo: number,
-  problems: ToolProblem[],
-  where: { path?: string },
-): void {
+function addResult(scan: LogScan, line: string, lineNo: number, report: ProblemSink): void {
   const r = parseResultLine(line);
   if (r === null) {
-    if (!INFORMATIONAL.test(line)) {
-      problems.push({
-        code: 'TOOL_SYNTAX',
-        severity: 'warning',
-        ...where,
-        line: lineNo,
-        message: `unrecognised line: ${line}`,
-      });
-    }
-    return;
-  }
-  if (r.kind === 'error') {
+    if (!INFORMATIONAL.test(line)) report('TOOL_SYNTAX', `unrecognised line: ${line}`, lineNo);
+  } else if (r.kind === 'error') {
     scan.errors.push({ toolPath: r.path, message: r.detail });
-    problems.push({
-      code: 'TOOL_SCAN_ERROR',
-      severity: 'warning',
-      ...where,
-      line: lineNo,
-      message: `${r.path}: ${r.detail}`,
-    });
-    return;
+    report('TOOL_SCAN_ERROR', `${r.path}: ${r.detail}`, lineNo);
+  } else {
+    if (r.kind === 'ok') scan.okLines++;
+    const v = scan.verdicts.get(r.path) ?? { viruses: [], lines: [] };
+    if (r.kind === 'found' && !v.viruses.includes(r.detail)) v.viruses.push(r.detail);
+    v.lines.push(line);
+    scan.verdicts.set(r.path, v);
   }
-  if (r.kind === 'ok') scan.okLines++;
-  const v = scan.verdicts.get(r.path) ?? { viruses: [], lines: [] };
-  if (r.kind === 'found' && !v.viruses.includes(r.detail)) v.viruses.push(r.detail);
-  v.lines.push(line);
-  scan.verdicts.set(r.path, v);
 }
 
 type ResultLine = { kind: 'ok' | 'found' | 'error'; path: string; detail: string };
@@ -213,20 +191,11 @@ export function scanTimestamp(summary: ClamAvSummary): string | null {
 function summarise(
   fields: Record<string, string>,
   counts: { listed: number; infectedListed: number; okLines: number },
-  problems: ToolProblem[],
-  where: { path?: string },
+  report: ProblemSink,
 ): ClamAvSummary {
   const date = (key: string) => {
-    const raw = fields[key];
-    const iso = clamDate(raw ?? null);
-    if (raw !== undefined && iso === null) {
-      problems.push({
-        code: 'TOOL_SYNTAX',
-        severity: 'warning',
-        ...where,
-        message: `unreadable ${key}: ${raw}`,
-      });
-    }
+    const iso = clamDate(fields[key] ?? null);
+    if (fields[key] !== undefined && iso === null) report('TOOL_SYNTAX', `unreadable ${key}: ${fields[key]}`);
     return iso;
   };
   const scannedFiles = parseCount(fields['Scanned files']);
@@ -235,12 +204,10 @@ function summarise(
   const listing =
     okLines > 0 ? 'all' : scannedFiles !== null && scannedFiles > listed ? 'infected-only' : 'unknown';
   if (infectedFiles !== null && infectedFiles !== infectedListed) {
-    problems.push({
-      code: 'TOOL_INCONSISTENT',
-      severity: 'warning',
-      ...where,
-      message: `summary says ${infectedFiles} infected files; the log lists ${infectedListed}`,
-    });
+    report(
+      'TOOL_INCONSISTENT',
+      `summary says ${infectedFiles} infected files; the log lists ${infectedListed}`,
+    );
   }
   return {
     engineVersion: fields['Engine version'] ?? null,

@@ -14,7 +14,7 @@
  * `timestamp` is null.
  */
 import type { ExifMetadata } from '../model.js';
-import type { ToolProblem } from './problems.js';
+import { type ProblemSink, problemSink, type ToolProblem } from './problems.js';
 import type { ToolFileRecord } from './siegfried.js';
 import { decodeToolText, splitLines } from './text.js';
 
@@ -54,45 +54,33 @@ export function readExifToolText(
   options: ExifToolReadOptions = {},
 ): ExifToolReport {
   const problems: ToolProblem[] = [];
-  const where = options.origin === undefined ? {} : { path: options.origin };
+  const report = problemSink(problems, options.origin);
   const lines = splitLines(decodeToolText(input, problems, options.origin).text);
-  const blocks: { header: string | null; tags: Record<string, string> }[] = [];
+  const blocks: Block[] = [];
   const counts: Record<string, number> = {};
-  let current: { header: string | null; tags: Record<string, string> } | null = null;
   for (const [n, line] of lines.entries()) {
     const h = HEADER.exec(line);
-    if (h !== null) {
-      current = { header: h[1]!, tags: {} };
-      blocks.push(current);
-      continue;
+    const c = h === null ? COUNT.exec(line) : null;
+    const t = h === null && c === null ? TAG.exec(line) : null;
+    if (h !== null) blocks.push({ header: h[1]!, tags: {} });
+    else if (c !== null) counts[c[2]!.trim()] = Number(c[1]);
+    else if (line.trim() === '') continue;
+    else if (t === null) report('TOOL_SYNTAX', `unrecognised line: ${line}`, n + 1);
+    else {
+      if (blocks.length === 0) blocks.push({ header: null, tags: {} });
+      addTag(blocks[blocks.length - 1]!.tags, t[1] === undefined ? t[2]! : `${t[1]}:${t[2]}`, t[3]!);
     }
-    const c = COUNT.exec(line);
-    if (c !== null) {
-      counts[c[2]!.trim()] = Number(c[1]);
-      continue;
-    }
-    if (line.trim() === '') continue;
-    const t = TAG.exec(line);
-    if (t === null) {
-      problems.push({
-        code: 'TOOL_SYNTAX',
-        severity: 'warning',
-        ...where,
-        line: n + 1,
-        message: `unrecognised line: ${line}`,
-      });
-      continue;
-    }
-    if (current === null) {
-      current = { header: null, tags: {} };
-      blocks.push(current);
-    }
-    addTag(current.tags, t[1] === undefined ? t[2]! : `${t[1]}:${t[2]}`, t[3]!);
   }
-  const files = blocks.map((b) => toRecord(b, options, problems, where)).filter((f) => f !== null);
+  const files = blocks.map((b) => toRecord(b, options, report)).filter((f) => f !== null);
   const version =
     blocks.length === 0 ? null : findTag(blocks[0]!.tags, ['ExifTool Version Number', 'ExifToolVersion']);
   return { files, version, counts, problems };
+}
+
+/** One file's listing: its `========` header path (null for a header-less single file) and tags. */
+interface Block {
+  header: string | null;
+  tags: Record<string, string>;
 }
 
 function addTag(tags: Record<string, string>, key: string, value: string): void {
@@ -115,37 +103,32 @@ function findTag(tags: Record<string, string>, names: string[]): string | null {
 }
 
 function toRecord(
-  block: { header: string | null; tags: Record<string, string> },
+  block: Block,
   options: ExifToolReadOptions,
-  problems: ToolProblem[],
-  where: { path?: string },
+  report: ProblemSink,
 ): ToolFileRecord<ExifMetadata> | null {
-  let toolPath = block.header;
+  const toolPath = block.header ?? pathFromTags(block.tags) ?? options.fallbackPath ?? null;
   if (toolPath === null) {
-    const name = findTag(block.tags, ['File Name', 'FileName']);
-    const dir = findTag(block.tags, ['Directory']);
-    toolPath =
-      name === null
-        ? (options.fallbackPath ?? null)
-        : dir === null || dir === '.'
-          ? name
-          : `${dir.replace(/[\\/]+$/, '')}/${name}`;
-  }
-  if (toolPath === null) {
-    problems.push({
-      code: 'TOOL_SYNTAX',
-      severity: 'warning',
-      ...where,
-      message: 'a file listing without a path (no header, no File Name tag)',
-    });
+    report('TOOL_SYNTAX', 'a file listing without a path (no header, no File Name tag)');
     return null;
   }
-  const record: ExifMetadata = {
-    type: 'ExifMetadata',
-    source: options.source ?? 'ExifTool',
-    timestamp: null,
-    origin: options.origin ?? null,
-    tags: block.tags,
+  const source = options.source ?? 'ExifTool';
+  return {
+    toolPath,
+    record: {
+      type: 'ExifMetadata',
+      source,
+      timestamp: null,
+      origin: options.origin ?? null,
+      tags: block.tags,
+    },
   };
-  return { toolPath, record };
+}
+
+/** `Directory/File Name` of a header-less listing, or null without a File Name. */
+function pathFromTags(tags: Record<string, string>): string | null {
+  const name = findTag(tags, ['File Name', 'FileName']);
+  const dir = findTag(tags, ['Directory']);
+  if (name === null) return null;
+  return dir === null || dir === '.' ? name : `${dir.replace(/[\\/]+$/, '')}/${name}`;
 }
