@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The one command that runs every test: build + type-check, lint, start MinIO (unless S3_ENDPOINT
-# is set), run the tap suite, stop MinIO, and print one closing line `N passed, N failed, N skipped`.
+# is set) and Ceph RGW (unless RGW_ENDPOINT is set; optional), run the tap suite, stop them, and
+# print one closing line `N passed, N failed, N skipped`.
 # In CI (CI=true) an S3 test never skips: if MinIO cannot start, the run fails.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -21,7 +22,21 @@ if [ -z "${S3_ENDPOINT:-}" ]; then
     echo "test.sh: MinIO could not be started; S3 tests will be skipped" >&2
   fi
 fi
-trap '[ "$started_minio" = 1 ] && bash scripts/minio.sh stop' EXIT
+
+# Ceph RGW is the second S3 peer (it differs from MinIO in checksums, If-Match and ETags). Unlike
+# MinIO it is optional: if it cannot start, warn loudly and run without it. When it does start,
+# STRONGROOM_REQUIRE_RGW=1 makes the RGW suite fail rather than skip if its settings get lost.
+started_rgw=0
+if [ -z "${RGW_ENDPOINT:-}" ]; then
+  if rgw_lines="$(bash scripts/rgw.sh start)"; then
+    eval "$rgw_lines"; started_rgw=1; export STRONGROOM_REQUIRE_RGW=1
+  else
+    echo "test.sh: ************************************************************" >&2
+    echo "test.sh: WARNING: Ceph RGW could not be started; the RGW suite is SKIPPED" >&2
+    echo "test.sh: ************************************************************" >&2
+  fi
+fi
+trap '[ "$started_minio" = 1 ] && bash scripts/minio.sh stop; [ "$started_rgw" = 1 ] && bash scripts/rgw.sh stop' EXIT
 
 out="$(mktemp)"
 npx tap -R tap "$@" $(find dist/test -name '*.test.js' | sort) | tee "$out"
