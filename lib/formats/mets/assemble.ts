@@ -14,14 +14,21 @@
  *   structMaps (and of the div standing for the root folder); the title falls back to the first
  *   dmdSec that no file-level div uses.
  */
+
+import type { CollectedMets } from './collector.js';
 import { deriveDirectories, type PlacedFile } from './directories.js';
 import { mergeFileFacts } from './file-facts.js';
-import type { CollectedMets } from './collector.js';
 import type { MetsFile, MetsModel, MetsProblem } from './model.js';
 import { baseName, hrefToPath, stripPlaceholder } from './paths.js';
 import { problem } from './problems.js';
 import { detectProducer } from './producer.js';
-import { type DivRecord, type DmdRecord, type FileRecord, isDirectoryType, type MdSectionRecord } from './records.js';
+import {
+  type DivRecord,
+  type DmdRecord,
+  type FileRecord,
+  isDirectoryType,
+  type MdSectionRecord,
+} from './records.js';
 
 /** Build the model from a finished collection. */
 export function assemble(c: CollectedMets): MetsModel {
@@ -42,7 +49,9 @@ export function assemble(c: CollectedMets): MetsModel {
     return model;
   }
   if (c.metsDocuments > 1) {
-    problems.push(problem('MULTIPLE_METS_DOCUMENTS', `${c.metsDocuments} METS documents were read into one model`));
+    problems.push(
+      problem('MULTIPLE_METS_DOCUMENTS', `${c.metsDocuments} METS documents were read into one model`),
+    );
   }
   const ctx = new Resolver(c, problems);
   const placed = buildFiles(c, ctx, model.files);
@@ -93,7 +102,9 @@ class Resolver {
 
   originalName(ids: string[]): string | null {
     for (const id of ids) {
-      const secs = this.c.amdSecs.get(id)?.map((x) => this.c.mdSections.get(x)) ?? [this.c.mdSections.get(id)];
+      const secs = this.c.amdSecs.get(id)?.map((x) => this.c.mdSections.get(x)) ?? [
+        this.c.mdSections.get(id),
+      ];
       for (const s of secs) for (const o of s?.objects ?? []) if (o.originalName) return o.originalName;
     }
     return null;
@@ -133,14 +144,27 @@ function buildFile(
 ): { model: MetsFile; divIndex: number; relative: boolean } | null {
   const problems = ctx.problems;
   if (f.href === null || f.href.trim() === '') {
-    problems.push(problem('MISSING_LOCATION', `mets:file ${f.id ?? '(no ID)'} has no FLocat href; skipped`, null, f.at));
+    problems.push(
+      problem('MISSING_LOCATION', `mets:file ${f.id ?? '(no ID)'} has no FLocat href; skipped`, null, f.at),
+    );
     return null;
   }
   const loc = hrefToPath(f.href);
-  if (loc.notRelative) problems.push(problem('NOT_RELATIVE_PATH', `href "${f.href}" is not relative`, loc.path, f.at));
-  if (loc.badEscapes) problems.push(problem('BAD_PERCENT_ENCODING', `href "${f.href}" has %-escapes that are not UTF-8`, loc.path, f.at));
+  if (loc.notRelative)
+    problems.push(problem('NOT_RELATIVE_PATH', `href "${f.href}" is not relative`, loc.path, f.at));
+  if (loc.badEscapes)
+    problems.push(
+      problem('BAD_PERCENT_ENCODING', `href "${f.href}" has %-escapes that are not UTF-8`, loc.path, f.at),
+    );
   if (seen.has(loc.path)) {
-    problems.push(problem('DUPLICATE_PATH', `a second mets:file (${f.id ?? 'no ID'}) for the same path; skipped`, loc.path, f.at));
+    problems.push(
+      problem(
+        'DUPLICATE_PATH',
+        `a second mets:file (${f.id ?? 'no ID'}) for the same path; skipped`,
+        loc.path,
+        f.at,
+      ),
+    );
     return null;
   }
   seen.add(loc.path);
@@ -174,7 +198,10 @@ function chooseName(path: string, label: string | null, originalName: string | n
 }
 
 /** Copy access restrictions / rights from dmdSecs onto a file or directory (only when present). */
-function applyDmd(target: { accessRestrictions?: string[]; rightsStatement?: string | null }, dmds: DmdRecord[]): void {
+function applyDmd(
+  target: { accessRestrictions?: string[]; rightsStatement?: string | null },
+  dmds: DmdRecord[],
+): void {
   const restrictions = [...new Set(dmds.flatMap((d) => d.accessRestrictions))];
   const rights = dmds.find((d) => d.rightsStatement !== null)?.rightsStatement ?? null;
   if (restrictions.length) target.accessRestrictions = restrictions;
@@ -186,9 +213,12 @@ function rootLevel(model: MetsModel, c: CollectedMets, ctx: Resolver, rootIds: s
   model.accessRestrictions = [...new Set(rootDmds.flatMap((d) => d.accessRestrictions))];
   model.rightsStatement = rootDmds.find((d) => d.rightsStatement !== null)?.rightsStatement ?? null;
   const fileLevel = new Set<string>();
-  for (const d of c.divs) if (d.fileIds.length && !isDirectoryType(d.type)) for (const id of d.dmdIds) fileLevel.add(id);
+  for (const d of c.divs)
+    if (d.fileIds.length && !isDirectoryType(d.type)) for (const id of d.dmdIds) fileLevel.add(id);
   for (const f of c.files) for (const id of f.dmdIds) fileLevel.add(id);
   const candidates = [...rootDmds, ...ctx.dmds(c.dmdOrder.filter((id) => !fileLevel.has(id)))];
   model.title =
-    candidates.find((d) => d.title !== null)?.title ?? candidates.find((d) => d.nameFallback !== null)?.nameFallback ?? null;
+    candidates.find((d) => d.title !== null)?.title ??
+    candidates.find((d) => d.nameFallback !== null)?.nameFallback ??
+    null;
 }

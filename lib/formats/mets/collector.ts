@@ -47,6 +47,8 @@ export interface CollectedMets {
   profile: string | null;
   agents: AgentRecord[];
   structMapLabels: string[];
+  /** PREMIS agent names seen (a few, distinct): producers that write no metsHdr agent name themselves here. */
+  premisAgents: Set<string>;
   mdTypes: Set<string>;
   dmds: Map<string, DmdRecord>;
   /** dmdSec IDs in document order. */
@@ -70,6 +72,7 @@ export class MetsCollector {
     profile: null,
     agents: [],
     structMapLabels: [],
+    premisAgents: new Set(),
     mdTypes: new Set(),
     dmds: new Map(),
     dmdOrder: [],
@@ -87,7 +90,12 @@ export class MetsCollector {
   private agent: AgentRecord | null = null;
   private dmd: { id: string; collector: DmdCollector } | null = null;
   private amdSecId: string | null = null;
-  private md: { id: string | null; superseded: boolean; collector: MdSectionCollector; depth: number } | null = null;
+  private md: {
+    id: string | null;
+    superseded: boolean;
+    collector: MdSectionCollector;
+    depth: number;
+  } | null = null;
   private file: FileRecord | null = null;
   private structMap: StructMapDraft | null = null;
   private bestRank = 0;
@@ -111,7 +119,8 @@ export class MetsCollector {
     let capture = false;
     if (vocab === 'mets') capture = this.openMetsElement(tag, parent);
     else if (this.md) capture = this.md.collector.open(vocab, tag.local, depth, this.position());
-    else if (this.dmd) capture = this.dmd.collector.open(vocab, tag.local, parent?.local ?? '', dmdAttrs(tag));
+    else if (this.dmd)
+      capture = this.dmd.collector.open(vocab, tag.local, parent?.local ?? '', dmdAttrs(tag));
     if (capture && !this.capture) this.capture = { text: '', depth, hadChildren: false };
   }
 
@@ -166,7 +175,10 @@ export class MetsCollector {
       case 'note':
         return this.agent !== null;
       case 'dmdSec':
-        this.dmd = { id: this.claimId(attr(tag, 'ID')) ?? `#dmd${this.out.dmdOrder.length}`, collector: new DmdCollector() };
+        this.dmd = {
+          id: this.claimId(attr(tag, 'ID')) ?? `#dmd${this.out.dmdOrder.length}`,
+          collector: new DmdCollector(),
+        };
         return false;
       case 'amdSec':
         this.amdSecId = this.claimId(attr(tag, 'ID'));
@@ -189,7 +201,11 @@ export class MetsCollector {
   private openMd(tag: QualifiedTag): void {
     const id = this.claimId(attr(tag, 'ID'));
     const superseded = /^superseded$/i.test(attr(tag, 'STATUS') ?? '');
-    this.md = { id, superseded, collector: new MdSectionCollector(), depth: this.stack.length };
+    const agents = this.out.premisAgents;
+    const onAgent = (name: string) => {
+      if (agents.size < 16) agents.add(name);
+    };
+    this.md = { id, superseded, collector: new MdSectionCollector(onAgent), depth: this.stack.length };
     if (id && this.amdSecId && !superseded) this.out.amdSecs.get(this.amdSecId)?.push(id);
   }
 
@@ -209,8 +225,8 @@ export class MetsCollector {
           size: attr(tag, 'SIZE'),
           checksum: attr(tag, 'CHECKSUM'),
           checksumType: attr(tag, 'CHECKSUMTYPE'),
-          admIds: idRefs(attr(tag, 'ADMID')),
-          dmdIds: idRefs(attr(tag, 'DMDID')),
+          admIds: idRefs(attr(tag, 'ADMID'), this.ids),
+          dmdIds: idRefs(attr(tag, 'DMDID'), this.ids),
         };
         this.out.files.push(this.file);
         return false;
@@ -244,7 +260,7 @@ export class MetsCollector {
   private openDiv(tag: QualifiedTag): void {
     const sm = this.structMap;
     if (!sm) return;
-    const dmdIds = idRefs(attr(tag, 'DMDID'));
+    const dmdIds = idRefs(attr(tag, 'DMDID'), this.ids);
     const top = this.stack.length === sm.depth + 1;
     if (top) (sm.keep ? this.out.topDmdIds : this.out.otherTopDmdIds).push(...dmdIds);
     if (!sm.keep) return;
@@ -252,7 +268,7 @@ export class MetsCollector {
       id: attr(tag, 'ID'),
       type: attr(tag, 'TYPE'),
       label: attr(tag, 'LABEL'),
-      admIds: idRefs(attr(tag, 'ADMID')),
+      admIds: idRefs(attr(tag, 'ADMID'), this.ids),
       dmdIds,
       parent: sm.stack.length ? sm.stack[sm.stack.length - 1]! : -1,
       fileIds: [],
@@ -328,7 +344,9 @@ export class MetsCollector {
   private claimId(id: string | null): string | null {
     if (id === null || id === '') return null;
     if (this.ids.has(id)) {
-      this.out.problems.push(problem('DUPLICATE_ID', `ID "${id}" is used more than once`, null, this.position()));
+      this.out.problems.push(
+        problem('DUPLICATE_ID', `ID "${id}" is used more than once`, null, this.position()),
+      );
       return null;
     }
     this.ids.add(id);

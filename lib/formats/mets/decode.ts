@@ -36,7 +36,8 @@ export function sniffEncoding(head: Uint8Array): { encoding: string; bomLength: 
 
 function mapLabel(label: string): string {
   const l = label.toLowerCase();
-  if (l === 'iso-8859-1' || l === 'latin1' || l === 'iso8859-1' || l === 'iso_8859-1' || l === 'l1') return 'latin1';
+  if (l === 'iso-8859-1' || l === 'latin1' || l === 'iso8859-1' || l === 'iso_8859-1' || l === 'l1')
+    return 'latin1';
   if (l === 'ascii' || l === 'us-ascii') return 'windows-1252';
   try {
     return new TextDecoder(l).encoding;
@@ -62,7 +63,9 @@ export function createDecoder(encoding: string): ChunkDecoder {
  * Decode a stream of chunks into text chunks. Strings pass through (a leading BOM dropped);
  * bytes are buffered only until the first SNIFF_BYTES are seen.
  */
-export async function* decodeChunks(source: AsyncIterable<XmlChunk> | Iterable<XmlChunk>): AsyncGenerator<string> {
+export async function* decodeChunks(
+  source: AsyncIterable<XmlChunk> | Iterable<XmlChunk>,
+): AsyncGenerator<string> {
   let decoder: ChunkDecoder | null = null;
   let pending: Uint8Array[] = [];
   let pendingLength = 0;

@@ -31,7 +31,10 @@ const ALGORITHM_BY_LENGTH: Record<number, string> = Object.fromEntries(
  */
 export function normaliseAlgorithm(label: string | null | undefined): string | null {
   if (label === null || label === undefined) return null;
-  const squashed = label.trim().toLowerCase().replace(/[\s_-]+/g, '');
+  const squashed = label
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_-]+/g, '');
   return squashed === '' ? null : squashed;
 }
 
@@ -55,7 +58,10 @@ export type DigestVerdict =
  * Check a digest value against its label. Hex is lower-cased; surrounding whitespace ignored.
  * Never throws: a verdict says what to keep, and why not when nothing can be kept.
  */
-export function checkDigest(label: string | null | undefined, value: string | null | undefined): DigestVerdict {
+export function checkDigest(
+  label: string | null | undefined,
+  value: string | null | undefined,
+): DigestVerdict {
   const hex = (value ?? '').trim().toLowerCase();
   if (hex === '') return { ok: false, reason: 'empty digest value' };
   const claimed = normaliseAlgorithm(label);

@@ -42,7 +42,13 @@ export function mergeFileFacts(
   }
   for (const e of events) {
     if (!/^message digest calculation$/i.test(e.type.trim()) || !e.outcomeDetail) continue;
-    addDigest(digests, { label: algorithmInText(e.detail), value: e.outcomeDetail, at: e.at }, path, problems, false);
+    addDigest(
+      digests,
+      { label: algorithmInText(e.detail), value: e.outcomeDetail, at: e.at },
+      path,
+      problems,
+      false,
+    );
   }
   return {
     digests,
@@ -103,13 +109,16 @@ function mergeSize(
     const n = parseSize(o.size.value, path, o.size.at, problems);
     if (n === null) continue;
     if (size === null) size = n;
-    else if (size !== n) problems.push(problem('SIZE_CONFLICT', `sizes ${size} (kept) and ${n}`, path, o.size.at));
+    else if (size !== n)
+      problems.push(problem('SIZE_CONFLICT', `sizes ${size} (kept) and ${n}`, path, o.size.at));
   }
   if (file.size !== null) {
     const n = parseSize(file.size, path, file.at, problems);
     if (n !== null && size === null) size = n;
     else if (n !== null && size !== n) {
-      problems.push(problem('SIZE_CONFLICT', `PREMIS size ${size} (kept) and mets:file SIZE ${n}`, path, file.at));
+      problems.push(
+        problem('SIZE_CONFLICT', `PREMIS size ${size} (kept) and mets:file SIZE ${n}`, path, file.at),
+      );
     }
   }
   return size;

@@ -4,9 +4,16 @@
  * captured as text (digests, sizes, formats, names, events, titles, access conditions), so an
  * embedded ExifTool dump or a long abstract costs nothing.
  */
-import type { DigestCandidate, DmdRecord, MdSectionRecord, PremisEventRecord, PremisObjectRecord } from './records.js';
-import type { SourcePosition } from './problems.js';
+
 import type { Vocabulary } from './namespaces.js';
+import type { SourcePosition } from './problems.js';
+import type {
+  DigestCandidate,
+  DmdRecord,
+  MdSectionRecord,
+  PremisEventRecord,
+  PremisObjectRecord,
+} from './records.js';
 
 /** PREMIS leaves whose text we keep. */
 const PREMIS_LEAVES = new Set([
@@ -24,6 +31,7 @@ const PREMIS_LEAVES = new Set([
   'eventOutcomeDetailNote',
   'linkingAgentIdentifierType',
   'linkingAgentIdentifierValue',
+  'agentName',
 ]);
 
 /** Event types we keep (lower-case). */
@@ -45,6 +53,11 @@ export class MdSectionCollector {
   private fixity: { label: string | null; value: string | null; at: SourcePosition } | null = null;
   private format: FormatDraft | null = null;
   private agentType: string | null = null;
+  private inAgent = false;
+  private sizeAt: SourcePosition | null = null;
+
+  /** `onAgentName` hears each PREMIS agentName (producer recognition). */
+  constructor(private readonly onAgentName: (name: string) => void = () => {}) {}
 
   /** An element opened at `depth`; returns true when its text should be captured. */
   open(vocab: Vocabulary, local: string, depth: number, at: SourcePosition): boolean {
@@ -53,7 +66,15 @@ export class MdSectionCollector {
       this.object = { digests: [], size: null, format: null, originalName: null };
       this.objectDepth = depth;
     } else if (local === 'event' && !this.event) {
-      this.event = { type: '', date: null, detail: null, outcome: null, outcomeDetail: null, agent: null, at };
+      this.event = {
+        type: '',
+        date: null,
+        detail: null,
+        outcome: null,
+        outcomeDetail: null,
+        agent: null,
+        at,
+      };
       this.eventDepth = depth;
     } else if (local === 'fixity' && this.object) {
       this.fixity = { label: null, value: null, at };
@@ -61,14 +82,17 @@ export class MdSectionCollector {
       this.format = { name: null, registry: null, key: null };
     }
     if (local === 'size' && this.fixity === null && this.object) this.sizeAt = at;
-    return PREMIS_LEAVES.has(local) && (this.object !== null || this.event !== null);
+    if (local === 'agent') this.inAgent = true;
+    return PREMIS_LEAVES.has(local) && (this.object !== null || this.event !== null || this.inAgent);
   }
-
-  private sizeAt: SourcePosition | null = null;
 
   /** A captured leaf's text. */
   leaf(local: string, text: string): void {
     const value = text.trim();
+    if (this.inAgent && local === 'agentName') {
+      if (value !== '') this.onAgentName(value);
+      return;
+    }
     if (this.fixity && local === 'messageDigestAlgorithm') this.fixity.label = value;
     else if (this.fixity && local === 'messageDigest') this.fixity.value = value;
     else if (this.format && local === 'formatName') this.format.name ??= value;
@@ -93,15 +117,20 @@ export class MdSectionCollector {
     else if (local === 'eventOutcome') e.outcome ??= v;
     else if (local === 'eventOutcomeDetailNote') e.outcomeDetail ??= v;
     else if (local === 'linkingAgentIdentifierType') this.agentType = value;
-    else if (local === 'linkingAgentIdentifierValue') e.agent = chooseAgent(e.agent, this.agentType, v);
+    else if (local === 'linkingAgentIdentifierValue') {
+      e.agent = chooseAgent(e.agent, this.agentType, v);
+      if (v !== null && /software|system/i.test(this.agentType ?? '')) this.onAgentName(v);
+    }
   }
 
   /** An element closed at `depth`. */
   close(vocab: Vocabulary, local: string, depth: number): void {
     if (vocab !== 'premis') return;
+    if (local === 'agent') this.inAgent = false;
     if (local === 'fixity' && this.fixity && this.object) {
       const f = this.fixity;
-      if (f.value) this.object.digests.push({ label: f.label, value: f.value, at: f.at } satisfies DigestCandidate);
+      if (f.value)
+        this.object.digests.push({ label: f.label, value: f.value, at: f.at } satisfies DigestCandidate);
       this.fixity = null;
     } else if (local === 'format' && this.format && this.object) {
       this.keepFormat(this.format);
@@ -146,7 +175,12 @@ const DMD_LEAVES: Record<string, Set<string>> = {
 
 /** Collects one dmdSec. */
 export class DmdCollector {
-  readonly record: DmdRecord = { title: null, nameFallback: null, accessRestrictions: [], rightsStatement: null };
+  readonly record: DmdRecord = {
+    title: null,
+    nameFallback: null,
+    accessRestrictions: [],
+    rightsStatement: null,
+  };
   private titleInfo: { typed: boolean; title: string | null; subTitle: string | null } | null = null;
   private primaryTitle: string | null = null;
   private anyTitle: string | null = null;
@@ -204,7 +238,8 @@ export class DmdCollector {
 
   private accessCondition(c: { type: string; href: string | null }, value: string): void {
     if (c.type === 'restriction on access' || c.type === 'status') {
-      if (value !== '' && !this.record.accessRestrictions.includes(value)) this.record.accessRestrictions.push(value);
+      if (value !== '' && !this.record.accessRestrictions.includes(value))
+        this.record.accessRestrictions.push(value);
     } else if (c.type === 'use and reproduction') {
       const uri = c.href ?? (isAbsoluteUri(value) ? value : null);
       if (uri) this.record.rightsStatement ??= uri;

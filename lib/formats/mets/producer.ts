@@ -19,10 +19,11 @@ const LEEDS_AGENT = 'University of Leeds Digital Library Infrastructure Project'
 /** Recognise the producer from what the collector saw. */
 export function detectProducer(c: CollectedMets): MetsProducer {
   const creator = creatorAgent(c.agents);
-  const names = c.agents.map((a) => `${a.name ?? ''} ${a.note ?? ''}`).join(' | ');
+  const names = [...c.agents.map((a) => `${a.name ?? ''} ${a.note ?? ''}`), ...c.premisAgents].join(' | ');
   const out = (kind: MetsProducer['kind']): MetsProducer =>
     creator?.name ? { kind, agent: creator.name } : { kind };
-  if (c.profile === STRONGROOM_PROFILE || c.agents.some((a) => a.name === STRONGROOM_AGENT)) return out('strongroom');
+  if (c.profile === STRONGROOM_PROFILE || c.agents.some((a) => a.name === STRONGROOM_AGENT))
+    return out('strongroom');
   if (c.agents.some((a) => a.name === LEEDS_AGENT)) return out('leeds-preservation-api');
   if (/goobi/i.test(names)) return out('goobi');
   if (c.rootLocal === 'mets-objects' || /eprints/i.test(names)) return out('eprints');

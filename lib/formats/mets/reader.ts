@@ -33,16 +33,23 @@ const CHUNK = 64 * 1024;
  * namespace-well-formed, declares entities, or uses an encoding we cannot decode. Everything
  * short of that is reported in `model.problems` instead.
  */
-export async function readMets(input: Readable | Uint8Array | string, options: ReadMetsOptions = {}): Promise<MetsModel> {
+export async function readMets(
+  input: Readable | Uint8Array | string,
+  options: ReadMetsOptions = {},
+): Promise<MetsModel> {
   const name = options.name ?? 'METS';
   const parser = sax.parser(true, { xmlns: true, position: true, trim: false, normalize: false });
-  const collector = new MetsCollector(() => ({ line: parser.line + 1, column: parser.column + 1 }));
+  // sax counts lines from 0 and columns as characters consumed on the line, which is the
+  // 1-based column of the character just read.
+  const at = () => ({ line: parser.line + 1, column: Math.max(1, parser.column) });
+  const collector = new MetsCollector(at);
   const fail = (message: string): never => {
-    throw new MalformedError(`${name}: ${message} at line ${parser.line + 1}, column ${parser.column + 1}`, {
+    const { line, column } = at();
+    throw new MalformedError(`${name}: ${message} at line ${line}, column ${column}`, {
       operation: 'readMets',
       key: name,
-      line: parser.line + 1,
-      column: parser.column + 1,
+      line,
+      column,
     });
   };
   parser.onopentag = (tag) => collector.openTag(tag as QualifiedTag);

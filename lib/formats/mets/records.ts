@@ -72,9 +72,14 @@ export interface DivRecord {
   fileIds: string[];
 }
 
-/** Split an IDREFS attribute value. */
-export function idRefs(value: string | undefined | null): string[] {
+/**
+ * Split an IDREFS attribute value. The Leeds API writes IDs containing spaces (built from
+ * paths), so a whole value that is itself a known ID is taken as one reference. Metadata
+ * sections precede fileSec and structMap in METS, so their IDs are known by then.
+ */
+export function idRefs(value: string | undefined | null, known?: ReadonlySet<string>): string[] {
   if (!value) return [];
+  if (known?.has(value)) return [value];
   return value.split(/\s+/).filter((s) => s !== '');
 }
 
