@@ -13,6 +13,7 @@ const D1 = 'a'.repeat(128);
 const D2 = 'b'.repeat(128);
 
 /** A small valid 1.1 inventory; each test breaks one thing. */
+// biome-ignore lint/suspicious/noExplicitAny: each test reshapes the JSON freely, as a broken inventory would be
 function good(): Record<string, any> {
   return {
     id: 'urn:example:1',
