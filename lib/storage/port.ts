@@ -44,7 +44,11 @@ export type ListEntry =
        */
       symlink?: boolean;
     }
-  /** A common prefix (a "directory"); only yielded when listing with a delimiter. Key has no trailing `/`. */
+  /**
+   * A common prefix (a "directory"); only yielded when listing with a delimiter. Key has no
+   * trailing `/`. The filesystem backend also yields empty directories this way (OCFL validation
+   * must see them); object stores have no empty prefixes.
+   */
   | { kind: 'prefix'; key: string };
 
 /** Options for {@link ReadableStore.list}. */

@@ -50,6 +50,7 @@ t.test('a key that would escape the root through a symlink is PATH_ESCAPE', asyn
   await t.rejects(store.write('obj/link/evil', 'x'), { code: 'PATH_ESCAPE' });
   t.same(readdirSync(outside), ['secret'], 'nothing was written outside');
   await t.rejects(store.readBytes('obj/link/secret'), { code: 'PATH_ESCAPE' });
+  await t.rejects(store.exists('obj/link/secret'), { code: 'PATH_ESCAPE' });
   await t.rejects(store.copy('obj/link/secret', 'stolen'), { code: 'PATH_ESCAPE' });
   await t.rejects(store.deletePrefix('obj/link'), { code: 'PATH_ESCAPE' });
   await t.rejects(store.write('../escape', 'x'), { code: 'INVALID_INPUT' });

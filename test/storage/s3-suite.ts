@@ -167,6 +167,7 @@ const s3Behaviours: Record<string, (t: Test, config: S3Connection) => Promise<vo
     const ro = new S3Store({ ...config, bucket: store.bucket, prefix: store.prefix }, { readOnly: true });
     t.teardown(() => ro.client.destroy());
     await t.rejects(ro.write('k', 'v'), { code: 'UNSUPPORTED' });
+    await t.rejects(ro.capabilities(), { code: 'UNSUPPORTED' }, 'a read-only store writes no probe');
     t.throws(() => new S3Store({ ...config, bucket: store.bucket, prefix: 'a//b' }), {
       code: 'INVALID_INPUT',
     });

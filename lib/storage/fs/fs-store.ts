@@ -31,6 +31,7 @@ import { pathToFileURL } from 'node:url';
 import {
   AlreadyExistsError,
   FixityMismatchError,
+  hasCode,
   InvalidInputError,
   PathEscapeError,
   PreconditionFailedError,
@@ -113,10 +114,15 @@ export class FsStore implements WritableStore, LocalPathCapable {
     return { key, size: st.size, modified: st.mtime, etag: fsEtag(st) };
   }
 
-  /** True when a regular file (or a link to one) is at `key`. */
+  /** True when a regular file (or a link to one inside the root) is at `key`. Throws PathEscapeError. */
   async exists(key: string): Promise<boolean> {
-    const path = this.localPath(key);
-    if (isTempName(path.slice(path.lastIndexOf(sep) + 1))) return false;
+    let path: string;
+    try {
+      path = await this.checkedPath(key, 'exists');
+    } catch (err) {
+      if (hasCode(err, 'NOT_FOUND')) return false; // temp-file names, missing root
+      throw err;
+    }
     return fsp.stat(path).then(
       (st) => st.isFile(),
       () => false,
@@ -126,6 +132,7 @@ export class FsStore implements WritableStore, LocalPathCapable {
   /** Walk below `prefix`; see fs-walk.ts for empty directories and symlinks. */
   async *list(prefix: string, options: ListOptions = {}): AsyncIterable<ListEntry> {
     assertKey(prefix, true);
+    throwIfAborted(options.signal);
     const dir = prefix === '' ? this.root : this.localPath(prefix);
     const realRoot = await this.realRoot().catch(() => undefined);
     if (realRoot === undefined) return; // no root yet: nothing stored

@@ -83,6 +83,7 @@ export class MemoryStore implements WritableStore {
   /** Keys below `prefix` in byte order; `pageSize` is irrelevant here and ignored. */
   async *list(prefix: string, options: ListOptions = {}): AsyncIterable<ListEntry> {
     assertKey(prefix, true);
+    throwIfAborted(options.signal);
     const base = dirPrefix(prefix);
     const delimiter = options.delimiter ?? true;
     const keys = [...this.objects.keys()].filter((k) => k.startsWith(base));

@@ -99,8 +99,14 @@ export class S3Store implements WritableStore {
     }
   }
 
-  /** What this server supports, probed once per store (writes a temporary object). Throws IoError. */
+  /**
+   * What this server supports, probed once per store (writes a temporary object, so a read-only
+   * store rejects with UnsupportedError). Throws IoError when the probe fails; a later call retries.
+   */
   capabilities(): Promise<S3Capabilities> {
+    if (this.readOnly) {
+      return Promise.reject(new UnsupportedError('a read-only store does not probe', { operation: 'probe' }));
+    }
     this.caps ??= probeCapabilities(this.client, this.bucket, this.objectKey(probeKeyName())).catch((err) => {
       this.caps = undefined; // let a later call try again
       throw s3Error(err, 'probe', PROBE_PREFIX);
