@@ -5,7 +5,7 @@
  * under metadata/, and where names vary, the content decides.
  */
 import { looksLikeClamAv } from './clamav.js';
-import { looksLikeExifTool } from './exiftool.js';
+import { looksLikeExifTool, looksLikeExifToolJson } from './exiftool.js';
 import { looksLikeSiegfriedCsv, looksLikeSiegfriedYaml } from './siegfried.js';
 
 /** How a file will be read. */
@@ -14,6 +14,7 @@ export type ToolOutputKind =
   | 'siegfried-csv'
   | 'clamav'
   | 'exiftool'
+  | 'exiftool-json'
   | 'brunnhilde-report'
   | 'brunnhilde-siegfried-csv'
   | 'brunnhilde-viruscheck';
@@ -74,8 +75,9 @@ function brunnhildeKind(inner: string[], name: string): ToolOutputKind | null {
 }
 
 function sniff(name: string, peek: () => string): ToolOutputKind | null {
-  if (!/\.(ya?ml|csv|log|txt|out)$/.test(name) && name.includes('.')) return null;
+  if (!/\.(ya?ml|csv|log|txt|out|json)$/.test(name) && name.includes('.')) return null;
   const head = peek();
+  if (looksLikeExifToolJson(head)) return 'exiftool-json';
   if (looksLikeSiegfriedYaml(head)) return 'siegfried-yaml';
   if (looksLikeSiegfriedCsv(head)) return 'siegfried-csv';
   if (looksLikeExifTool(head)) return 'exiftool';

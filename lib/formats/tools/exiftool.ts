@@ -11,7 +11,7 @@
  *
  * A single-file listing has no header: its path is `Directory` + `/` + `File Name` when those
  * tags are present (else the `fallbackPath` option). ExifTool does not print when it ran, so
- * `timestamp` is null.
+ * `timestamp` is null. `exiftool -j` (JSON) output is read too (readExifToolJson).
  */
 import type { ExifMetadata } from '../model.js';
 import { type ProblemSink, problemSink, type ToolProblem } from './problems.js';
@@ -131,4 +131,50 @@ function pathFromTags(tags: Record<string, string>): string | null {
   const dir = findTag(tags, ['Directory']);
   if (name === null) return null;
   return dir === null || dir === '.' ? name : `${dir.replace(/[\\/]+$/, '')}/${name}`;
+}
+
+/** True when the text looks like `exiftool -j` output: a JSON array of objects with `SourceFile`. */
+export function looksLikeExifToolJson(text: string): boolean {
+  return /^\s*\[\s*\{\s*"SourceFile"\s*:/.test(text.replace(/^\uFEFF/, '').slice(0, 200));
+}
+
+/**
+ * Read `exiftool -j` (JSON) output: an array of objects, each with `SourceFile` (the path) and
+ * tags keyed by name (`Group:Name` with `-G`). Values that are not strings are kept as their JSON
+ * text (numbers as printed). Never throws: unparseable JSON is a TOOL_SYNTAX problem.
+ */
+export function readExifToolJson(
+  input: Uint8Array | string,
+  options: ExifToolReadOptions = {},
+): ExifToolReport {
+  const problems: ToolProblem[] = [];
+  const report = problemSink(problems, options.origin);
+  let items: unknown;
+  try {
+    items = JSON.parse(decodeToolText(input, problems, options.origin).text);
+  } catch (err) {
+    report('TOOL_SYNTAX', `not JSON: ${(err as Error).message}`);
+    return { files: [], version: null, counts: {}, problems };
+  }
+  const files: ToolFileRecord<ExifMetadata>[] = [];
+  for (const item of Array.isArray(items) ? items : []) {
+    if (item === null || typeof item !== 'object' || typeof item.SourceFile !== 'string') {
+      report('TOOL_SYNTAX', 'an entry without SourceFile');
+      continue;
+    }
+    const tags: Record<string, string> = {};
+    for (const [k, v] of Object.entries(item as Record<string, unknown>)) {
+      if (k !== 'SourceFile') tags[k] = typeof v === 'string' ? v : JSON.stringify(v);
+    }
+    const source = options.source ?? 'ExifTool';
+    files.push({
+      toolPath: item.SourceFile,
+      record: { type: 'ExifMetadata', source, timestamp: null, origin: options.origin ?? null, tags },
+    });
+  }
+  const version =
+    files.length === 0
+      ? null
+      : findTag(files[0]!.record.tags, ['ExifToolVersion', 'ExifTool Version Number']);
+  return { files, version, counts: {}, problems };
 }

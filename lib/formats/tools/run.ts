@@ -8,7 +8,7 @@ import type { Metadata } from '../model.js';
 import { type BrunnhildeProvenance, readBrunnhildeReport } from './brunnhilde.js';
 import { type ClamAvReport, readClamAvLog } from './clamav.js';
 import type { ClassifiedOutput } from './classify.js';
-import { readExifToolText } from './exiftool.js';
+import { readExifToolJson, readExifToolText } from './exiftool.js';
 import { type DepositPathIndex, makeToolPathResolver, type ResolvedToolPath } from './paths.js';
 import { problemSink, type ToolProblem } from './problems.js';
 import { addRecord, type ClamAvRunSummary, type ToolOutputsResult, type ToolRunSummary } from './result.js';
@@ -76,7 +76,7 @@ export function readRun(
 
 function parseUnit(c: ClassifiedOutput, bytes: Uint8Array, prov: BrunnhildeProvenance | null): Unit {
   if (c.kind === 'clamav' || c.kind === 'brunnhilde-viruscheck') return clamUnit(c, bytes);
-  if (c.kind === 'exiftool') return exifUnit(c, bytes);
+  if (c.kind === 'exiftool' || c.kind === 'exiftool-json') return exifUnit(c, bytes);
   const source = c.kind === 'brunnhilde-siegfried-csv' ? 'Brunnhilde' : 'Siegfried';
   const opts = { source, origin: c.path, timestamp: prov?.scanStarted ?? null };
   const r = c.kind === 'siegfried-yaml' ? readSiegfriedYaml(bytes, opts) : readSiegfriedCsv(bytes, opts);
@@ -111,7 +111,7 @@ function clamUnit(c: ClassifiedOutput, bytes: Uint8Array): Unit {
 }
 
 function exifUnit(c: ClassifiedOutput, bytes: Uint8Array): Unit {
-  const r = readExifToolText(bytes, { origin: c.path });
+  const r = (c.kind === 'exiftool-json' ? readExifToolJson : readExifToolText)(bytes, { origin: c.path });
   const summary = () => ({
     tool: 'ExifTool' as const,
     source: 'ExifTool',

@@ -1,5 +1,10 @@
 import t from 'tap';
-import { looksLikeExifTool, readExifToolText } from '../../../lib/formats/tools/exiftool.js';
+import {
+  looksLikeExifTool,
+  looksLikeExifToolJson,
+  readExifToolJson,
+  readExifToolText,
+} from '../../../lib/formats/tools/exiftool.js';
 
 const SINGLE = `ExifTool Version Number         : 12.76
 File Name                       : DSCF1156.JPG
@@ -101,4 +106,26 @@ t.test('ExifTool output is recognised by its version line or headers', async (t)
   t.ok(looksLikeExifTool(MULTI));
   t.ok(looksLikeExifTool(GROUPED));
   t.notOk(looksLikeExifTool('filename,filesize\n'));
+});
+
+t.test('exiftool -j output is read: SourceFile is the path, other values kept as text', async (t) => {
+  const json = JSON.stringify([
+    { SourceFile: 'objects/a.jpg', ExifToolVersion: 12.76, 'EXIF:Make': 'Canon', 'EXIF:ISO': 200 },
+    { SourceFile: 'objects/b.png', 'PNG:ImageWidth': 10, Keywords: ['x', 'y'] },
+  ]);
+  t.ok(looksLikeExifToolJson(json));
+  const r = readExifToolJson(json);
+  t.same(
+    r.files.map((f) => f.toolPath),
+    ['objects/a.jpg', 'objects/b.png'],
+  );
+  t.same(r.files[0]!.record.tags, { ExifToolVersion: '12.76', 'EXIF:Make': 'Canon', 'EXIF:ISO': '200' });
+  t.equal(r.files[1]!.record.tags['Keywords'], '["x","y"]');
+  t.equal(r.version, '12.76');
+});
+
+t.test('broken exiftool -j output is a problem, not an exception', async (t) => {
+  const r = readExifToolJson('[{"SourceFile": "a"');
+  t.same(r.files, []);
+  t.match(r.problems, [{ code: 'TOOL_SYNTAX', message: /not JSON/ }]);
 });

@@ -182,3 +182,12 @@ t.test('files outside metadata/ are never read as tool outputs', async (t) => {
   );
   t.same(r.outputs, []);
 });
+
+t.test('exiftool -j output under metadata/exiftool is recognised by content', async (t) => {
+  const json = JSON.stringify([{ SourceFile: '/ws/dep/objects/a.jpg', 'EXIF:Make': 'Canon' }]);
+  const r = readToolOutputs([{ path: 'metadata/exiftool/exif.json', bytes: enc(json) }], ['objects/a.jpg']);
+  t.match(r.byPath.get('objects/a.jpg'), [
+    { type: 'ExifMetadata', origin: 'metadata/exiftool/exif.json', tags: { 'EXIF:Make': 'Canon' } },
+  ]);
+  t.match(r.summaries, [{ tool: 'ExifTool', files: 1 }]);
+});
