@@ -1,7 +1,8 @@
 /**
  * `bagit.txt`, the bag declaration: exactly `BagIt-Version: M.N` then
  * `Tag-File-Character-Encoding: ENCODING`. Unlike bag-info, its format is strict: a label with
- * whitespace before the colon (`BagIt-Version : 1.0`) is an error, as is a version that is not
+ * whitespace before the colon (`BagIt-Version : 1.0`) is an error (a value not written as
+ * `: value` only a warning), as is a version that is not
  * `digits.digits` (`.97`). BagIt 1.0 also forbids a byte-order mark and any other line; for older
  * versions those are warnings, since tools of that era wrote them.
  */
@@ -41,8 +42,11 @@ export function parseBagDeclaration(bytes: Uint8Array, issues: BagIssues): BagDe
     }
     const name = label.trim();
     const value = m[2]!.trim();
-    if (label !== name || !/^ \S/.test(m[2]!) || /\s$/.test(m[2]!)) {
-      issues.error('declaration-invalid', FILE, `invalid whitespace around "${name}"`);
+    if (label !== name)
+      issues.error('declaration-invalid', FILE, `invalid whitespace in the label "${label}"`);
+    else if (!/^ \S/.test(m[2]!) || /\s$/.test(m[2]!)) {
+      // Values are trimmed by every reader we know of; only the label form is held strictly.
+      issues.warn('declaration-invalid', FILE, `"${name}" value is not written as ": value"`);
     }
     if (seen.includes(name)) issues.error('declaration-invalid', FILE, `repeated ${name}`);
     seen.push(name);

@@ -92,6 +92,13 @@ t.test('bagit.txt is strict about whitespace, version form and the encoding line
     ['\ufeffBagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n', 'declaration-invalid'],
     ['Tag-File-Character-Encoding: UTF-8\nBagIt-Version: 1.0\n', 'declaration-invalid'],
   ];
+  const loose = new BagIssues();
+  parseBagDeclaration(utf8('BagIt-Version:0.97\nTag-File-Character-Encoding: UTF-8 \n'), loose);
+  t.same(
+    loose.list.map((i) => i.severity),
+    ['warning', 'warning'],
+    'a value not written as ": value" is only a warning',
+  );
   for (const [text, code] of cases) {
     const issues = new BagIssues();
     parseBagDeclaration(utf8(text), issues);
