@@ -45,7 +45,7 @@ export async function readMets(
   const collector = new MetsCollector(at);
   const fail = (message: string): never => {
     const { line, column } = at();
-    throw new MalformedError(`${name}: ${message} at line ${line}, column ${column}`, {
+    throw new MalformedError(`${name}:${line}:${column}: ${message}`, {
       operation: 'readMets',
       key: name,
       line,

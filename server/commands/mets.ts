@@ -1,0 +1,77 @@
+/**
+ * `strongroom mets <file> [--json]`: read a METS file and print what Strongroom learns from it.
+ * With `--json`, the MetsModel as one JSON object (files with path, name, contentType, size,
+ * digests by algorithm, format; directories; title; access restrictions; rights statement;
+ * problems; producer; editable). Without, a human summary.
+ *
+ * Exit codes: 0 when the file was read (problems are printed, not a verdict), 1 when it is not
+ * well-formed XML (the message gives line:column), 2 for bad usage or an unreadable file.
+ */
+import { createReadStream, statSync } from 'node:fs';
+import { hasCode, type MalformedError } from '../../lib/core/errors.js';
+import type { MetsFile, MetsModel } from '../../lib/formats/mets/model.js';
+import { readMets } from '../../lib/formats/mets/reader.js';
+import { type Command, EXIT } from './io.js';
+
+const USAGE = 'usage: strongroom mets <file> [--json]\n';
+
+/** Run the `mets` sub-command. */
+export const run: Command = async (argv, io) => {
+  const json = argv.includes('--json');
+  const rest = argv.filter((a) => a !== '--json');
+  if (rest.length !== 1 || rest[0]!.startsWith('-')) {
+    io.stderr.write(USAGE);
+    return EXIT.USAGE;
+  }
+  const file = rest[0]!;
+  try {
+    if (!statSync(file).isFile()) throw new Error('not a file');
+  } catch (err) {
+    io.stderr.write(`strongroom mets: cannot read ${file}: ${(err as Error).message}\n`);
+    return EXIT.USAGE;
+  }
+  let model: MetsModel;
+  try {
+    model = await readMets(createReadStream(file), { name: file });
+  } catch (err) {
+    if (!hasCode(err, 'MALFORMED')) throw err;
+    // The message reads "<file>:<line>:<column>: <what>" (see readMets).
+    io.stderr.write(`strongroom mets: ${(err as MalformedError).message}\n`);
+    return EXIT.NEGATIVE;
+  }
+  io.stdout.write(json ? `${JSON.stringify(model)}\n` : summary(model));
+  return EXIT.OK;
+};
+
+function summary(m: MetsModel): string {
+  const lines = [
+    `producer: ${m.producer.kind}${m.producer.agent ? ` (${m.producer.agent})` : ''}${m.editable ? ', editable' : ', read-only'}`,
+    `title: ${m.title ?? '(none)'}`,
+  ];
+  if (m.accessRestrictions.length) lines.push(`access restrictions: ${m.accessRestrictions.join('; ')}`);
+  if (m.rightsStatement) lines.push(`rights statement: ${m.rightsStatement}`);
+  lines.push(`${m.files.length} file(s), ${m.directories.length} director${m.directories.length === 1 ? 'y' : 'ies'}`);
+  for (const d of m.directories) lines.push(`  ${d.path}/${d.name && d.name !== lastSegment(d.path) ? `  "${d.name}"` : ''}`);
+  for (const f of m.files) lines.push(`  ${describeFile(f)}`);
+  if (m.problems.length) lines.push(`${m.problems.length} problem(s):`);
+  for (const p of m.problems) {
+    const at = p.line ? ` (line ${p.line})` : '';
+    lines.push(`  ${p.code}${p.path ? ` ${p.path}` : ''}${at}: ${p.message}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function describeFile(f: MetsFile): string {
+  const parts = [f.path];
+  if (f.name && f.name !== lastSegment(f.path)) parts.push(`"${f.name}"`);
+  if (f.size !== null) parts.push(`${f.size} B`);
+  if (f.contentType) parts.push(f.contentType);
+  if (f.format) parts.push(`${f.format.pronomKey ?? '?'}${f.format.name ? ` ${f.format.name}` : ''}`);
+  for (const [alg, hex] of Object.entries(f.digests)) parts.push(`${alg}:${hex}`);
+  if (f.virusCheck) parts.push(`virus check: ${f.virusCheck.outcome ?? '?'}`);
+  return parts.join('  ');
+}
+
+function lastSegment(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1);
+}
