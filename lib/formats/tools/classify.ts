@@ -5,6 +5,7 @@
  * under metadata/, and where names vary, the content decides.
  */
 import { looksLikeClamAv } from './clamav.js';
+import { looksLikeDroidCsv } from './droid.js';
 import { looksLikeExifTool, looksLikeExifToolJson } from './exiftool.js';
 import { looksLikeSiegfriedCsv, looksLikeSiegfriedYaml } from './siegfried.js';
 
@@ -15,6 +16,7 @@ export type ToolOutputKind =
   | 'clamav'
   | 'exiftool'
   | 'exiftool-json'
+  | 'droid-csv'
   | 'brunnhilde-report'
   | 'brunnhilde-siegfried-csv'
   | 'brunnhilde-viruscheck';
@@ -80,6 +82,7 @@ function sniff(name: string, peek: () => string): ToolOutputKind | null {
   if (looksLikeExifToolJson(head)) return 'exiftool-json';
   if (looksLikeSiegfriedYaml(head)) return 'siegfried-yaml';
   if (looksLikeSiegfriedCsv(head)) return 'siegfried-csv';
+  if (looksLikeDroidCsv(head)) return 'droid-csv';
   if (looksLikeExifTool(head)) return 'exiftool';
   if (looksLikeClamAv(head)) return 'clamav';
   return null;

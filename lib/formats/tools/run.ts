@@ -8,6 +8,7 @@ import type { Metadata } from '../model.js';
 import { type BrunnhildeProvenance, readBrunnhildeReport } from './brunnhilde.js';
 import { type ClamAvReport, readClamAvLog } from './clamav.js';
 import type { ClassifiedOutput } from './classify.js';
+import { readDroidCsv } from './droid.js';
 import { readExifToolJson, readExifToolText } from './exiftool.js';
 import { type DepositPathIndex, makeToolPathResolver, type ResolvedToolPath } from './paths.js';
 import { problemSink, type ToolProblem } from './problems.js';
@@ -77,6 +78,7 @@ export function readRun(
 function parseUnit(c: ClassifiedOutput, bytes: Uint8Array, prov: BrunnhildeProvenance | null): Unit {
   if (c.kind === 'clamav' || c.kind === 'brunnhilde-viruscheck') return clamUnit(c, bytes);
   if (c.kind === 'exiftool' || c.kind === 'exiftool-json') return exifUnit(c, bytes);
+  if (c.kind === 'droid-csv') return droidUnit(c, bytes);
   const source = c.kind === 'brunnhilde-siegfried-csv' ? 'Brunnhilde' : 'Siegfried';
   const opts = { source, origin: c.path, timestamp: prov?.scanStarted ?? null };
   const r = c.kind === 'siegfried-yaml' ? readSiegfriedYaml(bytes, opts) : readSiegfriedCsv(bytes, opts);
@@ -108,6 +110,21 @@ function clamUnit(c: ClassifiedOutput, bytes: Uint8Array): Unit {
     inferredClean: null,
   });
   return { c, source, entries: r.files, problems: r.problems, summary, clam: r };
+}
+
+function droidUnit(c: ClassifiedOutput, bytes: Uint8Array): Unit {
+  // `sf -droid` writes this format too; under metadata/siegfried/ it is Siegfried's.
+  const source = /(^|\/)metadata\/siegfried\//i.test(c.path) ? 'Siegfried' : 'DROID';
+  const r = readDroidCsv(bytes, { source, origin: c.path });
+  const summary = () => ({
+    tool: 'Siegfried' as const,
+    source,
+    origin: c.path,
+    syntax: r.syntax,
+    run: r.run,
+    files: r.files.length,
+  });
+  return { c, source, entries: r.files, problems: r.problems, summary };
 }
 
 function exifUnit(c: ClassifiedOutput, bytes: Uint8Array): Unit {
