@@ -42,7 +42,9 @@ export function buildObject(versions: Array<Record<string, string>>, id = 'urn:e
         inv.manifest[digest] = [`${v}/content/${logical}`];
         files.set(`${v}/content/${logical}`, bytes);
       }
-      (block.state[digest] ??= []).push(logical);
+      const paths = block.state[digest] ?? [];
+      paths.push(logical);
+      block.state[digest] = paths;
     }
     inv.versions[v] = block;
     writeInventory(files, v, inv);
