@@ -3,7 +3,8 @@
  * are zipped to keep the empty directories git drops). Reads the central directory (with ZIP64
  * sizes and offsets), stored and deflated members; names are UTF-8 (bit 11, or what Info-ZIP
  * writes anyway), else read as Latin-1. When the archive holds one folder with `bagit.txt` in it
- * (the usual `zip -r bag.zip bag/`), that folder is the bag root.
+ * (the usual `zip -r bag.zip bag/`), that folder is the bag root; macOS `__MACOSX/` entries are
+ * ignored.
  */
 import { inflateRawSync } from 'node:zlib';
 import { MalformedError, NotFoundError, UnsupportedError } from '../../core/errors.js';
@@ -29,7 +30,10 @@ const LOCAL = 0x04034b50;
  */
 export function zipBagSource(bytes: Uint8Array, location = 'zip:'): BagSource {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const members = readCentralDirectory(view, bytes).filter((m) => !m.name.endsWith('/'));
+  // macOS adds resource forks under __MACOSX/: never part of the bag.
+  const members = readCentralDirectory(view, bytes).filter(
+    (m) => !m.name.endsWith('/') && !m.name.startsWith('__MACOSX/'),
+  );
   const root = bagRoot(members.map((m) => m.name));
   const byPath = new Map<string, ZipMember>();
   for (const m of members) if (m.name.startsWith(root)) byPath.set(m.name.slice(root.length), m);

@@ -45,6 +45,20 @@ function looksLikeBag(dir: string): boolean {
   return readdirSync(dir).some((n) => n === 'bagit.txt' || /^(tag)?manifest-.+\.txt$/.test(n));
 }
 
+/** A zip case is a bag when its root (or its single top folder) has bagit.txt or a manifest. */
+async function zipLooksLikeBag(path: string): Promise<boolean> {
+  const zip = path.endsWith('.zip') ? path : `${path}.zip`;
+  if (!existsSync(zip) || !statSync(zip).isFile()) return false;
+  try {
+    for await (const f of zipBagSource(readFileSync(zip)).list()) {
+      if (f.path === 'bagit.txt' || /^(tag)?manifest-[^/]+\.txt$/.test(f.path)) return true;
+    }
+  } catch {
+    // not a readable zip: not a bag case
+  }
+  return false;
+}
+
 function openCase(path: string): BagSource | null {
   if (path.endsWith('.zip') && existsSync(path)) return zipBagSource(readFileSync(path), path);
   if (existsSync(`${path}.zip`)) return zipBagSource(readFileSync(`${path}.zip`), `${path}.zip`);
@@ -66,7 +80,10 @@ for (const source of sources) {
     Expectation
   >;
   for (const [key, exp] of Object.entries(expected)) {
-    const isBag = /bagit/i.test(kinds.get(key) ?? '') || looksLikeBag(join(dir, key));
+    const isBag =
+      /bagit/i.test(kinds.get(key) ?? '') ||
+      looksLikeBag(join(dir, key)) ||
+      (await zipLooksLikeBag(join(dir, key)));
     if (!isBag) continue;
     bagCases++;
     t.test(

@@ -222,3 +222,9 @@ t.test(
     t.same(r.payload, { files: 2, octets: 26 });
   },
 );
+
+t.test('macOS __MACOSX/ entries in a zipped bag are not part of the bag', async (t) => {
+  const zip = readFileSync(join(fixturesDir, 'bagit', 'zipped-bag-macos.zip'));
+  const r = await validateBag(zipBagSource(zip, 'zipped-bag-macos.zip'));
+  t.same([r.valid, r.errors, r.warnings], [true, [], []]);
+});
