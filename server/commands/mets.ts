@@ -50,8 +50,11 @@ function summary(m: MetsModel): string {
   ];
   if (m.accessRestrictions.length) lines.push(`access restrictions: ${m.accessRestrictions.join('; ')}`);
   if (m.rightsStatement) lines.push(`rights statement: ${m.rightsStatement}`);
-  lines.push(`${m.files.length} file(s), ${m.directories.length} director${m.directories.length === 1 ? 'y' : 'ies'}`);
-  for (const d of m.directories) lines.push(`  ${d.path}/${d.name && d.name !== lastSegment(d.path) ? `  "${d.name}"` : ''}`);
+  lines.push(
+    `${m.files.length} file(s), ${m.directories.length} director${m.directories.length === 1 ? 'y' : 'ies'}`,
+  );
+  for (const d of m.directories)
+    lines.push(`  ${d.path}/${d.name && d.name !== lastSegment(d.path) ? `  "${d.name}"` : ''}`);
   for (const f of m.files) lines.push(`  ${describeFile(f)}`);
   if (m.problems.length) lines.push(`${m.problems.length} problem(s):`);
   for (const p of m.problems) {
