@@ -181,7 +181,9 @@ export function versionFiles(
   };
   const out: VersionFile[] = [];
   for (const [digest, logicalPaths] of Object.entries(block.state)) {
-    const contentPaths = Object.hasOwn(inventory.manifest, digest) ? inventory.manifest[digest] : byLowerCase(digest);
+    const contentPaths = Object.hasOwn(inventory.manifest, digest)
+      ? inventory.manifest[digest]
+      : byLowerCase(digest);
     // Lenient reading: malformed entries (not arrays) are skipped; the validator reports them.
     const contentPath = Array.isArray(contentPaths) ? contentPaths[0] : undefined;
     if (typeof contentPath !== 'string' || !Array.isArray(logicalPaths)) continue;
@@ -227,6 +229,18 @@ export interface InventoryView extends HasVersions {
   contentDigests(algorithm: string): Map<string, string>;
 }
 
+/** Version metadata without the state blocks. */
+function versionMetas(inventory: Inventory): Record<string, VersionMeta> {
+  const out: Record<string, VersionMeta> = {};
+  for (const [name, block] of Object.entries(inventory.versions)) {
+    const meta: VersionMeta = { created: block.created };
+    if (block.message !== undefined) meta.message = block.message;
+    if (block.user !== undefined) meta.user = block.user;
+    out[name] = meta;
+  }
+  return out;
+}
+
 /** An {@link InventoryView} over a parsed inventory; results are computed once per version/algorithm. */
 export function inventoryView(inventory: Inventory): InventoryView {
   const files = new Map<string, VersionFile[]>();
@@ -236,7 +250,7 @@ export function inventoryView(inventory: Inventory): InventoryView {
     type: inventory.type,
     digestAlgorithm: inventory.digestAlgorithm,
     head: inventory.head,
-    versions: inventory.versions,
+    versions: versionMetas(inventory),
     fixityAlgorithms: Object.keys(inventory.fixity ?? {}),
     files(version) {
       const known = files.get(version);

@@ -153,12 +153,14 @@ async function readSidecar(
     : { dir, sidecarAlgorithm: algorithm, recorded };
 }
 
-/** Find a mutable head directory (0005, else legacy) with an inventory in it. */
+/** Find a mutable head directory (0005, else legacy) with an inventory in it: one listing of `extensions/`, one of the head. */
 async function findMutableHead(store: ReadableStore, objectKey: string, signal?: AbortSignal) {
+  const { dirs } = await listDir(store, joinKey(objectKey, 'extensions'), signal);
   for (const [dir, naming] of [
     [MUTABLE_HEAD_DIR, '0005'],
     [LEGACY_MUTABLE_HEAD_DIR, 'legacy'],
   ] as const) {
+    if (!dirs.has(dir.split('/')[1]!)) continue;
     const { files } = await listDir(store, joinKey(objectKey, dir), signal);
     if (files.has('inventory.json')) return { dir, naming, files };
   }
