@@ -60,7 +60,7 @@ export function benchConfig(argv: string[], env: NodeJS.ProcessEnv = process.env
     },
     large: {
       files: positiveInt(pick('large-files', 'BENCH_LARGE_FILES'), 2, 'large files'),
-      size: largeSize ? parseSize(largeSize) : quick ? 64 << 20 : 2 << 30,
+      size: largeSize ? parseSize(largeSize) : quick ? 64 * 2 ** 20 : 2 * 2 ** 30,
       seed: 2,
     },
     runs: positiveInt(pick('runs', 'BENCH_RUNS'), quick ? 1 : 3, 'runs'),

@@ -60,6 +60,9 @@ function mapRows(obj: BenchObject, backend: Backend, config: BenchConfig): Row[]
   } finally {
     lmdb.remove();
   }
+  const missed = warm.filter((r) => r.detail.cacheHits === 0).length;
+  if (missed > 0)
+    console.error(`! ${missed} warm storage-map run(s) had no cache hit: the warm figure is not a cache hit`);
   const [p, c, w] = [med(parse), med(cold), med(warm)];
   const second = median(warm.map((r) => r.detail.secondCallSeconds as number));
   const inv = `${(obj.inventoryBytes / 1e6).toFixed(1)} MB inventory`;

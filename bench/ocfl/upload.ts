@@ -5,6 +5,7 @@
  */
 import { createReadStream, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import {
   CreateBucketCommand,
   GetObjectCommand,
@@ -14,7 +15,8 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { createS3Client, s3ConfigFromEnv } from '../../lib/storage/s3/config.js';
-import type { BenchObject } from './generate.js';
+import { benchConfig } from './config.js';
+import { type BenchObject, ensureBenchObjects } from './generate.js';
 
 /** The bench's bucket (its own name, so it never touches other engineers' buckets). */
 export const BENCH_BUCKET = process.env.BENCH_S3_BUCKET ?? 'bench-ocfl';
@@ -121,4 +123,21 @@ export async function uploadToS3(
   );
   await s3.send(new PutObjectCommand({ Bucket: bucket, Key: marker, Body: expected }));
   return { bucket, prefix: obj.key, uploadedSeconds: (performance.now() - started) / 1000, skipped: false };
+}
+
+/** `node dist/bench/ocfl/upload.js [--quick] [...]`: upload the configuration's objects (to pre-stage a run). */
+async function main(argv: string[]): Promise<void> {
+  for (const obj of ensureBenchObjects(benchConfig(argv))) {
+    const placed = await uploadToS3(obj);
+    console.log(
+      `${obj.key}: ${placed.skipped ? 'already there' : `uploaded in ${placed.uploadedSeconds.toFixed(1)} s`}`,
+    );
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main(process.argv.slice(2)).catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
 }
