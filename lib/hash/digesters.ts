@@ -7,12 +7,14 @@
  * than WebAssembly for SHA-256. OpenSSL 3 offers BLAKE2b only with a 512-bit output (its
  * `blake2b512` refuses other lengths), so the shorter BLAKE2b variants come from hash-wasm,
  * whose hashers are created asynchronously: hence {@link createDigester} returns a promise.
+ * hash-wasm is imported only when such a variant is first asked for: parsing it costs ≈0.1 s,
+ * paid by every worker thread at start-up otherwise.
  * `size` is the decimal byte count, without hashing.
  */
 import { createHash, getHashes, type Hash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { Transform, type TransformCallback, type TransformOptions } from 'node:stream';
-import { createBLAKE2b, type IHasher } from 'hash-wasm';
+import type { IHasher } from 'hash-wasm';
 import { UnsupportedError } from '../core/errors.js';
 
 /** How one OCFL algorithm is computed: by node:crypto, by hash-wasm BLAKE2b, or by counting. */
@@ -144,7 +146,10 @@ export async function createDigester(algorithms: readonly string[]): Promise<Dig
   for (const name of new Set(algorithms)) {
     const spec = ALGORITHMS.get(name)!;
     const part: Part = { name, spec };
-    if ('blake2bBits' in spec) part.wasm = await createBLAKE2b(spec.blake2bBits);
+    if ('blake2bBits' in spec) {
+      const { createBLAKE2b } = await import('hash-wasm');
+      part.wasm = await createBLAKE2b(spec.blake2bBits);
+    }
     parts.push(part);
   }
   return new MultiDigester(parts);

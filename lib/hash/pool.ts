@@ -16,12 +16,40 @@ const WORKER_URL = new URL('./worker.js', import.meta.url);
 export interface HashPoolOptions {
   /** Worker threads (default: the CPU count, `os.availableParallelism()`). */
   threads?: number;
+  /**
+   * Node options for the threads (default: this process's `execArgv` without module preloads,
+   * loaders and `--input-type`, which hashing does not need and which slow or break start-up).
+   */
+  execArgv?: string[];
+}
+
+/** Options taking a value, possibly as the next argument: dropped for worker threads. */
+const DROPPED_FLAGS = new Set([
+  '--import',
+  '--require',
+  '-r',
+  '--loader',
+  '--experimental-loader',
+  '--input-type',
+]);
+
+/** `argv` without the flags (and their separate values) in {@link DROPPED_FLAGS}. */
+export function workerExecArgv(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const name = arg.split('=', 1)[0]!;
+    if (!DROPPED_FLAGS.has(name)) out.push(arg);
+    else if (!arg.includes('=')) i++; // the value is the next argument
+  }
+  return out;
 }
 
 /** A lazily started pool of hashing threads. */
 export class HashPool {
   /** Number of worker threads the pool runs once started. */
   readonly threads: number;
+  readonly #execArgv: string[];
   #piscina?: Piscina<HashTask, BatchOutcome | FileTaskOutcome>;
 
   /** Throws RangeError for a thread count below 1. */
@@ -30,6 +58,7 @@ export class HashPool {
     if (!Number.isInteger(threads) || threads < 1)
       throw new RangeError(`threads must be ≥ 1, got ${threads}`);
     this.threads = threads;
+    this.#execArgv = options.execArgv ?? workerExecArgv(process.execArgv);
   }
 
   /** True once the worker threads exist. */
@@ -59,13 +88,21 @@ export class HashPool {
 
   #pool(): Piscina<HashTask, BatchOutcome | FileTaskOutcome> {
     if (!this.#piscina) {
-      this.#piscina = new Piscina({
+      const piscina = new Piscina<HashTask, BatchOutcome | FileTaskOutcome>({
         filename: WORKER_URL.href,
-        minThreads: this.threads,
-        maxThreads: this.threads,
         // minThreads = maxThreads: threads stay (unref'd when idle) between digestFiles() calls,
         // because a restart costs tens of milliseconds.
+        minThreads: this.threads,
+        maxThreads: this.threads,
+        execArgv: this.#execArgv,
       });
+      // A thread that fails outside a task (e.g. worker.js cannot load) leaves piscina waiting
+      // for it forever: drop the instance so queued tasks reject and the next task starts afresh.
+      piscina.on('error', () => {
+        if (this.#piscina === piscina) this.#piscina = undefined;
+        piscina.destroy().catch(() => {});
+      });
+      this.#piscina = piscina;
     }
     return this.#piscina;
   }
