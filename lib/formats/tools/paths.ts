@@ -26,8 +26,8 @@ export interface DepositPathIndex {
   directories: Set<string>;
   /** NFC file name → deposit paths with that name. */
   byName: Map<string, string[]>;
-  /** Lower-cased NFC file name → deposit paths (for Windows-style tool paths). */
-  byLowerName: Map<string, string[]>;
+  /** Lower-cased NFC file name → deposit paths (for Windows-style tool paths); built on first use. */
+  byLowerName?: Map<string, string[]>;
 }
 
 /** A tool path split into comparable parts. */
@@ -73,18 +73,35 @@ export function indexDepositPaths(
     files: new Set(),
     directories: new Set(),
     byName: new Map(),
-    byLowerName: new Map(),
   };
   for (const p of paths) {
     index.files.add(p);
-    const parts = p.split('/');
-    const name = parts[parts.length - 1]!.normalize('NFC');
+    const cut = p.lastIndexOf('/');
+    const name = nfc(p.slice(cut + 1));
     push(index.byName, name, p);
-    push(index.byLowerName, name.toLowerCase(), p);
-    for (let i = 1; i < parts.length; i++) index.directories.add(parts.slice(0, i).join('/'));
+    // Walk up until a directory already seen: every ancestor above it is known too.
+    for (let end = cut; end > 0; end = p.lastIndexOf('/', end - 1)) {
+      const dir = p.slice(0, end);
+      if (index.directories.has(dir)) break;
+      index.directories.add(dir);
+    }
   }
   for (const d of directories) if (d !== '') index.directories.add(d.replace(/\/+$/, ''));
   return index;
+}
+
+/** NFC form; ASCII (the common case) is returned as is without the cost of normalising. */
+function nfc(s: string): string {
+  return /^[\x00-\x7f]*$/.test(s) ? s : s.normalize('NFC');
+}
+
+function lowerNames(index: DepositPathIndex): Map<string, string[]> {
+  if (index.byLowerName === undefined) {
+    const lower = new Map<string, string[]>();
+    for (const [name, paths] of index.byName) for (const p of paths) push(lower, name.toLowerCase(), p);
+    index.byLowerName = lower;
+  }
+  return index.byLowerName;
 }
 
 function push(map: Map<string, string[]>, key: string, value: string): void {
@@ -115,7 +132,7 @@ export function normaliseToolPath(toolPath: string): NormalisedToolPath {
   for (const c of p.split('/')) {
     if (c === '' || c === '.') continue;
     if (c === '..') components.pop();
-    else components.push(c.normalize('NFC'));
+    else components.push(nfc(c));
   }
   return { components, absolute, windows };
 }
@@ -132,7 +149,7 @@ function sharedSuffix(a: string[], b: string[], fold: boolean): number {
   let k = 0;
   while (k < a.length && k < b.length) {
     const x = a[a.length - 1 - k]!;
-    const y = b[b.length - 1 - k]!.normalize('NFC');
+    const y = nfc(b[b.length - 1 - k]!);
     if (fold ? x.toLowerCase() !== y.toLowerCase() : x !== y) break;
     k++;
   }
@@ -155,7 +172,7 @@ export function relativiseToolPath(
   let fold = false;
   let candidates = index.byName.get(name) ?? [];
   if (candidates.length === 0 && norm.windows) {
-    candidates = index.byLowerName.get(name.toLowerCase()) ?? [];
+    candidates = lowerNames(index).get(name.toLowerCase()) ?? [];
     fold = true;
   }
   let best: { path: string; k: number } | null = null;
