@@ -16,6 +16,7 @@ export {
   FIXITY_ALGORITHMS,
   sameDigest,
 } from './digests.js';
+export { isRegisteredExtension, MUTABLE_HEAD_EXTENSION, REGISTERED_EXTENSIONS } from './extensions.js';
 export { type ParsedInventory, parseInventory, serializeInventory } from './inventory-parse.js';
 export {
   type InventoryValidation,

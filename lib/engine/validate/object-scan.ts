@@ -24,6 +24,8 @@ export interface ObjectListing {
   rootFiles: Map<string, TreeFile>;
   /** Directory names directly in the object root. */
   rootDirs: Set<string>;
+  /** Files below each root directory, by that directory's name (saves rescanning all files). */
+  below: Map<string, TreeFile[]>;
 }
 
 /** Index a tree listing of the object root. */
@@ -31,23 +33,29 @@ export function indexListing(tree: Tree): ObjectListing {
   const files = new Map<string, TreeFile>();
   const rootFiles = new Map<string, TreeFile>();
   const rootDirs = new Set<string>();
+  const below = new Map<string, TreeFile[]>();
   for (const f of tree.files) {
     files.set(f.path, f);
     const [first, rest] = splitFirst(f.path);
     if (rest === '') rootFiles.set(first, f);
-    else rootDirs.add(first);
+    else {
+      rootDirs.add(first);
+      const group = below.get(first);
+      if (group) group.push(f);
+      else below.set(first, [f]);
+    }
   }
   for (const d of tree.emptyDirs) rootDirs.add(splitFirst(d)[0]);
-  return { files, emptyDirs: tree.emptyDirs, rootFiles, rootDirs };
+  return { files, emptyDirs: tree.emptyDirs, rootFiles, rootDirs, below };
 }
 
 /** The files directly in one directory of the object, from the whole-object listing. */
 export function childrenOf(listing: ObjectListing, dir: string): Children {
   const files = new Map<string, TreeFile>();
   const prefix = `${dir}/`;
-  for (const [path, f] of listing.files) {
-    const name = path.slice(prefix.length);
-    if (path.startsWith(prefix) && !name.includes('/')) files.set(name, f);
+  for (const f of listing.below.get(splitFirst(dir)[0]) ?? []) {
+    const name = f.path.slice(prefix.length);
+    if (f.path.startsWith(prefix) && !name.includes('/')) files.set(name, f);
   }
   return { files, dirs: new Set<string>() };
 }
@@ -173,12 +181,12 @@ export function checkManifestAgainstFiles(
   report: ValidationReport,
 ): void {
   const inManifest = new Set(Object.values(inventory.manifest).flat());
-  const covered = new Set(versions.map((v) => v.name));
-  for (const f of listing.files.values()) {
-    const [v, rest] = splitFirst(f.path);
-    if (!covered.has(v) || splitFirst(rest)[0] !== contentDirectory || splitFirst(rest)[1] === '') continue;
-    if (!inManifest.has(f.path))
+  for (const v of versions) {
+    const content = `${v.name}/${contentDirectory}/`;
+    for (const f of listing.below.get(v.name) ?? []) {
+      if (!f.path.startsWith(content) || inManifest.has(f.path)) continue;
       report.add('E023', `content file is not in the manifest of ${inventoryPath}`, f.path);
+    }
   }
   for (const p of inManifest) {
     if (!listing.files.has(p))

@@ -61,6 +61,17 @@ export class ObjectValidationReport extends ValidationReport {
     super();
     this.objectRoot = objectRoot;
   }
+
+  /** JSON for the CLI and the API: what was validated, the verdict and the issues. */
+  override toJSON() {
+    return {
+      objectRoot: this.objectRoot,
+      ...(this.id !== undefined && { id: this.id }),
+      ...(this.specVersion && { specVersion: this.specVersion }),
+      ...(this.head !== undefined && { head: this.head }),
+      ...super.toJSON(),
+    };
+  }
 }
 
 /**

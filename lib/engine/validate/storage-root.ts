@@ -59,6 +59,16 @@ export class StorageRootReport extends ValidationReport {
   override get valid(): boolean {
     return this.errors.length === 0 && this.objects.every((o) => o.valid);
   }
+
+  /** JSON for the CLI and the API: the root's verdict and issues, then each object's. */
+  override toJSON() {
+    return {
+      ...super.toJSON(),
+      ...(this.specVersion && { specVersion: this.specVersion }),
+      ...(this.layout && { layout: this.layout }),
+      objects: this.objects.map((o) => o.toJSON()),
+    };
+  }
 }
 
 /** Validate the storage root at the store's root. Throws only on I/O errors and aborts. */
@@ -160,6 +170,13 @@ async function findObjectRoots(
       }
       for (const name of children.files.keys()) {
         report.add('E072', 'file in the storage hierarchy that is not part of an object', joinKey(dir, name));
+        if (children.dirs.size > 0) {
+          report.add(
+            'E084',
+            'file in an intermediate directory of the storage hierarchy',
+            joinKey(dir, name),
+          );
+        }
       }
       if (children.dirs.size === 0)
         report.add('E085', 'storage hierarchy branch ends without an object', dir);
