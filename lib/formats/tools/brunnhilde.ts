@@ -11,11 +11,8 @@
  *   gives the scanned directory ("Input source") and the start time, which the CSV lacks;
  * - `tree.txt`, `csv_reports/*.csv`, `logs/*` of other tools — summaries, not read per file.
  *
- * This module knows that layout and reads report.html's provenance. Pure; no I/O.
+ * classify.ts knows that layout; this module reads report.html's provenance. Pure; no I/O.
  */
-
-/** Which Brunnhilde file a metadata-relative path is, if any. */
-export type BrunnhildeRole = 'siegfried-csv' | 'viruscheck-log' | 'report' | 'other';
 
 /** Facts from report.html's Provenance section. */
 export interface BrunnhildeProvenance {
@@ -26,19 +23,6 @@ export interface BrunnhildeProvenance {
   siegfriedVersion: string | null;
   /** "Scan started" as ISO 8601 local date-time (no zone), when readable. */
   scanStarted: string | null;
-}
-
-/**
- * Classify a path inside a Brunnhilde output folder (relative to that folder, e.g.
- * `logs/viruscheck-log.txt`). Matching is case-insensitive because report folders are often
- * copied through case-insensitive file systems.
- */
-export function brunnhildeRole(relative: string): BrunnhildeRole {
-  const p = relative.toLowerCase();
-  if (p === 'siegfried.csv' || p === 'siegfried/siegfried.csv') return 'siegfried-csv';
-  if (p === 'logs/viruscheck-log.txt') return 'viruscheck-log';
-  if (p === 'report.html') return 'report';
-  return 'other';
 }
 
 /** Read the Provenance facts of a Brunnhilde report.html (text already decoded). Never throws. */
