@@ -9,11 +9,13 @@ export {
   type DocumentDirectory,
   type DocumentFile,
   type FileUpdate,
+  isDocumentFile,
   MetsDocument,
   type MetsTemplate,
   type TemplateLayout,
   templateLayout,
 } from './document.js';
+export { type FromWorkingFileOptions, fileUpdateFromWorkingFile } from './from-tools.js';
 export type {
   MetsDirectory,
   MetsFile,
