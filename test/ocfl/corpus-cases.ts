@@ -12,7 +12,7 @@
 import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { unzipTo } from './unzip.js';
+import { unzipTo, zipEntryNames } from './unzip.js';
 
 /** One expected.json entry. */
 export interface Expected {
@@ -50,6 +50,7 @@ export function discoverCases(corpusDir: string, scratch: string): OcflCase[] {
     if (!existsSync(file)) continue;
     const entries = JSON.parse(readFileSync(file, 'utf8')) as Record<string, Expected>;
     for (const [rel, expected] of Object.entries(entries)) {
+      if (!looksLikeOcfl(join(corpusDir, source, rel), expected)) continue;
       const found = materialise(join(corpusDir, source, rel), scratch);
       if (!found) continue;
       const kind = classify(found, rel, expected);
@@ -68,6 +69,24 @@ export function makeScratch(): string {
 }
 
 let zipCount = 0;
+
+/**
+ * Cheap pre-check before extracting or reading anything: zips and `.json` files of other kinds
+ * (zipped bags, JSON reports) are left alone. A zip is OCFL when it holds a declaration or an
+ * inventory; a `.json` file when it names the OCFL inventory type; either when expected.json
+ * lists OCFL codes or scopes it as a storage root.
+ */
+function looksLikeOcfl(path: string, expected: Expected): boolean {
+  if (!existsSync(path) || expected.scope === 'storage-root' || hasOcflCodes(expected)) return true;
+  if (path.endsWith('.zip')) return zipEntryNames(path).some((n) => /(^|\/)(0=|inventory\.json$)/.test(n));
+  if (path.endsWith('.json')) return readFileSync(path, 'utf8').includes('ocfl.io/');
+  return true;
+}
+
+function hasOcflCodes(expected: Expected): boolean {
+  const codes = [...expected.errors, ...expected.warnings];
+  return codes.length > 0 && codes.every((c) => OCFL_CODE.test(c));
+}
 
 function materialise(path: string, scratch: string): string | undefined {
   if (!existsSync(path)) return undefined;
@@ -89,8 +108,7 @@ function classify(path: string, rel: string, expected: Expected): CaseKind | und
   const names = readdirSync(path);
   if (names.some((n) => n.startsWith('0=ocfl_object_'))) return 'object';
   if (names.some((n) => /^0=ocfl_[0-9]/.test(n))) return 'storage-root';
-  const codes = [...expected.errors, ...expected.warnings];
-  return codes.length > 0 && codes.every((c) => OCFL_CODE.test(c)) ? 'object' : undefined;
+  return hasOcflCodes(expected) ? 'object' : undefined;
 }
 
 function oddEntries(root: string): { emptyDirs: string[]; symlinks: string[] } {

@@ -12,14 +12,34 @@ const EOCD = 0x06054b50;
 const CENTRAL = 0x02014b50;
 const LOCAL = 0x04034b50;
 
+/** Offset of the end-of-central-directory record. Throws when there is none. */
+function findEnd(buf: Buffer, zipPath: string): number {
+  let eocd = buf.length - 22;
+  while (eocd >= 0 && buf.readUInt32LE(eocd) !== EOCD) eocd--;
+  if (eocd < 0) throw new Error(`${zipPath}: no end of central directory`);
+  return eocd;
+}
+
+/** The entry names of a zip, from its central directory, without extracting anything. */
+export function zipEntryNames(zipPath: string): string[] {
+  const buf = readFileSync(zipPath);
+  const eocd = findEnd(buf, zipPath);
+  const names: string[] = [];
+  let at = buf.readUInt32LE(eocd + 16);
+  for (let i = 0; i < buf.readUInt16LE(eocd + 10); i++) {
+    const nameLen = buf.readUInt16LE(at + 28);
+    names.push(buf.subarray(at + 46, at + 46 + nameLen).toString('utf8'));
+    at += 46 + nameLen + buf.readUInt16LE(at + 30) + buf.readUInt16LE(at + 32);
+  }
+  return names;
+}
+
 /** Extract `zipPath` into `targetDir` (created if needed). Throws on anything unsupported. */
 export function unzipTo(zipPath: string, targetDir: string): void {
   const buf = readFileSync(zipPath);
   const root = resolve(targetDir);
   mkdirSync(root, { recursive: true });
-  let eocd = buf.length - 22;
-  while (eocd >= 0 && buf.readUInt32LE(eocd) !== EOCD) eocd--;
-  if (eocd < 0) throw new Error(`${zipPath}: no end of central directory`);
+  const eocd = findEnd(buf, zipPath);
   const count = buf.readUInt16LE(eocd + 10);
   let at = buf.readUInt32LE(eocd + 16);
   for (let i = 0; i < count; i++) {

@@ -38,6 +38,8 @@ export interface ParsedInventory {
   digests: Record<string, string>;
 }
 
+// ignoreBOM keeps a byte-order mark in the text, so JSON.parse rejects it: JSON text must not
+// start with one (RFC 8259 §8.1), and ocfl-py rejects it too (E033).
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /**
