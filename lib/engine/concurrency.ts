@@ -1,5 +1,6 @@
 /**
- * Bounded concurrency for the engine's store requests (listings, inventory and header reads).
+ * Bounded concurrency for the engine's store requests (listings, inventory and header reads,
+ * objects of a storage root during validation).
  */
 
 /**

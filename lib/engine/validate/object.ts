@@ -14,7 +14,7 @@ import type { VersionName } from '../../core/ocfl/version-names.js';
 import type { ReadableStore } from '../../storage/port.js';
 import { checkSpecSequence, compareWithRoot, type VersionInventory } from './compare.js';
 import { FixityPlan, type FixityProgress } from './fixity.js';
-import { mapLimit } from './limit.js';
+import { mapLimit } from '../concurrency.js';
 import { validateMutableHead } from './mutable-head.js';
 import { checkDeclaration } from './namaste.js';
 import {

@@ -19,7 +19,7 @@ import { ValidationReport } from '../../core/ocfl/codes.js';
 import { isRegisteredExtension } from '../../core/ocfl/extensions.js';
 import type { ReadableStore } from '../../storage/port.js';
 import { joinKey } from '../../storage/port.js';
-import { mapLimit } from './limit.js';
+import { mapLimit } from '../concurrency.js';
 import { checkDeclaration, declaredVersion, isDeclarationName } from './namaste.js';
 import { type ObjectValidationReport, validateObject } from './object.js';
 import { type Children, listChildren } from './tree.js';

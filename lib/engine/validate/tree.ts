@@ -11,7 +11,7 @@
  */
 import type { ListEntry, ReadableStore } from '../../storage/port.js';
 import { joinKey } from '../../storage/port.js';
-import { mapLimit } from './limit.js';
+import { mapLimit } from '../concurrency.js';
 
 /** A file found by a listing. `path` is relative to the directory listed. */
 export interface TreeFile {
