@@ -54,22 +54,24 @@ export async function digestLocal(
 }
 
 /**
- * The store root's real path, so workers can refuse links leading out of it. Derived from a
- * key's local path (stores map keys below one root); undefined when that is not the case.
+ * The store root's real path, so workers can refuse links leading out of it. Derived from the
+ * first well-formed key's local path (stores map keys below one root); undefined when that is
+ * not how the store maps keys (then no containment check is possible).
  */
 async function realRootOf(store: LocalStore, requests: FileDigestRequest[]): Promise<string | undefined> {
-  const key = requests[0]?.key;
-  if (key === undefined) return undefined;
-  let path: string;
-  try {
-    path = store.localPath(key);
-  } catch {
-    return undefined;
+  for (const { key } of requests) {
+    let path: string;
+    try {
+      path = store.localPath(key);
+    } catch {
+      continue; // a malformed key fails on its own later
+    }
+    const suffix = sep + key.split('/').join(sep);
+    if (!path.endsWith(suffix)) return undefined;
+    const root = path.slice(0, -suffix.length) || sep;
+    return realpath(root).catch(() => root);
   }
-  const suffix = sep + key.split('/').join(sep);
-  if (!path.endsWith(suffix)) return undefined;
-  const root = path.slice(0, -suffix.length) || sep;
-  return realpath(root).catch(() => root);
+  return undefined;
 }
 
 class LocalScheduler {

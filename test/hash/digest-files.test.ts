@@ -118,6 +118,8 @@ t.test('each failing file carries its own error and the others succeed', async (
   t.equal(r[7]!.error?.code, 'INVALID_INPUT', 'malformed key');
   t.same(r[8]!.digests, expectedDigests(files[3]!.content, ['md5']));
   t.same(r[1], { key: 'missing/file.bin', size: 0, digests: {}, error: r[1]!.error });
+  const malformedFirst = await digestFiles(store, [reqs[7]!, reqs[4]!], { pool });
+  t.equal(malformedFirst[1]!.error?.code, 'PATH_ESCAPE', 'still refused when a malformed key comes first');
   // The store refuses the same keys the same way.
   await t.rejects(store.read('escape.txt'), { code: 'PATH_ESCAPE' });
 });
