@@ -53,7 +53,7 @@ export function runJob(spec: JobSpec): JobResult {
 export function repeat<T extends { seconds: number }>(
   runs: number,
   sample: () => T,
-  budgetSeconds = 90,
+  budgetSeconds = 60,
 ): T[] {
   const out: T[] = [];
   for (let i = 0; i < runs; i++) {
