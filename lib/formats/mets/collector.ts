@@ -13,7 +13,14 @@ import { DmdCollector, MdSectionCollector } from './md-collector.js';
 import type { MetsProblem } from './model.js';
 import { NS, type Vocabulary, vocabulary } from './namespaces.js';
 import { problem, type SourcePosition } from './problems.js';
-import { type DivRecord, type DmdRecord, type FileRecord, idRefs, type MdSectionRecord } from './records.js';
+import {
+  type DivRecord,
+  type DmdRecord,
+  type FileRecord,
+  flat,
+  idRefs,
+  type MdSectionRecord,
+} from './records.js';
 
 /** Longest text kept for one captured element (titles, names, digests). */
 const MAX_TEXT = 65536;
@@ -118,7 +125,7 @@ export class MetsCollector {
     const depth = this.stack.length;
     let capture = false;
     if (vocab === 'mets') capture = this.openMetsElement(tag, parent);
-    else if (this.md) capture = this.md.collector.open(vocab, tag.local, depth, this.position());
+    else if (this.md) capture = this.md.collector.open(vocab, tag.local, depth, this.position);
     else if (this.dmd)
       capture = this.dmd.collector.open(vocab, tag.local, parent?.local ?? '', dmdAttrs(tag));
     if (capture && !this.capture) this.capture = { text: '', depth, hadChildren: false };
@@ -155,12 +162,12 @@ export class MetsCollector {
   private leaf(frame: Frame, text: string, hadChildren: boolean): void {
     if (frame.vocab === 'mets' && this.agent) {
       const v = text.trim();
-      if (frame.local === 'name') this.agent.name ??= v;
-      else if (frame.local === 'note') this.agent.note ??= v;
+      if (frame.local === 'name') this.agent.name ??= flat(v);
+      else if (frame.local === 'note') this.agent.note ??= flat(v);
     } else if (this.md) {
-      this.md.collector.leaf(frame.local, text);
+      this.md.collector.leaf(frame.local, flat(text.trim()));
     } else if (this.dmd) {
-      this.dmd.collector.leaf(frame.vocab, frame.local, text, hadChildren);
+      this.dmd.collector.leaf(frame.vocab, frame.local, flat(text), hadChildren);
     }
   }
 
@@ -357,7 +364,7 @@ export class MetsCollector {
 /** An unqualified attribute's value (METS attributes carry no namespace). */
 function attr(tag: QualifiedTag, name: string): string | null {
   const a = tag.attributes[name] as QualifiedAttribute | undefined;
-  return a && a.uri === '' ? a.value : null;
+  return a && a.uri === '' ? flat(a.value) : null;
 }
 
 /** The xlink:href attribute, matched by namespace; a bare `href` is accepted too. */
@@ -365,8 +372,8 @@ function xlinkHref(tag: QualifiedTag): string | null {
   let bare: string | null = null;
   for (const a of Object.values(tag.attributes) as QualifiedAttribute[]) {
     if (a.local !== 'href') continue;
-    if (a.uri === NS.xlink) return a.value;
-    if (a.uri === '') bare = a.value;
+    if (a.uri === NS.xlink) return flat(a.value);
+    if (a.uri === '') bare = flat(a.value);
   }
   return bare;
 }

@@ -60,7 +60,7 @@ export class MdSectionCollector {
   constructor(private readonly onAgentName: (name: string) => void = () => {}) {}
 
   /** An element opened at `depth`; returns true when its text should be captured. */
-  open(vocab: Vocabulary, local: string, depth: number, at: SourcePosition): boolean {
+  open(vocab: Vocabulary, local: string, depth: number, position: () => SourcePosition): boolean {
     if (vocab !== 'premis') return false;
     if (local === 'object' && !this.object) {
       this.object = { digests: [], size: null, format: null, originalName: null };
@@ -73,15 +73,15 @@ export class MdSectionCollector {
         outcome: null,
         outcomeDetail: null,
         agent: null,
-        at,
+        at: position(),
       };
       this.eventDepth = depth;
     } else if (local === 'fixity' && this.object) {
-      this.fixity = { label: null, value: null, at };
+      this.fixity = { label: null, value: null, at: position() };
     } else if (local === 'format' && this.object) {
       this.format = { name: null, registry: null, key: null };
     }
-    if (local === 'size' && this.fixity === null && this.object) this.sizeAt = at;
+    if (local === 'size' && this.fixity === null && this.object) this.sizeAt = position();
     if (local === 'agent') this.inAgent = true;
     return PREMIS_LEAVES.has(local) && (this.object !== null || this.event !== null || this.inAgent);
   }

@@ -25,9 +25,20 @@ const PREMIS_URIS = new Set([
 
 const DC_URIS = new Set(['http://purl.org/dc/elements/1.1/', 'http://purl.org/dc/terms/']);
 
+const cache = new Map<string, Vocabulary>();
+
 /** Classify a namespace URI. Unknown PREMIS variants are recognised by "premis" in the URI. */
 export function vocabulary(uri: string | undefined): Vocabulary {
   if (!uri) return 'other';
+  let v = cache.get(uri);
+  if (v === undefined) {
+    v = classify(uri);
+    if (cache.size < 256) cache.set(uri, v);
+  }
+  return v;
+}
+
+function classify(uri: string): Vocabulary {
   if (uri === NS.mets) return 'mets';
   if (PREMIS_URIS.has(uri) || /premis/i.test(uri)) return 'premis';
   if (uri === NS.mods || uri.startsWith('http://www.loc.gov/mods/')) return 'mods';

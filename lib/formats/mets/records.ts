@@ -73,6 +73,16 @@ export interface DivRecord {
 }
 
 /**
+ * A compact copy of a string the reader keeps. sax builds attribute values one character at a
+ * time (a V8 cons string of ~1 KB for a 50-character path) and hands out text as slices of the
+ * 64 KiB input chunk (which a kept slice would pin in memory); prefixing one character and
+ * slicing it off forces V8 to make a flat copy of just this value.
+ */
+export function flat(s: string): string {
+  return s.length < 13 ? s : (' ' + s).slice(1);
+}
+
+/**
  * Split an IDREFS attribute value. The Leeds API writes IDs containing spaces (built from
  * paths), so a whole value that is itself a known ID is taken as one reference. Metadata
  * sections precede fileSec and structMap in METS, so their IDs are known by then.
