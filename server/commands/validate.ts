@@ -10,7 +10,7 @@
  */
 import type { ValidationIssue } from '../../lib/core/ocfl/codes.js';
 import { validateInventoryFile } from '../../lib/engine/validate/inventory-file.js';
-import { type ObjectValidationReport, validateObject } from '../../lib/engine/validate/object.js';
+import { validateObject } from '../../lib/engine/validate/object.js';
 import { detectLocationKind, validateStorageRoot } from '../../lib/engine/validate/storage-root.js';
 import { closeDefaultPool } from '../../lib/hash/pool.js';
 import { createProgressBar } from '../progress.js';
@@ -85,7 +85,8 @@ async function validateLocation(
   try {
     if (kind === 'object') {
       const report = await validateObject(store, '', { fixity, onProgress: (p) => bar.update(p) });
-      return { location, kind, ...objectFields(report), ...report.toJSON() };
+      const { objectRoot: _root, ...fields } = report.toJSON();
+      return { location, kind, ...fields };
     }
     if (kind === 'storage-root') {
       const report = await validateStorageRoot(store, {
@@ -99,11 +100,7 @@ async function validateLocation(
             label: `${p.objectsDone}/${p.objectsFound} objects `,
           }),
       });
-      const objects = report.objects.map((o) => ({
-        objectRoot: o.objectRoot,
-        ...objectFields(o),
-        ...o.toJSON(),
-      }));
+      const objects = report.objects.map((o) => o.toJSON());
       return {
         location,
         kind,
@@ -117,13 +114,6 @@ async function validateLocation(
   } finally {
     bar.done();
   }
-}
-
-function objectFields(report: ObjectValidationReport): { id?: string; head?: string } {
-  return {
-    ...(report.id !== undefined && { id: report.id }),
-    ...(report.head !== undefined && { head: report.head }),
-  };
 }
 
 function issueLines(issues: ValidationIssue[], indent: string): string {
