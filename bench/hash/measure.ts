@@ -18,20 +18,39 @@ export interface Figure {
   note?: string;
 }
 
-/** A figure whose first run took longer than this is not repeated (keeps the run short). */
-const REPEAT_LIMIT_S = 5;
+/** A case whose first run took longer than this is not repeated (keeps the run short). */
+const REPEAT_LIMIT_S = 2;
 
-/** Median wall seconds of `runs` calls of `fn` (one call when the first is slow). */
-export async function medianSeconds(runs: number, fn: () => unknown): Promise<number> {
-  const samples: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = process.hrtime.bigint();
-    await fn();
-    samples.push(Number(process.hrtime.bigint() - t0) / 1e9);
-    if (samples[0]! > REPEAT_LIMIT_S) break;
+/** Something to time: `amount` bytes or files per call of `run`. */
+export interface Case extends Omit<Figure, 'rate' | 'seconds'> {
+  amount: number;
+  run: () => unknown;
+}
+
+async function seconds(run: () => unknown): Promise<number> {
+  const t0 = process.hrtime.bigint();
+  await run();
+  return Number(process.hrtime.bigint() - t0) / 1e9;
+}
+
+/**
+ * Time every case `runs` times, round-robin (case 1, 2, …, then again), so a burst of load from
+ * other users of the machine hits every case alike instead of one; report each case's median.
+ */
+export async function measureCases(cases: Case[], runs: number): Promise<Figure[]> {
+  const samples: number[][] = cases.map(() => []);
+  for (let round = 0; round < runs; round++) {
+    for (const [i, c] of cases.entries()) {
+      if (round > 0 && samples[i]![0]! > REPEAT_LIMIT_S) continue;
+      samples[i]!.push(await seconds(c.run));
+    }
   }
-  samples.sort((a, b) => a - b);
-  return samples[Math.floor(samples.length / 2)]!;
+  return cases.map(({ run: _run, amount, ...c }, i) => {
+    const sorted = samples[i]!.sort((a, b) => a - b);
+    const median = sorted[Math.floor(sorted.length / 2)]!;
+    const unitAmount = c.unit === 'MB/s' ? amount / 1e6 : amount;
+    return { ...c, rate: unitAmount / median, seconds: median };
+  });
 }
 
 /** Run a shell command to completion (output discarded); throws when it fails. */

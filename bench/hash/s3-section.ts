@@ -7,11 +7,10 @@
 import { randomBytes } from 'node:crypto';
 import { CreateBucketCommand, DeleteBucketCommand } from '@aws-sdk/client-s3';
 import { digestFiles } from '../../lib/hash/digest-files.js';
+import { DEFAULT_STREAM_CONCURRENCY } from '../../lib/hash/stream-digest.js';
 import { s3ConfigFromEnv } from '../../lib/storage/s3/config.js';
 import { S3Store } from '../../lib/storage/s3/s3-store.js';
-import { type Figure, medianSeconds } from './measure.js';
-
-const MB = 1e6;
+import { type Case, type Figure, measureCases } from './measure.js';
 
 /** Sizes of the S3 section. */
 export interface S3Sizes {
@@ -42,6 +41,7 @@ export async function s3Section(runs: number, sizes: S3Sizes): Promise<Figure[]>
     await store.client.send(new CreateBucketCommand({ Bucket: bucket }));
   } catch (err) {
     console.error(`hash-bench: S3 section skipped: ${(err as Error).message}`);
+    store.client.destroy();
     return [];
   }
   try {
@@ -53,6 +53,7 @@ export async function s3Section(runs: number, sizes: S3Sizes): Promise<Figure[]>
     await store.deletePrefix('small');
     await store.delete('large.bin');
     await store.client.send(new DeleteBucketCommand({ Bucket: bucket }));
+    store.client.destroy(); // idle keep-alive sockets would hold the process open
   }
 }
 
@@ -60,52 +61,48 @@ async function measureS3(store: S3Store, runs: number, sizes: S3Sizes): Promise<
   const keys = Array.from({ length: sizes.smallObjects }, (_, i) => `small/f${i}.bin`);
   await inParallel(keys, 32, (key) => store.write(key, randomBytes(sizes.smallBytes)));
   await store.write('large.bin', randomBytes(sizes.largeBytes));
-  const out: Figure[] = [];
   const large = 'S3 (MinIO on this machine), one large object';
-  const getLarge = await medianSeconds(runs, () => drain(store, 'large.bin'));
-  out.push({
-    section: large,
-    name: 'GET, drain only',
-    unit: 'MB/s',
-    id: 's3-get-large',
-    rate: sizes.largeBytes / MB / getLarge,
-    seconds: getLarge,
-  });
-  const hashLarge = await medianSeconds(runs, () =>
-    digestFiles(store, [{ key: 'large.bin', algorithms: ['sha256'] }]),
-  );
-  out.push({
-    section: large,
-    name: 'digestFiles, SHA-256 on the main thread',
-    unit: 'MB/s',
-    baseline: 's3-get-large',
-    rate: sizes.largeBytes / MB / hashLarge,
-    seconds: hashLarge,
-  });
+  const cases: Case[] = [
+    {
+      section: large,
+      name: 'GET, drain only',
+      unit: 'MB/s',
+      id: 's3-get-large',
+      amount: sizes.largeBytes,
+      run: () => drain(store, 'large.bin'),
+    },
+    {
+      section: large,
+      name: 'digestFiles, SHA-256 on the main thread',
+      unit: 'MB/s',
+      baseline: 's3-get-large',
+      amount: sizes.largeBytes,
+      run: () => digestFiles(store, [{ key: 'large.bin', algorithms: ['sha256'] }]),
+    },
+  ];
   const small = `S3, ${sizes.smallObjects} objects of ${sizes.smallBytes / 1024} KiB`;
   const requests = keys.map((key) => ({ key, algorithms: ['sha512'] }));
-  for (const width of [1, 8, 32]) {
-    const get = await medianSeconds(runs, () => inParallel(keys, width, (k) => drain(store, k)));
+  for (const width of [8, 16, 32]) {
     const id = `s3-get-small-${width}`;
-    out.push({
-      section: small,
-      name: `GET, drain only, ${width} in flight`,
-      unit: 'files/s',
-      id,
-      rate: keys.length / get,
-      seconds: get,
-    });
-    const hashed = await medianSeconds(runs, () => digestFiles(store, requests, { concurrency: width }));
-    const note = width === 8 ? 'default concurrency' : undefined;
-    out.push({
-      section: small,
-      name: `digestFiles, SHA-512, ${width} in flight`,
-      unit: 'files/s',
-      baseline: id,
-      rate: keys.length / hashed,
-      seconds: hashed,
-      ...(note && { note }),
-    });
+    cases.push(
+      {
+        section: small,
+        name: `GET, drain only, ${width} in flight`,
+        unit: 'files/s',
+        id,
+        amount: keys.length,
+        run: () => inParallel(keys, width, (k) => drain(store, k)),
+      },
+      {
+        section: small,
+        name: `digestFiles, SHA-512, ${width} in flight`,
+        unit: 'files/s',
+        baseline: id,
+        amount: keys.length,
+        run: () => digestFiles(store, requests, { concurrency: width }),
+        ...(width === DEFAULT_STREAM_CONCURRENCY && { note: 'default concurrency' }),
+      },
+    );
   }
-  return out;
+  return measureCases(cases, runs);
 }
