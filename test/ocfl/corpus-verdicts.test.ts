@@ -16,8 +16,8 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
-import { validateInventoryFile } from '../../lib/engine/validate/inventory-file.js';
 import { mapLimit } from '../../lib/engine/concurrency.js';
+import { validateInventoryFile } from '../../lib/engine/validate/inventory-file.js';
 import { validateObject } from '../../lib/engine/validate/object.js';
 import { validateStorageRoot } from '../../lib/engine/validate/storage-root.js';
 import { FsStore } from '../../lib/storage/fs/fs-store.js';

@@ -12,9 +12,9 @@ import { ValidationReport } from '../../core/ocfl/codes.js';
 import { MUTABLE_HEAD_EXTENSION } from '../../core/ocfl/extensions.js';
 import type { VersionName } from '../../core/ocfl/version-names.js';
 import type { ReadableStore } from '../../storage/port.js';
+import { mapLimit } from '../concurrency.js';
 import { checkSpecSequence, compareWithRoot, type VersionInventory } from './compare.js';
 import { FixityPlan, type FixityProgress } from './fixity.js';
-import { mapLimit } from '../concurrency.js';
 import { validateMutableHead } from './mutable-head.js';
 import { checkDeclaration } from './namaste.js';
 import {
