@@ -38,7 +38,7 @@ export interface DigestFilesOptions {
   signal?: AbortSignal;
   /** Worker pool for stores with local paths (default: the shared pool, see getDefaultPool()). */
   pool?: HashPool;
-  /** Files streamed at once from stores without local paths (default 8). */
+  /** Files streamed at once from stores without local paths (default 16). */
   concurrency?: number;
   /** Most files in one worker batch (default 256). */
   batchFiles?: number;

@@ -33,6 +33,9 @@ export const LOCAL_DEFAULTS = { batchFiles: 256, batchBytes: 8 * MiB, largeFileB
 
 type LocalStore = ReadableStore & LocalPathCapable;
 
+/** Ids of digestFiles() calls, so workers know which directory checks they may reuse. */
+let lastRun = 0;
+
 /** Hash every request through the pool (see digestFiles for the contract). */
 export async function digestLocal(
   store: LocalStore,
@@ -83,6 +86,7 @@ class LocalScheduler {
   readonly #limits: typeof LOCAL_DEFAULTS;
   readonly #realRoot: string | undefined;
   readonly #flag: AbortFlag = new Int32Array(new SharedArrayBuffer(4));
+  readonly #run = ++lastRun;
   /** Work not yet sent: fresh request indices, batch remainders, files known to be large. */
   readonly #fresh: number[] = [];
   #freshHead = 0;
@@ -199,6 +203,7 @@ class LocalScheduler {
       sets: [],
       largeBytes: this.#limits.largeFileBytes,
       budgetBytes: this.#limits.batchBytes,
+      run: this.#run,
       abort: this.#flag,
       ...(this.#realRoot !== undefined && { realRoot: this.#realRoot }),
     };
@@ -244,6 +249,7 @@ class LocalScheduler {
         kind: 'file',
         path,
         algorithms: req.algorithms,
+        run: this.#run,
         abort: this.#flag,
         ...(this.#realRoot !== undefined && { realRoot: this.#realRoot }),
       });

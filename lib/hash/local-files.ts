@@ -39,10 +39,12 @@ function inside(root: string, real: string): boolean {
 /** Opens files for reading, keeping them inside `realRoot` when given (see module doc). */
 export class LocalOpener {
   readonly #realRoot: string | undefined;
-  readonly #checkedDirs = new Set<string>();
+  readonly #checkedDirs: Set<string>;
 
-  constructor(realRoot?: string) {
+  /** @param checkedDirs directories already found inside `realRoot` (shared to save realpath calls). */
+  constructor(realRoot?: string, checkedDirs = new Set<string>()) {
     this.#realRoot = realRoot;
+    this.#checkedDirs = checkedDirs;
   }
 
   /** A read-only fd for a regular file at `path`. Throws errno errors, NOT_FILE, PATH_ESCAPE. */
@@ -125,8 +127,9 @@ export async function hashBatch(
   task: BatchTask,
   cache = new DigesterCache(),
   buffer = Buffer.allocUnsafe(MiB),
+  checkedDirs?: Set<string>,
 ): Promise<BatchOutcome> {
-  const opener = new LocalOpener(task.realRoot);
+  const opener = new LocalOpener(task.realRoot, checkedDirs);
   const outcomes: FileOutcome[] = [];
   let spent = 0;
   for (let i = 0; i < task.paths.length; i++) {
@@ -172,11 +175,15 @@ function readAt(fd: number, buffer: Buffer, position: number): Promise<number> {
  * the next chunk while this thread hashes the current one. Stops at a chunk boundary when the
  * abort flag is set (outcome undefined, `aborted` true).
  */
-export async function hashLargeFile(task: FileTask, cache = new DigesterCache()): Promise<FileTaskOutcome> {
+export async function hashLargeFile(
+  task: FileTask,
+  cache = new DigesterCache(),
+  checkedDirs?: Set<string>,
+): Promise<FileTaskOutcome> {
   const digester = await cache.get(task.algorithms);
   let fd: number;
   try {
-    fd = new LocalOpener(task.realRoot).open(task.path).fd;
+    fd = new LocalOpener(task.realRoot, checkedDirs).open(task.path).fd;
   } catch (err) {
     return { outcome: failedOutcome(err), aborted: false };
   }

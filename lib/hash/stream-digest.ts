@@ -15,8 +15,11 @@ import {
   unsupportedError,
 } from './results.js';
 
-/** Default number of files streamed at once. */
-export const DEFAULT_STREAM_CONCURRENCY = 8;
+/**
+ * Default number of files streamed at once. On MinIO beside us 16 GETs in flight gave 10–20%
+ * more 4 KiB objects/s than 8 (32 little more); a remote S3's longer round trips reward it more.
+ */
+export const DEFAULT_STREAM_CONCURRENCY = 16;
 
 /** Stream and digest every request (see digestFiles for the contract). */
 export async function digestStreamed(

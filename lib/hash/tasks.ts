@@ -24,6 +24,8 @@ export interface BatchTask {
   budgetBytes: number;
   /** Real (symlink-resolved) store root: files must resolve inside it. Absent: no check. */
   realRoot?: string;
+  /** Id of the digestFiles() call: a worker reuses its directory checks within one call. */
+  run?: number;
   abort?: AbortFlag;
 }
 
@@ -35,6 +37,7 @@ export interface FileTask {
   /** Read size (default 1 MiB). */
   chunkBytes?: number;
   realRoot?: string;
+  run?: number;
   abort?: AbortFlag;
 }
 
