@@ -9,6 +9,7 @@
  * | large files | `--large-files=N` | `BENCH_LARGE_FILES` | 2 | 2 |
  * | bytes per large file (`K`/`M`/`G` suffixes, binary) | `--large-size=S` | `BENCH_LARGE_SIZE` | 2G | 64M |
  * | runs per figure (median) | `--runs=N` | `BENCH_RUNS` | 3 | 1 |
+ * | objects to measure (`small`, `large`, `all`) | `--objects=K` | `BENCH_OBJECTS` | all | all |
  * | skip S3 | `--no-s3` | `BENCH_NO_S3=1` | | |
  * | skip peers | `--no-peers` | `BENCH_NO_PEERS=1` | | |
  */
@@ -20,6 +21,7 @@ export interface BenchConfig {
   small: SmallObjectParams;
   large: { files: number; size: number; seed: number };
   runs: number;
+  objects: 'small' | 'large' | 'all';
   s3: boolean;
   peers: boolean;
 }
@@ -44,6 +46,12 @@ function positiveInt(text: string | undefined, fallback: number, what: string): 
   return n;
 }
 
+function objectKinds(text: string | undefined): BenchConfig['objects'] {
+  if (text === undefined || text === '') return 'all';
+  if (text === 'small' || text === 'large' || text === 'all') return text;
+  throw new RangeError(`objects must be small, large or all: ${text}`);
+}
+
 /** Build the configuration from `argv` (without node and script) and `env`. Throws RangeError on bad values. */
 export function benchConfig(argv: string[], env: NodeJS.ProcessEnv = process.env): BenchConfig {
   const quick = argv.includes('--quick');
@@ -64,6 +72,7 @@ export function benchConfig(argv: string[], env: NodeJS.ProcessEnv = process.env
       seed: 2,
     },
     runs: positiveInt(pick('runs', 'BENCH_RUNS'), quick ? 1 : 3, 'runs'),
+    objects: objectKinds(pick('objects', 'BENCH_OBJECTS')),
     s3: !argv.includes('--no-s3') && env.BENCH_NO_S3 !== '1',
     peers: !argv.includes('--no-peers') && env.BENCH_NO_PEERS !== '1',
   };
