@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import t from 'tap';
@@ -241,5 +241,27 @@ t.test('worker threads drop preloads, loaders and --input-type but keep other no
       '--trace-warnings',
     ]),
     ['--enable-source-maps', '--max-old-space-size=4096', '--trace-warnings'],
+  );
+});
+
+t.test('a folder swapped for a link out of the root between calls is refused on the next call', async (t) => {
+  const { dir, root, store } = writeTree(t, files.slice(0, 1));
+  mkdirSync(join(root, 'swap'));
+  writeFileSync(join(root, 'swap', 'f.txt'), 'inside');
+  const req = [{ key: 'swap/f.txt', algorithms: ['md5'] }];
+  // Several calls at once, so both threads check (and remember) the folder before the swap.
+  const before = await Promise.all([1, 2, 3].map(() => digestFiles(store, req, { pool })));
+  t.same(
+    before.map((r) => r[0]!.digests['md5']),
+    Array(3).fill('335cf4508dd597be4bfc9caa3e08b901'),
+  );
+  mkdirSync(join(dir, 'elsewhere'));
+  writeFileSync(join(dir, 'elsewhere', 'f.txt'), 'outside');
+  rmSync(join(root, 'swap'), { recursive: true });
+  symlinkSync(join(dir, 'elsewhere'), join(root, 'swap'));
+  const again = await Promise.all([1, 2, 3].map(() => digestFiles(store, req, { pool })));
+  t.same(
+    again.map((r) => r[0]!.error?.code),
+    ['PATH_ESCAPE', 'PATH_ESCAPE', 'PATH_ESCAPE'],
   );
 });
