@@ -72,6 +72,8 @@ export function assemble(c: CollectedMets): MetsModel {
 class Resolver {
   readonly fileDiv = new Map<string, { index: number; first: boolean }>();
   private reported = new Set<string>();
+  /** How many files and divs name each ADMID: sections are dropped after their last use. */
+  private readonly uses = new Map<string, number>();
 
   constructor(
     private readonly c: CollectedMets,
@@ -82,6 +84,31 @@ class Resolver {
         if (!this.fileDiv.has(id)) this.fileDiv.set(id, { index, first: k === 0 });
       });
     });
+    const count = (id: string) => this.uses.set(id, (this.uses.get(id) ?? 0) + 1);
+    for (const f of c.files) for (const id of f.admIds) count(id);
+    for (const d of c.divs) for (const id of d.admIds) count(id);
+  }
+
+  /**
+   * A file is done with these ADMIDs: drop sections nothing else names, so that the records of
+   * a large METS are freed while the model is being built rather than after.
+   */
+  release(ids: string[]): void {
+    for (const id of ids) {
+      const left = (this.uses.get(id) ?? 0) - 1;
+      if (left > 0) {
+        this.uses.set(id, left);
+        continue;
+      }
+      this.uses.delete(id);
+      const children = this.c.amdSecs.get(id);
+      if (children) {
+        this.c.amdSecs.delete(id);
+        for (const child of children) if (!this.uses.has(child)) this.c.mdSections.delete(child);
+      } else {
+        this.c.mdSections.delete(id);
+      }
+    }
   }
 
   sections(ids: string[], path: string): MdSectionRecord[] {
@@ -123,18 +150,41 @@ class Resolver {
 }
 
 function buildFiles(c: CollectedMets, ctx: Resolver, out: MetsFile[]): PlacedFile[] {
-  const known = new Set(c.files.map((f) => f.id).filter((id) => id !== null));
-  for (const id of ctx.fileDiv.keys()) if (!known.has(id)) ctx.unresolved('FILEID', id);
+  const ids = new Set<string>();
+  for (const f of c.files) {
+    if (f.id !== null && ids.has(f.id)) {
+      ctx.problems.push(problem('DUPLICATE_ID', `mets:file ID "${f.id}" is used more than once`, null, f.at));
+      f.id = null;
+    } else if (f.id !== null) {
+      ids.add(f.id);
+    }
+  }
+  for (const id of ctx.fileDiv.keys()) if (!ids.has(id)) ctx.unresolved('FILEID', id);
+  ids.clear();
   const seen = new Set<string>();
   const placed: PlacedFile[] = [];
-  for (const f of c.files) {
-    const file = buildFile(c, ctx, f, seen);
+  for (let i = 0; i < c.files.length; i++) {
+    const file = buildFile(c, ctx, c.files[i]!, seen);
+    c.files[i] = RELEASED; // the record is not needed again: let it go now
     if (!file) continue;
     out.push(file.model);
     placed.push({ path: file.model.path, divIndex: file.divIndex, relative: file.relative });
   }
   return placed;
 }
+
+/** Stands in for file records already turned into model entries. */
+const RELEASED: FileRecord = {
+  id: null,
+  href: null,
+  at: 0,
+  mimeType: null,
+  size: null,
+  checksum: null,
+  checksumType: null,
+  admIds: [],
+  dmdIds: [],
+};
 
 function buildFile(
   c: CollectedMets,
@@ -173,6 +223,7 @@ function buildFile(
   const itemDiv = div && !isDirectoryType(div.type) ? div : undefined;
   const admIds = f.admIds.length ? f.admIds : itemDiv && where?.first ? itemDiv.admIds : [];
   const facts = mergeFileFacts(loc.path, f, ctx.sections(admIds, loc.path), problems);
+  ctx.release(admIds);
   const label = itemDiv && itemDiv.fileIds.length === 1 ? itemDiv.label : null;
   const model: MetsFile = {
     path: loc.path,

@@ -14,11 +14,13 @@ import type { MetsProblem } from './model.js';
 import { NS, type Vocabulary, vocabulary } from './namespaces.js';
 import { problem, type SourcePosition } from './problems.js';
 import {
+  copyText,
   type DivRecord,
   type DmdRecord,
   type FileRecord,
-  flat,
+  flatten,
   idRefs,
+  intern,
   type MdSectionRecord,
 } from './records.js';
 
@@ -37,6 +39,12 @@ interface StructMapDraft {
   stack: number[];
   depth: number;
 }
+
+/** The record of every metadata section that holds nothing we use (shared, never mutated). */
+const EMPTY_SECTION: MdSectionRecord = Object.freeze({
+  objects: [],
+  events: [],
+}) as unknown as MdSectionRecord;
 
 /** A creator agent from metsHdr. */
 export interface AgentRecord {
@@ -106,7 +114,13 @@ export class MetsCollector {
   private file: FileRecord | null = null;
   private structMap: StructMapDraft | null = null;
   private bestRank = 0;
-  private ids = new Set<string>();
+  /** The ID of the dmdSec or metadata section being read (stored when it closes). */
+  private openId: string | null = null;
+  /** IDs seen so far, looked up in the records themselves rather than kept a second time. */
+  private readonly known = {
+    has: (id: string): boolean =>
+      this.openId === id || this.out.mdSections.has(id) || this.out.amdSecs.has(id) || this.out.dmds.has(id),
+  };
 
   constructor(private readonly position: () => SourcePosition) {}
 
@@ -162,12 +176,12 @@ export class MetsCollector {
   private leaf(frame: Frame, text: string, hadChildren: boolean): void {
     if (frame.vocab === 'mets' && this.agent) {
       const v = text.trim();
-      if (frame.local === 'name') this.agent.name ??= flat(v);
-      else if (frame.local === 'note') this.agent.note ??= flat(v);
+      if (frame.local === 'name') this.agent.name ??= copyText(v);
+      else if (frame.local === 'note') this.agent.note ??= copyText(v);
     } else if (this.md) {
-      this.md.collector.leaf(frame.local, flat(text.trim()));
+      this.md.collector.leaf(frame.local, copyText(text.trim()));
     } else if (this.dmd) {
-      this.dmd.collector.leaf(frame.vocab, frame.local, flat(text), hadChildren);
+      this.dmd.collector.leaf(frame.vocab, frame.local, copyText(text), hadChildren);
     }
   }
 
@@ -186,6 +200,7 @@ export class MetsCollector {
           id: this.claimId(attr(tag, 'ID')) ?? `#dmd${this.out.dmdOrder.length}`,
           collector: new DmdCollector(),
         };
+        this.openId = this.dmd.id;
         return false;
       case 'amdSec':
         this.amdSecId = this.claimId(attr(tag, 'ID'));
@@ -213,6 +228,7 @@ export class MetsCollector {
       if (agents.size < 16) agents.add(name);
     };
     this.md = { id, superseded, collector: new MdSectionCollector(onAgent), depth: this.stack.length };
+    this.openId = id;
     if (id && this.amdSecId && !superseded) this.out.amdSecs.get(this.amdSecId)?.push(id);
   }
 
@@ -225,15 +241,15 @@ export class MetsCollector {
     switch (tag.local) {
       case 'file':
         this.file = {
-          id: this.claimId(attr(tag, 'ID')),
+          id: attr(tag, 'ID'),
           href: null,
           at: this.position(),
-          mimeType: attr(tag, 'MIMETYPE'),
+          mimeType: internOrNull(attr(tag, 'MIMETYPE')),
           size: attr(tag, 'SIZE'),
           checksum: attr(tag, 'CHECKSUM'),
-          checksumType: attr(tag, 'CHECKSUMTYPE'),
-          admIds: idRefs(attr(tag, 'ADMID'), this.ids),
-          dmdIds: idRefs(attr(tag, 'DMDID'), this.ids),
+          checksumType: internOrNull(attr(tag, 'CHECKSUMTYPE')),
+          admIds: idRefs(attr(tag, 'ADMID'), this.known),
+          dmdIds: idRefs(attr(tag, 'DMDID'), this.known),
         };
         this.out.files.push(this.file);
         return false;
@@ -267,15 +283,15 @@ export class MetsCollector {
   private openDiv(tag: QualifiedTag): void {
     const sm = this.structMap;
     if (!sm) return;
-    const dmdIds = idRefs(attr(tag, 'DMDID'), this.ids);
+    const dmdIds = idRefs(attr(tag, 'DMDID'), this.known);
     const top = this.stack.length === sm.depth + 1;
     if (top) (sm.keep ? this.out.topDmdIds : this.out.otherTopDmdIds).push(...dmdIds);
     if (!sm.keep) return;
     const div: DivRecord = {
       id: attr(tag, 'ID'),
-      type: attr(tag, 'TYPE'),
+      type: internOrNull(attr(tag, 'TYPE')),
       label: attr(tag, 'LABEL'),
-      admIds: idRefs(attr(tag, 'ADMID'), this.ids),
+      admIds: idRefs(attr(tag, 'ADMID'), this.known),
       dmdIds,
       parent: sm.stack.length ? sm.stack[sm.stack.length - 1]! : -1,
       fileIds: [],
@@ -304,6 +320,7 @@ export class MetsCollector {
       case 'dmdSec':
         if (this.dmd) this.finishDmd(this.dmd.id, this.dmd.collector.finish());
         this.dmd = null;
+        this.openId = null;
         return;
       case 'amdSec':
         this.amdSecId = null;
@@ -329,7 +346,12 @@ export class MetsCollector {
     const md = this.md;
     if (!md || md.depth !== depth) return;
     this.md = null;
-    if (md.id && !md.superseded) this.out.mdSections.set(md.id, md.collector.record);
+    this.openId = null;
+    if (!md.id) return;
+    // Superseded sections are kept as empty records: their IDs stay known, their values unused.
+    const r = md.collector.record;
+    const empty = md.superseded || (r.objects.length === 0 && r.events.length === 0);
+    this.out.mdSections.set(md.id, empty ? EMPTY_SECTION : r);
   }
 
   private closeStructure(local: string): void {
@@ -347,24 +369,30 @@ export class MetsCollector {
     }
   }
 
-  /** Register an ID; a second use is reported and the element treated as having none. */
+  /**
+   * Check a metadata section's ID; a second use is reported and the element treated as having
+   * none. (Duplicate mets:file IDs are found when files are resolved.)
+   */
   private claimId(id: string | null): string | null {
     if (id === null || id === '') return null;
-    if (this.ids.has(id)) {
+    if (this.known.has(id)) {
       this.out.problems.push(
         problem('DUPLICATE_ID', `ID "${id}" is used more than once`, null, this.position()),
       );
       return null;
     }
-    this.ids.add(id);
     return id;
   }
+}
+
+function internOrNull(s: string | null): string | null {
+  return s === null ? null : intern(s);
 }
 
 /** An unqualified attribute's value (METS attributes carry no namespace). */
 function attr(tag: QualifiedTag, name: string): string | null {
   const a = tag.attributes[name] as QualifiedAttribute | undefined;
-  return a && a.uri === '' ? flat(a.value) : null;
+  return a && a.uri === '' ? flatten(a.value) : null;
 }
 
 /** The xlink:href attribute, matched by namespace; a bare `href` is accepted too. */
@@ -372,8 +400,8 @@ function xlinkHref(tag: QualifiedTag): string | null {
   let bare: string | null = null;
   for (const a of Object.values(tag.attributes) as QualifiedAttribute[]) {
     if (a.local !== 'href') continue;
-    if (a.uri === NS.xlink) return flat(a.value);
-    if (a.uri === '') bare = flat(a.value);
+    if (a.uri === NS.xlink) return flatten(a.value);
+    if (a.uri === '') bare = flatten(a.value);
   }
   return bare;
 }

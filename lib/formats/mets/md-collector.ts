@@ -7,12 +7,13 @@
 
 import type { Vocabulary } from './namespaces.js';
 import type { SourcePosition } from './problems.js';
-import type {
-  DigestCandidate,
-  DmdRecord,
-  MdSectionRecord,
-  PremisEventRecord,
-  PremisObjectRecord,
+import {
+  type DigestCandidate,
+  type DmdRecord,
+  intern,
+  type MdSectionRecord,
+  type PremisEventRecord,
+  type PremisObjectRecord,
 } from './records.js';
 
 /** PREMIS leaves whose text we keep. */
@@ -33,6 +34,9 @@ const PREMIS_LEAVES = new Set([
   'linkingAgentIdentifierValue',
   'agentName',
 ]);
+
+/** Leaves whose values differ from file to file (not worth interning). */
+const UNIQUE_LEAVES = new Set(['messageDigest', 'originalName', 'eventOutcomeDetailNote']);
 
 /** Event types we keep (lower-case). */
 const KEPT_EVENTS = new Set(['virus check', 'message digest calculation']);
@@ -88,7 +92,8 @@ export class MdSectionCollector {
 
   /** A captured leaf's text. */
   leaf(local: string, text: string): void {
-    const value = text.trim();
+    // Digests and names are unique per file; everything else repeats and is shared.
+    const value = UNIQUE_LEAVES.has(local) ? text.trim() : intern(text.trim());
     if (this.inAgent && local === 'agentName') {
       if (value !== '') this.onAgentName(value);
       return;

@@ -36,10 +36,17 @@ export type MetsProblemCode =
   | 'DUPLICATE_ID'
   | 'UNRESOLVED_REFERENCE';
 
-/** A position in the source, 1-based. */
-export interface SourcePosition {
-  line: number;
-  column: number;
+/**
+ * A position in the source, packed into one number (line × 2^20 + column, both 1-based) so the
+ * records kept for a 100,000-file METS carry no position objects.
+ */
+export type SourcePosition = number;
+
+const COLUMN_SPAN = 2 ** 20;
+
+/** Pack a 1-based line and column. Columns beyond 2^20 − 1 are clamped. */
+export function packPosition(line: number, column: number): SourcePosition {
+  return line * COLUMN_SPAN + Math.min(Math.max(column, 1), COLUMN_SPAN - 1);
 }
 
 /** Build a problem, leaving out unknown fields so the JSON stays small. */
@@ -52,8 +59,8 @@ export function problem(
   const p: MetsProblem = { code, message };
   if (path !== undefined && path !== null) p.path = path;
   if (at) {
-    p.line = at.line;
-    p.column = at.column;
+    p.line = Math.floor(at / COLUMN_SPAN);
+    p.column = at % COLUMN_SPAN;
   }
   return p;
 }

@@ -17,6 +17,7 @@ import { assemble } from './assemble.js';
 import { MetsCollector } from './collector.js';
 import { decodeChunks, type XmlChunk } from './decode.js';
 import type { MetsModel } from './model.js';
+import { packPosition } from './problems.js';
 
 /** Options for {@link readMets}. */
 export interface ReadMetsOptions {
@@ -42,7 +43,7 @@ export async function readMets(
   // sax counts lines from 0 and columns as characters consumed on the line, which is the
   // 1-based column of the character just read.
   const at = () => ({ line: parser.line + 1, column: Math.max(1, parser.column) });
-  const collector = new MetsCollector(at);
+  const collector = new MetsCollector(() => packPosition(parser.line + 1, Math.max(1, parser.column)));
   const fail = (message: string): never => {
     const { line, column } = at();
     throw new MalformedError(`${name}:${line}:${column}: ${message}`, {
