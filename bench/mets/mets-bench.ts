@@ -204,12 +204,14 @@ function report(args: { files: number; runs: number }, bytes: number, results: M
   console.log(
     `readMets throughput / sax without xmlns: ${((sec('sax-min') / sec('readMets')) * 100).toFixed(0)}%`,
   );
+  const rss = (m: Mode) => median(results.get(m)!.map((x) => x.maxRssMB));
   console.log(
-    `readMets heap: peak growth ${peak.toFixed(0)} MB while reading; the finished model retains ${kept.toFixed(0)} MB`,
+    `readMets heap: peak growth ${peak.toFixed(0)} MB (garbage included); the finished model retains ${kept.toFixed(0)} MB`,
   );
   console.log(
-    `  peak growth is ${(peak / kept).toFixed(2)}x the model; the METS file is ${(mb / kept).toFixed(1)}x the model`,
+    `  peak heap growth = ${(peak / kept).toFixed(2)}x the model = ${((peak / mb) * 100).toFixed(0)}% of the METS file size`,
   );
+  console.log(`  peak RSS above plain sax: ${(rss('readMets') - rss('sax')).toFixed(0)} MB`);
   console.log(`files in the model: ${rm[0]!.files}`);
 }
 
