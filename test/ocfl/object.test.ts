@@ -84,6 +84,25 @@ t.test('a fixity block that does not match the file is E093', async (t) => {
   t.same((await validate(files)).codes(), ['E093']);
 });
 
+t.test(
+  '0009 BLAKE2b fixity values are checked too: a wrong blake2b-256 is E093, a right one passes',
+  async (t) => {
+    const files = buildObject([{ 'a.txt': 'alpha' }]);
+    const inv = rootInventory(files);
+    const wrong = '0'.repeat(64);
+    inv.fixity = { 'blake2b-256': { [wrong]: ['v1/content/a.txt'] } };
+    writeInventory(files, '', inv);
+    writeInventory(files, 'v1', inv);
+    t.same((await validate(files)).codes(), ['E093']);
+    // BLAKE2b-256 of "alpha", computed independently with Python's hashlib.blake2b(digest_size=32)
+    const right = '0361d8882af5db95b46fa6184216e3d1a9233f4614676dade6fc51dd30fd7589';
+    inv.fixity = { 'blake2b-256': { [right]: ['v1/content/a.txt'] } };
+    writeInventory(files, '', inv);
+    writeInventory(files, 'v1', inv);
+    t.same((await validate(files)).codes(), []);
+  },
+);
+
 t.test('a file in a content directory missing from the manifest is E023', async (t) => {
   const files = buildObject(TWO_VERSIONS);
   files.set('v2/content/extra.txt', Buffer.from('?'));

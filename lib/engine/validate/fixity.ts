@@ -7,8 +7,9 @@
  */
 import type { Inventory } from '../../core/inventory.js';
 import type { OcflCode, ValidationReport } from '../../core/ocfl/codes.js';
-import { canCompute, sameDigest } from '../../core/ocfl/digests.js';
+import { sameDigest } from '../../core/ocfl/digests.js';
 import { digestFiles } from '../../hash/digest-files.js';
+import { isSupportedAlgorithm as canCompute } from '../../hash/digesters.js';
 import type { ReadableStore } from '../../storage/port.js';
 import { joinKey } from '../../storage/port.js';
 import type { TreeFile } from './tree.js';
