@@ -8,6 +8,7 @@
 import { createReadStream, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import t, { type Test } from 'tap';
+import type { MetsLike } from '../../../lib/formats/combine/inputs.js';
 import type { MetsModel } from '../../../lib/formats/mets/model.js';
 import { readMets } from '../../../lib/formats/mets/reader.js';
 import { corpusDir, fixturesDir } from '../../helpers/paths.js';
@@ -94,6 +95,8 @@ t.test('the corpus holds METS files of every kind the README lists', async (t) =
 for (const rel of metsFiles) {
   t.test(`${rel} reads with the values it holds`, async (t) => {
     const m = await readMets(createReadStream(join(corpusDir, rel)), { name: rel });
+    const forCombiner: MetsLike = m; // the combiner takes the model as it is (checked at compile time)
+    t.equal(forCombiner.files.length, m.files.length);
     checkInvariants(t, m);
     const fixture = join(fixturesDir, 'mets', 'expected', `${fixtureName(rel)}.json`);
     if (!existsSync(fixture)) return;
