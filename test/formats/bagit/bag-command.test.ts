@@ -3,23 +3,13 @@
  * exit codes, the text report and the JSON shape.
  */
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import t from 'tap';
 import { run } from '../../../server/commands/bag.js';
-import type { CommandIO } from '../../../server/commands/io.js';
+import { runCommand } from '../../helpers/cli.js';
 import { corpusDir, fixturesDir } from '../../helpers/paths.js';
 
-async function bag(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c) => (out += c));
-  stderr.on('data', (c) => (err += c));
-  const io: CommandIO = { stdout, stderr, isTTY: false, env: {} };
-  const code = await run(argv, io);
-  return { code, stdout: out, stderr: err };
-}
+/** `strongroom bag <argv>` through the command's own `run`. */
+const bag = (argv: string[]) => runCommand(run, argv);
 
 const suite = join(corpusDir, 'bagit-conformance-suite');
 

@@ -1,35 +1,17 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import t from 'tap';
-import type { CommandIO } from '../../../server/commands/io.js';
 import { run } from '../../../server/commands/tools.js';
+import { runCommand } from '../../helpers/cli.js';
 import { corpusDir } from '../../helpers/paths.js';
-
-function capture(): { io: CommandIO; out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  const sink = (add: (s: string) => void) =>
-    new Writable({
-      write(chunk, _enc, cb) {
-        add(String(chunk));
-        cb();
-      },
-    });
-  return {
-    io: { stdout: sink((s) => (out += s)), stderr: sink((s) => (err += s)), isTTY: false, env: {} },
-    out: () => out,
-    err: () => err,
-  };
-}
 
 const MY_ITEM = join(corpusDir, 'digital-preservation-docs/playwright/PreservationApi/samples/my-item');
 
 t.test('--json prints files, reports, summaries and problems for a BagIt deposit', async (t) => {
-  const c = capture();
-  t.equal(await run([MY_ITEM, '--json'], c.io), 0);
-  const j = JSON.parse(c.out()) as {
+  const r = await runCommand(run, [MY_ITEM, '--json']);
+  t.equal(r.code, 0);
+  const j = JSON.parse(r.stdout) as {
     files: Record<string, { type: string; source: string }[]>;
     reports: { path: string }[];
     summaries: { tool: string }[];
@@ -49,13 +31,13 @@ t.test('--json prints files, reports, summaries and problems for a BagIt deposit
 });
 
 t.test('plain output lists each file with its formats and verdicts', async (t) => {
-  const c = capture();
-  t.equal(await run([MY_ITEM], c.io), 0);
+  const r = await runCommand(run, [MY_ITEM]);
+  t.equal(r.code, 0);
   t.match(
-    c.out(),
+    r.stdout,
     /^data\/objects\/IMAGE-2\.tiff\n {2}format {2}Brunnhilde: fmt\/353 Tagged Image File Format \(image\/tiff\)\n {2}virus {3}Brunnhilde: clean/m,
   );
-  t.match(c.out(), /report: data\/metadata\/brunnhilde\/report\.html \(Brunnhilde, scanned data\/objects\)/);
+  t.match(r.stdout, /report: data\/metadata\/brunnhilde\/report\.html \(Brunnhilde, scanned data\/objects\)/);
 });
 
 t.test('a root-level deposit with an infected ClamAV log and a Siegfried YAML', async (t) => {
@@ -73,9 +55,9 @@ t.test('a root-level deposit with an infected ClamAV log and a Siegfried YAML', 
     join(dir, 'metadata', 'clamav', 'scan.log'),
     'C:\\Work\\dep\\objects\\eicar.com: Eicar-Signature FOUND\n',
   );
-  const c = capture();
-  t.equal(await run(['--json', dir], c.io), 0, 'a virus is reported, not turned into an exit code');
-  const j = JSON.parse(c.out());
+  const r = await runCommand(run, ['--json', dir]);
+  t.equal(r.code, 0, 'a virus is reported, not turned into an exit code');
+  const j = JSON.parse(r.stdout);
   t.match(j.files['objects/eicar.com'], [
     {
       type: 'FileFormatMetadata',
@@ -90,14 +72,14 @@ t.test('a root-level deposit with an infected ClamAV log and a Siegfried YAML', 
 
 t.test('bad arguments print usage and exit 2', async (t) => {
   for (const argv of [[], ['a', 'b'], ['--bogus']]) {
-    const c = capture();
-    t.equal(await run(argv, c.io), 2, JSON.stringify(argv));
-    t.match(c.err(), /^usage: strongroom tools/);
+    const r = await runCommand(run, argv);
+    t.equal(r.code, 2, JSON.stringify(argv));
+    t.match(r.stderr, /^usage: strongroom tools/);
   }
 });
 
 t.test('a folder that does not exist exits 2 with a message', async (t) => {
-  const c = capture();
-  t.equal(await run([join(tmpdir(), 'strongroom-no-such-folder-xyz')], c.io), 2);
-  t.match(c.err(), /cannot read/);
+  const r = await runCommand(run, [join(tmpdir(), 'strongroom-no-such-folder-xyz')]);
+  t.equal(r.code, 2);
+  t.match(r.stderr, /cannot read/);
 });
