@@ -135,6 +135,7 @@ export class MetsDocument {
     return doc;
   }
 
+  /** The object's title, or null. */
   get title(): string | null {
     return this.title_;
   }
@@ -144,14 +145,17 @@ export class MetsDocument {
     this.title_ = title === null ? null : collapse(assertXmlText(title, 'title')) || null;
   }
 
+  /** metsHdr CREATEDATE (ISO 8601), or null to leave it out. */
   get created(): string | null {
     return this.created_;
   }
 
+  /** Set CREATEDATE. Throws InvalidInputError unless an ISO 8601 date-time. */
   set created(value: string | null) {
     this.created_ = value === null ? null : assertDateTime(value, 'created');
   }
 
+  /** metsHdr LASTMODDATE (ISO 8601), or null to leave it out. */
   get lastModified(): string | null {
     return this.lastModified_;
   }
@@ -176,10 +180,12 @@ export class MetsDocument {
     return { accessRestrictions: [...this.rootRestrictions], rightsStatement: this.rootRights };
   }
 
+  /** The file at a METS-relative path, if any. */
   getFile(path: string): DocumentFile | undefined {
     return this.fileMap.get(path);
   }
 
+  /** The directory at a METS-relative path, if any. */
   getDirectory(path: string): DocumentDirectory | undefined {
     return this.dirMap.get(path);
   }
