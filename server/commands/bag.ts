@@ -15,6 +15,7 @@ import { type BagValidation, validateBag } from '../../lib/formats/bagit/validat
 import { zipBagSource } from '../../lib/formats/bagit/zip-source.js';
 import { FsStore } from '../../lib/storage/fs/fs-store.js';
 import { createProgressBar } from '../progress.js';
+import { parseArgs } from './args.js';
 import { type Command, type CommandIO, EXIT } from './io.js';
 
 const USAGE = `usage: strongroom bag validate <dir|bag.zip> [--json] [--no-fixity] [--advisories]
@@ -22,25 +23,23 @@ const USAGE = `usage: strongroom bag validate <dir|bag.zip> [--json] [--no-fixit
   --no-fixity    check structure and completeness only (no digests)
   --advisories   also warn about MD5/SHA-1-only manifests and tag files no tag manifest lists
 `;
-const FLAGS = new Set(['--json', '--no-fixity', '--advisories']);
 
 /** Run the `bag` sub-command. */
 export const run: Command = async (argv, io) => {
-  const [sub, ...rest] = argv;
-  const positional = rest.filter((a) => !FLAGS.has(a));
-  if (sub !== 'validate' || positional.length !== 1 || positional[0]!.startsWith('-')) {
-    io.stderr.write(USAGE);
+  const args = parseArgs(argv, { flags: ['--json', '--no-fixity', '--advisories'] });
+  if (!args.ok || args.positionals.length !== 2 || args.positionals[0] !== 'validate') {
+    io.stderr.write(`${args.ok ? '' : `strongroom bag: ${args.error}\n`}${USAGE}`);
     return EXIT.USAGE;
   }
-  const location = positional[0]!;
+  const location = args.positionals[1]!;
   const source = openBag(location, io);
   if (source === null) return EXIT.USAGE;
   const bar = createProgressBar(io.stderr, io.isTTY);
   let result: BagValidation;
   try {
     result = await validateBag(source, {
-      fixity: !rest.includes('--no-fixity'),
-      advisories: rest.includes('--advisories'),
+      fixity: !args.flags.has('--no-fixity'),
+      advisories: args.flags.has('--advisories'),
       onProgress: (p) => bar.update({ ...p, totalFiles: 0, totalBytes: 0, label: 'bag ' }),
     });
   } catch (err) {
@@ -50,7 +49,7 @@ export const run: Command = async (argv, io) => {
   }
   bar.done();
   io.stdout.write(
-    rest.includes('--json') ? `${JSON.stringify(toJson(result), null, 2)}\n` : toText(location, result),
+    args.flags.has('--json') ? `${JSON.stringify(toJson(result), null, 2)}\n` : toText(location, result),
   );
   return result.valid ? EXIT.OK : EXIT.NEGATIVE;
 };

@@ -12,19 +12,20 @@ import { join } from 'node:path';
 import type { Metadata } from '../../lib/formats/model.js';
 import { metadataLocation } from '../../lib/formats/tools/classify.js';
 import { readToolOutputs, type ToolOutputsResult } from '../../lib/formats/tools/index.js';
+import { parseArgs } from './args.js';
 import { type Command, EXIT } from './io.js';
 
 const USAGE = 'usage: strongroom tools <deposit-folder> [--json]\n';
 
 /** Run the `tools` sub-command. */
 export const run: Command = async (argv, io) => {
-  const json = argv.includes('--json');
-  const rest = argv.filter((a) => a !== '--json');
-  if (rest.length !== 1 || rest[0]!.startsWith('-')) {
-    io.stderr.write(USAGE);
+  const args = parseArgs(argv, { flags: ['--json'] });
+  if (!args.ok || args.positionals.length !== 1) {
+    io.stderr.write(`${args.ok ? '' : `strongroom tools: ${args.error}\n`}${USAGE}`);
     return EXIT.USAGE;
   }
-  const folder = rest[0]!;
+  const json = args.flags.has('--json');
+  const folder = args.positionals[0]!;
   let depositPaths: string[];
   try {
     if (!statSync(folder).isDirectory()) throw new Error('not a directory');

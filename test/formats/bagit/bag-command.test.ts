@@ -58,6 +58,9 @@ t.test('bad arguments print usage and exit 2; an unreadable location exits 2', a
     t.equal(r.code, 2, argv.join(' '));
     t.match(r.stderr, /^usage: strongroom bag validate/);
   }
+  const typo = await bag(['validate', join(suite, 'v0.97/valid/bag-in-a-bag'), '--no-fixty']);
+  t.equal(typo.code, 2, 'a mistyped flag is refused, not taken as a second location');
+  t.match(typo.stderr, /^strongroom bag: unknown option --no-fixty\nusage: strongroom bag validate/);
   const missing = await bag(['validate', join(suite, 'no-such-bag')]);
   t.equal(missing.code, 2);
   t.match(missing.stderr, /cannot read/);

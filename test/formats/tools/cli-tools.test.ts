@@ -74,8 +74,11 @@ t.test('bad arguments print usage and exit 2', async (t) => {
   for (const argv of [[], ['a', 'b'], ['--bogus']]) {
     const r = await runCommand(run, argv);
     t.equal(r.code, 2, JSON.stringify(argv));
-    t.match(r.stderr, /^usage: strongroom tools/);
+    t.match(r.stderr, /^usage: strongroom tools/m);
   }
+  const bogus = await runCommand(run, ['--bogus', MY_ITEM]);
+  t.equal(bogus.code, 2);
+  t.match(bogus.stderr, /^strongroom tools: unknown option --bogus\n/, 'the offending option is named');
 });
 
 t.test('a folder that does not exist exits 2 with a message', async (t) => {
