@@ -29,6 +29,11 @@ export function sniffEncoding(head: Uint8Array): { encoding: string; bomLength: 
   if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return { encoding: 'utf-8', bomLength: 3 };
   if (head[0] === 0xff && head[1] === 0xfe) return { encoding: 'utf-16le', bomLength: 2 };
   if (head[0] === 0xfe && head[1] === 0xff) return { encoding: 'utf-16be', bomLength: 2 };
+  // UTF-16 without a BOM still starts with "<?" (XML 1.0 appendix F).
+  if (head[0] === 0x3c && head[1] === 0x00 && head[2] === 0x3f && head[3] === 0x00)
+    return { encoding: 'utf-16le', bomLength: 0 };
+  if (head[0] === 0x00 && head[1] === 0x3c && head[2] === 0x00 && head[3] === 0x3f)
+    return { encoding: 'utf-16be', bomLength: 0 };
   const ascii = Buffer.from(head.subarray(0, SNIFF_BYTES)).toString('latin1');
   const m = /^\s*<\?xml[^>]*?\bencoding\s*=\s*["']([A-Za-z0-9._:-]+)["']/.exec(ascii);
   return { encoding: m ? mapLabel(m[1]!) : 'utf-8', bomLength: 0 };

@@ -372,9 +372,13 @@ t.test('declared windows-1252 and ISO-8859-1 are decoded from the bytes', async 
   t.equal((await readMets(doc('ASCII', [0x41]))).files[0]!.path, 'A');
 });
 
-t.test('UTF-16 with a BOM is decoded', async (t) => {
+t.test('UTF-16 is decoded, with a BOM or from its declaration alone', async (t) => {
   const bytes = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(href('objects/Ω.txt'), 'utf16le')]);
   t.equal((await readMets(bytes)).files[0]!.path, 'objects/Ω.txt');
+  const noBom = Buffer.from(`<?xml version="1.0" encoding="UTF-16"?>${href('objects/Ω.txt')}`, 'utf16le');
+  t.equal((await readMets(noBom)).files[0]!.path, 'objects/Ω.txt');
+  const be = Buffer.from(noBom).swap16();
+  t.equal((await readMets(be)).files[0]!.path, 'objects/Ω.txt');
 });
 
 t.test('an unknown declared encoding is a MalformedError', async (t) => {
