@@ -12,8 +12,19 @@ import { readDroidCsv } from './droid.js';
 import { readExifToolJson, readExifToolText } from './exiftool.js';
 import { type DepositPathIndex, makeToolPathResolver, type ResolvedToolPath } from './paths.js';
 import { problemSink, type ToolProblem } from './problems.js';
-import { addRecord, type ClamAvRunSummary, type ToolOutputsResult, type ToolRunSummary } from './result.js';
-import { readSiegfriedCsv, readSiegfriedYaml, type ToolFileRecord } from './siegfried.js';
+import {
+  addRecord,
+  type ClamAvRunSummary,
+  type SiegfriedRunSummary,
+  type ToolOutputsResult,
+  type ToolRunSummary,
+} from './result.js';
+import {
+  readSiegfriedCsv,
+  readSiegfriedYaml,
+  type SiegfriedReport,
+  type ToolFileRecord,
+} from './siegfried.js';
 import { decodeToolText } from './text.js';
 import { inferCleanVerdicts, type ScanScopeInputs } from './virus-scope.js';
 
@@ -84,8 +95,13 @@ function parseUnit(c: ClassifiedOutput, bytes: Uint8Array, prov: BrunnhildeProve
   const r = c.kind === 'siegfried-yaml' ? readSiegfriedYaml(bytes, opts) : readSiegfriedCsv(bytes, opts);
   // The CSV does not say which Siegfried wrote it; Brunnhilde's report does.
   if (r.run.version === null && prov?.siegfriedVersion) r.run.version = prov.siegfriedVersion;
-  const summary = () => ({
-    tool: 'Siegfried' as const,
+  return siegfriedUnit(c, source, r);
+}
+
+/** A unit for a report in Siegfried's shape (its YAML or CSV, or a DROID CSV). */
+function siegfriedUnit(c: ClassifiedOutput, source: string, r: SiegfriedReport): Unit {
+  const summary = (): SiegfriedRunSummary => ({
+    tool: 'Siegfried',
     source,
     origin: c.path,
     syntax: r.syntax,
@@ -115,16 +131,7 @@ function clamUnit(c: ClassifiedOutput, bytes: Uint8Array): Unit {
 function droidUnit(c: ClassifiedOutput, bytes: Uint8Array): Unit {
   // `sf -droid` writes this format too; under metadata/siegfried/ it is Siegfried's.
   const source = /(^|\/)metadata\/siegfried\//i.test(c.path) ? 'Siegfried' : 'DROID';
-  const r = readDroidCsv(bytes, { source, origin: c.path });
-  const summary = () => ({
-    tool: 'Siegfried' as const,
-    source,
-    origin: c.path,
-    syntax: r.syntax,
-    run: r.run,
-    files: r.files.length,
-  });
-  return { c, source, entries: r.files, problems: r.problems, summary };
+  return siegfriedUnit(c, source, readDroidCsv(bytes, { source, origin: c.path }));
 }
 
 function exifUnit(c: ClassifiedOutput, bytes: Uint8Array): Unit {
