@@ -13,6 +13,8 @@ npx tsc -p tsconfig.json >&2 || fail "type-check/build failed"
 npx biome check lib server test bench scripts >&2 || fail "lint failed (npm run format fixes formatting)"
 
 started_minio=0
+started_rgw=0
+trap '[ "$started_minio" = 1 ] && bash scripts/minio.sh stop; [ "$started_rgw" = 1 ] && bash scripts/rgw.sh stop; true' EXIT
 if [ -z "${S3_ENDPOINT:-}" ]; then
   if env_lines="$(bash scripts/minio.sh start)"; then
     eval "$env_lines"; started_minio=1
@@ -26,7 +28,6 @@ fi
 # Ceph RGW is the second S3 peer (it differs from MinIO in checksums, If-Match and ETags). Unlike
 # MinIO it is optional: if it cannot start, warn loudly and run without it. When it does start,
 # STRONGROOM_REQUIRE_RGW=1 makes the RGW suite fail rather than skip if its settings get lost.
-started_rgw=0
 if [ -z "${RGW_ENDPOINT:-}" ]; then
   if rgw_lines="$(bash scripts/rgw.sh start)"; then
     eval "$rgw_lines"; started_rgw=1; export STRONGROOM_REQUIRE_RGW=1
@@ -36,7 +37,13 @@ if [ -z "${RGW_ENDPOINT:-}" ]; then
     echo "test.sh: ************************************************************" >&2
   fi
 fi
-trap '[ "$started_minio" = 1 ] && bash scripts/minio.sh stop; [ "$started_rgw" = 1 ] && bash scripts/rgw.sh stop' EXIT
+
+# The METS schema test needs xmlschema and metsrw's mets.xsd from PyPI (cached in .cache/).
+if xsd_lines="$(bash scripts/mets-xsd.sh)"; then
+  eval "$xsd_lines"
+else
+  echo "test.sh: WARNING: METS schema tooling could not be installed; the METS XSD test is skipped" >&2
+fi
 
 out="$(mktemp)"
 npx tap -R tap "$@" $(find dist/test -name '*.test.js' | sort) | tee "$out"
