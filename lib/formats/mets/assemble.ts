@@ -85,7 +85,7 @@ class Resolver {
       });
     });
     const count = (id: string) => this.uses.set(id, (this.uses.get(id) ?? 0) + 1);
-    for (const f of c.files) for (const id of f.admIds) count(id);
+    for (const f of c.files) if (!f.early) for (const id of f.admIds) count(id);
     for (const d of c.divs) for (const id of d.admIds) count(id);
   }
 
@@ -117,6 +117,7 @@ class Resolver {
       const children = this.c.amdSecs.get(id);
       if (children) for (const cid of children) this.pushSection(out, cid);
       else if (this.c.mdSections.has(id)) this.pushSection(out, id);
+      else if (this.c.spent.has(id)) this.released(id, path);
       else this.unresolved('ADMID', id, path);
     }
     return out;
@@ -139,6 +140,17 @@ class Resolver {
 
   dmds(ids: string[]): DmdRecord[] {
     return ids.map((id) => this.c.dmds.get(id)).filter((d): d is DmdRecord => d !== undefined);
+  }
+
+  /** An ADMID whose sections an earlier file used and released (early.ts). */
+  private released(id: string, path: string): void {
+    this.problems.push(
+      problem(
+        'SECTION_RELEASED',
+        `ADMID "${id}" was already used by another file; its metadata is not repeated`,
+        path,
+      ),
+    );
   }
 
   unresolved(kind: string, id: string, path?: string): void {
@@ -222,8 +234,13 @@ function buildFile(
   const div: DivRecord | undefined = where ? c.divs[where.index] : undefined;
   const itemDiv = div && !isDirectoryType(div.type) ? div : undefined;
   const admIds = f.admIds.length ? f.admIds : itemDiv && where?.first ? itemDiv.admIds : [];
-  const facts = mergeFileFacts(loc.path, f, ctx.sections(admIds, loc.path), problems);
-  ctx.release(admIds);
+  let facts = f.early?.facts;
+  if (facts && admIds === f.admIds) {
+    problems.push(...f.early!.problems);
+  } else {
+    facts = mergeFileFacts(loc.path, f, ctx.sections(admIds, loc.path), problems);
+    ctx.release(admIds);
+  }
   const label = itemDiv && itemDiv.fileIds.length === 1 ? itemDiv.label : null;
   const model: MetsFile = {
     path: loc.path,
@@ -233,7 +250,7 @@ function buildFile(
     digests: facts.digests,
     format: facts.format,
     virusCheck: facts.virusCheck,
-    admId: admIds.length ? admIds.join(' ') : null,
+    admId: admIds.length === 1 ? admIds[0]! : admIds.length ? admIds.join(' ') : null,
     physDivId: itemDiv?.id ?? null,
     fileId: f.id,
   };

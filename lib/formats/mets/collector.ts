@@ -9,6 +9,7 @@
  * for finding the object's own descriptive metadata.
  */
 import type { QualifiedAttribute, QualifiedTag } from 'sax';
+import { resolveEarly } from './early.js';
 import { DmdCollector, MdSectionCollector } from './md-collector.js';
 import type { MetsProblem } from './model.js';
 import { NS, type Vocabulary, vocabulary } from './namespaces.js';
@@ -70,6 +71,8 @@ export interface CollectedMets {
   dmdOrder: string[];
   amdSecs: Map<string, string[]>;
   mdSections: Map<string, MdSectionRecord>;
+  /** ADMIDs whose sections were used by a file and dropped (early.ts). */
+  spent: Set<string>;
   files: FileRecord[];
   divs: DivRecord[];
   /** DMDIDs of the top divs of the chosen structMap, then of every other structMap. */
@@ -93,6 +96,7 @@ export class MetsCollector {
     dmdOrder: [],
     amdSecs: new Map(),
     mdSections: new Map(),
+    spent: new Set(),
     files: [],
     divs: [],
     topDmdIds: [],
@@ -119,7 +123,11 @@ export class MetsCollector {
   /** IDs seen so far, looked up in the records themselves rather than kept a second time. */
   private readonly known = {
     has: (id: string): boolean =>
-      this.openId === id || this.out.mdSections.has(id) || this.out.amdSecs.has(id) || this.out.dmds.has(id),
+      this.openId === id ||
+      this.out.mdSections.has(id) ||
+      this.out.amdSecs.has(id) ||
+      this.out.dmds.has(id) ||
+      this.out.spent.has(id),
   };
 
   constructor(private readonly position: () => SourcePosition) {}
@@ -356,6 +364,7 @@ export class MetsCollector {
 
   private closeStructure(local: string): void {
     if (local === 'file') {
+      if (this.file) this.resolveFile(this.file);
       this.file = null;
     } else if (local === 'div') {
       this.structMap?.stack.pop();
@@ -367,6 +376,16 @@ export class MetsCollector {
         this.out.divs = sm.divs;
       }
     }
+  }
+
+  /** Merge a closed file's facts now when its sections are all read, so they can be dropped. */
+  private resolveFile(f: FileRecord): void {
+    const early = resolveEarly(this.out, f, (id) => id === this.openId || id === this.amdSecId);
+    if (!early) return;
+    f.early = early;
+    f.checksum = null;
+    f.checksumType = null;
+    f.size = null;
   }
 
   /**

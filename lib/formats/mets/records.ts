@@ -3,6 +3,7 @@
  * needs, keyed by METS ID, so that references (ADMID, DMDID, FILEID) can be resolved after the
  * last byte without holding a DOM. For a 100,000-file METS this is a few small objects per file.
  */
+import type { EarlyFacts } from './early.js';
 import type { MetsFormat } from './model.js';
 import type { SourcePosition } from './problems.js';
 
@@ -58,6 +59,8 @@ export interface FileRecord {
   checksumType: string | null;
   admIds: string[];
   dmdIds: string[];
+  /** Facts merged as soon as the file closed (early.ts); its checksum and size are then cleared. */
+  early?: EarlyFacts;
 }
 
 /** A div of the structMap chosen for paths and names. */
