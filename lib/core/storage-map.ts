@@ -14,10 +14,12 @@
  * and carries an extra top-level `digestAlgorithm` naming that algorithm. The field is absent
  * whenever the hashes are SHA-256, which keeps the spec's exact shape in the normal case.
  */
+
+import { NotFoundError } from './errors.js';
 import type { FedoraHeader } from './fedora/headers.js';
-import { isFedoraHousekeeping, looksLikeFedora } from './fedora/paths.js';
-import type { Inventory } from './inventory.js';
-import { asView, type InventoryView, listVersions, type VersionFile, type VersionInfo } from './versions.js';
+import { isFedoraHousekeeping, isHeaderPath, looksLikeFedora } from './fedora/paths.js';
+import type { DigestMap, Inventory } from './inventory.js';
+import { asView, type InventoryView, listVersions, type VersionInfo } from './versions.js';
 
 /** Where the object lives, as the StorageMap reports it. `memory` only occurs in tests. */
 export type StorageType = 'S3' | 'file' | 'memory';
@@ -72,22 +74,143 @@ function headerSha256s(headers: ReadonlyMap<string, FedoraHeader> | undefined): 
   return out;
 }
 
-/** SHA-256 of every file, or undefined as soon as one has none recorded. */
-function sha256sOf(input: StorageMapInput, view: InventoryView, files: VersionFile[]): string[] | undefined {
-  const fromInventory = view.contentDigests('sha256');
-  const fromHeaders = headerSha256s(input.headers);
-  const out: string[] = [];
-  for (const f of files) {
-    const hex = fromInventory.get(f.contentPath) ?? fromHeaders.get(f.logicalPath);
-    if (hex === undefined) return undefined;
-    out.push(hex);
+function isView(inventory: Inventory | InventoryView): inventory is InventoryView {
+  return typeof (inventory as InventoryView).files === 'function';
+}
+
+/** The state block of a raw inventory's version; throws NotFoundError like `versionFiles`. */
+function stateOf(inventory: Inventory, version: string): DigestMap {
+  const block = inventory.versions[version];
+  if (block === undefined) {
+    throw new NotFoundError(`object ${inventory.id} has no version ${version}`, { key: version });
+  }
+  return isRecord(block.state) ? block.state : {};
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** True when the version's logical paths show Fedora wrote the object (any `.fcrepo/` header). */
+export function isFedoraVersion(inventory: Inventory | InventoryView, version: string): boolean {
+  if (isView(inventory)) return looksLikeFedora(inventory.files(version).map((f) => f.logicalPath));
+  const state = stateOf(inventory, version);
+  for (const digest in state) {
+    const paths = state[digest];
+    if (Array.isArray(paths) && paths.some((p) => typeof p === 'string' && isHeaderPath(p))) return true;
+  }
+  return false;
+}
+
+/** A version's files as parallel columns, in state order (not yet sorted). */
+interface FileColumns {
+  paths: string[];
+  /** Inventory digest, lowercased. */
+  digests: string[];
+  contents: string[];
+  fedora: boolean;
+}
+
+/**
+ * One pass over a raw inventory's state: the same files as `versionFiles` (case-insensitive
+ * manifest fallback, malformed entries skipped) without building a record per file.
+ */
+function columnsOfInventory(inventory: Inventory, version: string): FileColumns {
+  const state = stateOf(inventory, version);
+  const manifest = isRecord(inventory.manifest) ? inventory.manifest : {};
+  let lower: Map<string, unknown> | undefined;
+  const out: FileColumns = { paths: [], digests: [], contents: [], fedora: false };
+  for (const digest in state) {
+    const logicalPaths = state[digest];
+    let contentPaths: unknown = Object.hasOwn(manifest, digest) ? manifest[digest] : undefined;
+    if (contentPaths === undefined) {
+      lower ??= new Map(Object.entries(manifest).map(([d, p]) => [d.toLowerCase(), p]));
+      contentPaths = lower.get(digest.toLowerCase());
+    }
+    const contentPath = Array.isArray(contentPaths) ? contentPaths[0] : undefined;
+    if (typeof contentPath !== 'string' || !Array.isArray(logicalPaths)) continue;
+    const hex = digest.toLowerCase();
+    for (const logicalPath of logicalPaths) {
+      if (typeof logicalPath !== 'string') continue;
+      if (!out.fedora && isHeaderPath(logicalPath)) out.fedora = true;
+      out.paths.push(logicalPath);
+      out.digests.push(hex);
+      out.contents.push(contentPath);
+    }
   }
   return out;
 }
 
-/** True when the version's logical paths show Fedora wrote the object (any `.fcrepo/` header). */
-export function isFedoraVersion(view: InventoryView, version: string): boolean {
-  return looksLikeFedora(view.files(version).map((f) => f.logicalPath));
+function columnsOfView(view: InventoryView, version: string): FileColumns {
+  const files = view.files(version);
+  const out: FileColumns = { paths: [], digests: [], contents: [], fedora: false };
+  for (const f of files) {
+    if (!out.fedora && isHeaderPath(f.logicalPath)) out.fedora = true;
+    out.paths.push(f.logicalPath);
+    out.digests.push(f.digest.toLowerCase());
+    out.contents.push(f.contentPath);
+  }
+  return out;
+}
+
+/** Indices of the kept files (Fedora housekeeping dropped), ascending by logical path. */
+function sortedKept(columns: FileColumns): number[] {
+  const { paths, fedora } = columns;
+  const kept: number[] = [];
+  for (let i = 0; i < paths.length; i++) if (!fedora || !isFedoraHousekeeping(paths[i]!)) kept.push(i);
+  // UTF-16 code unit order, as `versionFiles` sorts.
+  return kept.sort((a, b) => (paths[a]! < paths[b]! ? -1 : paths[a]! > paths[b]! ? 1 : 0));
+}
+
+/** SHA-256 of every kept file (by index), or undefined as soon as one has none recorded. */
+function sha256sOf(
+  input: Pick<StorageMapInput, 'inventory' | 'headers'>,
+  columns: FileColumns,
+  kept: number[],
+): (string | undefined)[] | undefined {
+  const inventory = input.inventory;
+  // No file (or a sha256 inventory): nothing is missing, so the map never names another algorithm.
+  if (inventory.digestAlgorithm === 'sha256' || kept.length === 0) return columns.digests;
+  const hasFixity = isView(inventory)
+    ? inventory.fixityAlgorithms.includes('sha256')
+    : isRecord(inventory.fixity) && inventory.fixity['sha256'] !== undefined;
+  if (!hasFixity && !input.headers?.size) return undefined;
+  const fromInventory = hasFixity ? asView(inventory).contentDigests('sha256') : new Map<string, string>();
+  const fromHeaders = headerSha256s(input.headers);
+  const out = new Array<string | undefined>(columns.paths.length);
+  for (const i of kept) {
+    const hex = fromInventory.get(columns.contents[i]!) ?? fromHeaders.get(columns.paths[i]!);
+    if (hex === undefined) return undefined;
+    out[i] = hex;
+  }
+  return out;
+}
+
+/** Where the object is and what it is called: the StorageMap fields not derived from the inventory. */
+export type StorageMapPlace = Pick<StorageMapInput, 'storageType' | 'root' | 'objectPath' | 'archivalGroup'>;
+
+/** A version's files, read once, waiting for the Fedora headers if it needs them. */
+export interface PreparedStorageMap {
+  /** True when Fedora wrote the version and the inventory lacks a SHA-256 for some file. */
+  readonly needsHeaders: boolean;
+  /** The StorageMap, with the version's parsed Fedora headers when `needsHeaders`. */
+  build(place: StorageMapPlace & { headers?: ReadonlyMap<string, FedoraHeader> }): StorageMap;
+}
+
+/**
+ * Read the files of `version` once (a raw inventory in one pass over its state, without
+ * per-file records) for {@link buildStorageMap}. Throws NotFoundError for an unknown version.
+ */
+export function prepareStorageMap(inventory: Inventory | InventoryView, version: string): PreparedStorageMap {
+  const columns = isView(inventory)
+    ? columnsOfView(inventory, version)
+    : columnsOfInventory(inventory, version);
+  const kept = sortedKept(columns);
+  let needsHeaders = false;
+  if (columns.fedora && inventory.digestAlgorithm !== 'sha256') {
+    needsHeaders = sha256sOf({ inventory }, columns, kept) === undefined;
+  }
+  return { needsHeaders, build: (place) => assemble({ ...place, inventory, version }, columns, kept) };
 }
 
 /**
@@ -95,12 +218,13 @@ export function isFedoraVersion(view: InventoryView, version: string): boolean {
  * (resolve selectors first with `resolveVersion`).
  */
 export function buildStorageMap(input: StorageMapInput): StorageMap {
-  const { version } = input;
-  const inventory = asView(input.inventory);
-  const fedora = isFedoraVersion(inventory, version);
-  const files = inventory.files(version).filter((f) => !fedora || !isFedoraHousekeeping(f.logicalPath));
-  const sha256s = sha256sOf(input, inventory, files);
-  const hashes = sha256s ?? files.map((f) => f.digest.toLowerCase());
+  return prepareStorageMap(input.inventory, input.version).build(input);
+}
+
+function assemble(input: StorageMapInput, columns: FileColumns, kept: number[]): StorageMap {
+  const { version, inventory } = input;
+  const sha256s = sha256sOf(input, columns, kept);
+  const hashes = sha256s ?? columns.digests;
   const allVersions = listVersions(inventory);
   const map: StorageMap = {
     version: allVersions.find((v) => v.ocflVersion === version)!,
@@ -114,11 +238,12 @@ export function buildStorageMap(input: StorageMapInput): StorageMap {
     hashes: {},
     archivalGroup: input.archivalGroup,
   };
-  files.forEach((f, i) => {
+  for (const i of kept) {
     const hash = hashes[i]!;
-    map.files[f.logicalPath] = { hash, fullPath: f.contentPath };
-    map.hashes[hash] ??= f.contentPath;
-  });
+    const fullPath = columns.contents[i]!;
+    map.files[columns.paths[i]!] = { hash, fullPath };
+    map.hashes[hash] ??= fullPath;
+  }
   if (sha256s === undefined) map.digestAlgorithm = inventory.digestAlgorithm;
   return map;
 }

@@ -223,6 +223,19 @@ interface Loaded {
   materialise: () => Inventory;
 }
 
+/** Web Crypto names of the sidecar algorithms it can compute off the main thread. */
+const SUBTLE_NAMES: Record<string, string> = { sha512: 'SHA-512', sha256: 'SHA-256', sha1: 'SHA-1' };
+
+/**
+ * Lowercase hex digest of `bytes`. Web Crypto hashes on libuv's thread pool, so for the usual
+ * algorithms the digest of a large inventory is computed while the main thread parses it.
+ */
+async function digestOffThread(bytes: Uint8Array, algorithm: string): Promise<string | undefined> {
+  const name = SUBTLE_NAMES[algorithm];
+  if (name === undefined) return digestBytes(bytes, [algorithm])[algorithm]?.toLowerCase();
+  return Buffer.from(await globalThis.crypto.subtle.digest(name, bytes)).toString('hex');
+}
+
 async function loadInventory(
   store: ReadableStore,
   objectKey: string,
@@ -231,19 +244,19 @@ async function loadInventory(
 ): Promise<Loaded> {
   const inventoryKey = joinKey(objectKey, at.dir, 'inventory.json');
   const bytes = await store.readBytes(inventoryKey, signal && { signal });
-  const inventory = parseInventoryLenient(bytes, inventoryKey);
+  const { sidecarAlgorithm: algorithm, recorded } = at;
+  const digest = algorithm && recorded ? digestOffThread(bytes, algorithm) : undefined;
+  // Parse while the digest is computed; a parse error still waits for it (no stray rejection).
+  let inventory: Inventory;
+  try {
+    inventory = parseInventoryLenient(bytes, inventoryKey);
+  } finally {
+    await digest?.catch(() => undefined);
+  }
   const loaded: Loaded = { inventory, view: inventoryView(inventory), materialise: () => inventory };
-  if (at.sidecarAlgorithm && at.recorded) {
-    const actual = digestBytes(bytes, [at.sidecarAlgorithm])[at.sidecarAlgorithm];
-    if (actual !== undefined) {
-      const lower = actual.toLowerCase();
-      loaded.sidecar = {
-        algorithm: at.sidecarAlgorithm,
-        recorded: at.recorded,
-        actual: lower,
-        matches: lower === at.recorded,
-      };
-    }
+  const actual = await digest;
+  if (algorithm && recorded && actual !== undefined) {
+    loaded.sidecar = { algorithm, recorded, actual, matches: actual === recorded };
   }
   return loaded;
 }
@@ -339,11 +352,9 @@ function shapeProblems(json: Record<string, unknown>): string[] {
 export function parseInventoryLenient(bytes: Uint8Array, key?: string): Inventory {
   let json: unknown;
   try {
-    json = JSON.parse(
-      Buffer.from(bytes)
-        .toString('utf8')
-        .replace(/^\uFEFF/, ''),
-    );
+    // A view over the same memory (no copy of a large inventory); a BOM is tolerated.
+    const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+    json = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (cause) {
     throw new InvalidObjectError(`${key ?? 'inventory'} is not valid JSON`, {
       operation: 'parseInventory',

@@ -3,7 +3,7 @@
  * headers when they are the only source of SHA-256s, and build the map (`lib/core/storage-map`).
  */
 import { fedoraIdToUrl } from '../core/fedora/paths.js';
-import { buildStorageMap, isFedoraVersion, type StorageMap } from '../core/storage-map.js';
+import { prepareStorageMap, type StorageMap } from '../core/storage-map.js';
 import { resolveVersion } from '../core/versions.js';
 import { headerOptions, readVersionHeaders } from './fedora-resources.js';
 import { objectLocation } from './locations.js';
@@ -41,12 +41,6 @@ export async function getStorageMap(
   return storageMapOf(root, object, options);
 }
 
-/** True when every content file of the version has a SHA-256 in the inventory itself. */
-function inventoryHasSha256s(object: OcflObject, version: string): boolean {
-  const sha256 = object.view.contentDigests('sha256');
-  return object.view.files(version).every((f) => sha256.has(f.contentPath));
-}
-
 /** The StorageMap of an already-read object (see {@link getStorageMap}). */
 export async function storageMapOf(
   root: StorageRoot,
@@ -54,15 +48,16 @@ export async function storageMapOf(
   options: Omit<StorageMapOptions, 'includeMutableHead'> = {},
 ): Promise<StorageMap> {
   const version = resolveVersion(object.view, options.version);
-  const needHeaders = isFedoraVersion(object.view, version) && !inventoryHasSha256s(object, version);
-  const headers = needHeaders
+  // A freshly parsed inventory is read directly (one pass, no per-file records); a cached
+  // one through its view, which builds only the version asked for.
+  const inventory = object.fromCache ? object.view : object.inventory();
+  const prepared = prepareStorageMap(inventory, version);
+  const headers = prepared.needsHeaders
     ? await readVersionHeaders(root.store, object, version, headerOptions(root, options.signal))
     : undefined;
   const location = objectLocation(root.store, root.prefix, object.key);
   const fedoraId = object.id === 'info:fedora' || object.id.startsWith('info:fedora/');
-  return buildStorageMap({
-    inventory: object.view,
-    version,
+  return prepared.build({
     storageType: location.storageType,
     root: location.root,
     objectPath: location.objectPath,
