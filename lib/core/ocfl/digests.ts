@@ -64,7 +64,8 @@ export function digestBytes(bytes: Uint8Array, algorithms: Iterable<string>): Re
 
 /** Compare two digest values of the same algorithm, ignoring hex case. */
 export function sameDigest(a: string, b: string): boolean {
-  return a.length === b.length && a.toLowerCase() === b.toLowerCase();
+  // Equal strings are the usual case; only differing ones pay for lower-casing.
+  return a === b || (a.length === b.length && a.toLowerCase() === b.toLowerCase());
 }
 
 /**

@@ -6,7 +6,12 @@
  *
  * Pure over two parsed inventories.
  */
-import { type Inventory, type OcflSpecVersion, specVersionOfType } from '../../core/inventory.js';
+import {
+  type DigestMap,
+  type Inventory,
+  type OcflSpecVersion,
+  specVersionOfType,
+} from '../../core/inventory.js';
 import type { ValidationReport } from '../../core/ocfl/codes.js';
 import { sameDigest } from '../../core/ocfl/digests.js';
 
@@ -75,10 +80,13 @@ export function compareWithRoot(
  * paths the two manifests give for it (the older ones must all be among the root's).
  */
 function sameState(a: Inventory, b: Inventory, version: string): boolean {
+  const sameAlg = a.digestAlgorithm === b.digestAlgorithm;
+  // Writers copy earlier version blocks verbatim, so the usual case is an identical state object:
+  // comparing it directly avoids building two path maps per version per inventory.
+  if (sameAlg && identicalState(a.versions[version]?.state, b.versions[version]?.state)) return true;
   const pa = logicalMap(a, version);
   const pb = logicalMap(b, version);
   if (pa.size !== pb.size) return false;
-  const sameAlg = a.digestAlgorithm === b.digestAlgorithm;
   for (const [path, da] of pa) {
     const db = pb.get(path);
     if (db === undefined) return false;
@@ -89,6 +97,22 @@ function sameState(a: Inventory, b: Inventory, version: string): boolean {
     const contentA = a.manifest[da] ?? [];
     const contentB = new Set(b.manifest[db] ?? []);
     if (contentA.length === 0 || !contentA.every((p) => contentB.has(p))) return false;
+  }
+  return true;
+}
+
+/** Same digests in the same order, each with the same paths in the same order. */
+function identicalState(a: DigestMap | undefined, b: DigestMap | undefined): boolean {
+  if (!a || !b) return false;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  for (let i = 0; i < ka.length; i++) {
+    if (ka[i] !== kb[i]) return false;
+    const pa = a[ka[i]!]!;
+    const pb = b[kb[i]!]!;
+    if (pa.length !== pb.length) return false;
+    for (let j = 0; j < pa.length; j++) if (pa[j] !== pb[j]) return false;
   }
   return true;
 }
