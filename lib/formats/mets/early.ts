@@ -5,11 +5,11 @@
  * last byte. On a 100,000-file METS this is what keeps the reader's working set well below the
  * model it builds (see bench/mets/README.md).
  *
- * Exactness: a PREMIS object or event section describes one file, so dropping it after its file
- * is safe in practice. Sections that hold nothing we use (rights statements and the like, often
- * shared by many files) are shared empty records and are never dropped. If a later file or div
- * names an ADMID whose sections were already used and dropped, the reference is reported as
- * `SECTION_RELEASED` (problems.ts) rather than silently resolving to nothing.
+ * Exactness: only sections holding a PREMIS object (which describes one file), and the amdSec
+ * around them, are dropped; event-only and empty sections, which producers do share between
+ * files, are kept. If a later file or div still names a dropped ID, that reference is reported
+ * as `SECTION_RELEASED` (problems.ts) rather than silently resolving to nothing. (A later direct
+ * reference to a section inside a dropped amdSec reads as UNRESOLVED_REFERENCE.)
  */
 import type { CollectedMets } from './collector.js';
 import { type MergedFacts, mergeFileFacts } from './file-facts.js';
@@ -59,22 +59,33 @@ function pushSection(c: CollectedMets, out: MdSectionRecord[], id: string): void
   if (s && !out.includes(s)) out.push(s);
 }
 
-/** Drop the non-empty sections these ADMIDs name; remember the IDs so a reuse is reported. */
+/**
+ * Drop what these ADMIDs name once it is used, when it describes this file alone: an amdSec or
+ * section holding a PREMIS object (an object is one file). Event-only sections are kept — one
+ * virus check or migration event linked from many files is a real pattern (DPRES) — and so are
+ * empty ones. Dropped IDs are remembered so that a reuse is reported, not silently empty.
+ */
 function release(c: CollectedMets, ids: string[]): void {
   for (const id of ids) {
     const children = c.amdSecs.get(id);
     if (children) {
-      if (children.every((cid) => isEmpty(c.mdSections.get(cid)))) continue;
+      if (!children.some((cid) => holdsObject(c.mdSections.get(cid)))) continue;
       c.amdSecs.delete(id);
+      // Only the amdSec ID is remembered (the model keeps that string anyway as the file's
+      // admId): remembering every child ID too would cost ~100 bytes a file.
       for (const cid of children) if (!isEmpty(c.mdSections.get(cid))) c.mdSections.delete(cid);
       c.spent.add(id);
-    } else if (!isEmpty(c.mdSections.get(id))) {
+    } else if (holdsObject(c.mdSections.get(id))) {
       c.mdSections.delete(id);
       c.spent.add(id);
     }
   }
 }
 
+function holdsObject(s: MdSectionRecord | undefined): boolean {
+  return s !== undefined && s.objects.length > 0;
+}
+
 function isEmpty(s: MdSectionRecord | undefined): boolean {
-  return s !== undefined && s.objects.length === 0 && s.events.length === 0;
+  return s === undefined || (s.objects.length === 0 && s.events.length === 0);
 }
