@@ -42,12 +42,25 @@ export interface ParsedInventory {
 // start with one (RFC 8259 §8.1), and ocfl-py rejects it too (E033).
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
+/** Options for {@link parseInventory}: the validation options plus which digests to compute. */
+export interface ParseInventoryOptions extends InventoryValidationOptions {
+  /**
+   * Algorithms to digest the bytes with (default sha512 and sha256); sha512 is always included,
+   * as is the declared `digestAlgorithm` when computable.
+   */
+  digestAlgorithms?: string[];
+  /** Digests of these exact bytes the caller already computed (algorithm → hex): not redone. */
+  knownDigests?: Record<string, string>;
+}
+
 /**
  * Parse and validate inventory bytes. Bad UTF-8 or bad JSON is E033 (no inventory returned);
  * otherwise all inventory-level rules run (see `validateInventory`). Never throws on bad input.
  */
-export function parseInventory(bytes: Uint8Array, options: InventoryValidationOptions = {}): ParsedInventory {
-  const digests = digestBytes(bytes, ['sha512', 'sha256']);
+export function parseInventory(bytes: Uint8Array, options: ParseInventoryOptions = {}): ParsedInventory {
+  const digests: Record<string, string> = { ...options.knownDigests };
+  const wanted = ['sha512', ...(options.digestAlgorithms ?? ['sha256'])].filter((a) => !digests[a]);
+  Object.assign(digests, digestBytes(bytes, wanted));
   let raw: unknown;
   try {
     raw = JSON.parse(utf8.decode(bytes));

@@ -16,8 +16,9 @@ export type PathProblem =
   | 'bad-element';
 
 /** Check one content or logical path. Returns the problems found (empty when fine). */
-export function pathProblems(path: unknown): PathProblem[] {
+export function pathProblems(path: unknown): readonly PathProblem[] {
   if (typeof path !== 'string' || path === '') return ['not-a-path'];
+  if (isCleanPath(path)) return NO_PROBLEMS;
   const problems: PathProblem[] = [];
   const trimmed = path.replace(/^\/+/, '').replace(/\/+$/, '');
   if (trimmed !== path) problems.push('slash-at-end');
@@ -27,6 +28,27 @@ export function pathProblems(path: unknown): PathProblem[] {
   if (elements.some((el) => el === '' || el === '.' || el === '..')) problems.push('bad-element');
   return problems;
 }
+
+const NO_PROBLEMS: readonly PathProblem[] = Object.freeze([]);
+
+/**
+ * The usual case, checked in one scan without allocating: no `/` at either end, no empty
+ * element and no element starting with `.` (such paths take the exact, slower route above).
+ */
+function isCleanPath(path: string): boolean {
+  const last = path.length - 1;
+  if (path.charCodeAt(0) === SLASH || path.charCodeAt(last) === SLASH) return false;
+  let atStart = true;
+  for (let i = 0; i <= last; i++) {
+    const c = path.charCodeAt(i);
+    if (atStart && (c === SLASH || c === DOT)) return false;
+    atStart = c === SLASH;
+  }
+  return true;
+}
+
+const SLASH = 0x2f;
+const DOT = 0x2e;
 
 /** The outcome of {@link findPathClashes}. */
 export interface PathClashes {
