@@ -17,9 +17,10 @@
 
 import type { CollectedMets } from './collector.js';
 import { deriveDirectories, type PlacedFile } from './directories.js';
+import { newMetsFile } from './early.js';
 import { mergeFileFacts } from './file-facts.js';
 import type { MetsFile, MetsModel, MetsProblem } from './model.js';
-import { baseName, hrefToPath, stripPlaceholder } from './paths.js';
+import { baseName, type HrefPath, hrefToPath, stripPlaceholder } from './paths.js';
 import { problem } from './problems.js';
 import { detectProducer } from './producer.js';
 import {
@@ -205,13 +206,14 @@ function buildFile(
   seen: Set<string>,
 ): { model: MetsFile; divIndex: number; relative: boolean } | null {
   const problems = ctx.problems;
-  if (f.href === null || f.href.trim() === '') {
+  if (!f.early && (f.href === null || f.href.trim() === '')) {
     problems.push(
       problem('MISSING_LOCATION', `mets:file ${f.id ?? '(no ID)'} has no FLocat href; skipped`, null, f.at),
     );
     return null;
   }
-  const loc = hrefToPath(f.href);
+  // An early entry whose href was dropped had a plain relative path.
+  const loc: HrefPath = f.href === null ? { path: f.early!.model.path } : hrefToPath(f.href);
   if (loc.notRelative)
     problems.push(problem('NOT_RELATIVE_PATH', `href "${f.href}" is not relative`, loc.path, f.at));
   if (loc.badEscapes)
@@ -234,26 +236,21 @@ function buildFile(
   const div: DivRecord | undefined = where ? c.divs[where.index] : undefined;
   const itemDiv = div && !isDirectoryType(div.type) ? div : undefined;
   const admIds = f.admIds.length ? f.admIds : itemDiv && where?.first ? itemDiv.admIds : [];
-  let facts = f.early?.facts;
-  if (facts && admIds === f.admIds) {
-    problems.push(...f.early!.problems);
+  let model: MetsFile;
+  let originalName: string | null;
+  if (f.early && admIds === f.admIds) {
+    ({ model, originalName } = f.early);
+    problems.push(...f.early.problems);
+    model.fileId = f.id; // null when the ID turned out to be a duplicate
   } else {
-    facts = mergeFileFacts(loc.path, f, ctx.sections(admIds, loc.path), problems);
+    const facts = mergeFileFacts(loc.path, f, ctx.sections(admIds, loc.path), problems);
     ctx.release(admIds);
+    model = newMetsFile(loc.path, f, facts, admIds);
+    originalName = facts.originalName;
   }
   const label = itemDiv && itemDiv.fileIds.length === 1 ? itemDiv.label : null;
-  const model: MetsFile = {
-    path: loc.path,
-    name: chooseName(loc.path, label, facts.originalName),
-    contentType: f.mimeType,
-    size: facts.size,
-    digests: facts.digests,
-    format: facts.format,
-    virusCheck: facts.virusCheck,
-    admId: admIds.length === 1 ? admIds[0]! : admIds.length ? admIds.join(' ') : null,
-    physDivId: itemDiv?.id ?? null,
-    fileId: f.id,
-  };
+  model.name = chooseName(loc.path, label, originalName);
+  model.physDivId = itemDiv?.id ?? null;
   applyDmd(model, ctx.dmds([...(itemDiv?.dmdIds ?? []), ...f.dmdIds]));
   return { model, divIndex: where?.index ?? -1, relative: !loc.notRelative };
 }

@@ -367,7 +367,10 @@ export class MetsCollector {
       if (this.file) this.resolveFile(this.file);
       this.file = null;
     } else if (local === 'div') {
-      this.structMap?.stack.pop();
+      const index = this.structMap?.stack.pop();
+      const div = index === undefined ? undefined : this.structMap?.divs[index];
+      // push() leaves room for 17 entries; an exact copy saves ~130 bytes a div.
+      if (div && div.fileIds.length > 0) div.fileIds = div.fileIds.slice();
     } else if (local === 'structMap' && this.structMap) {
       const sm = this.structMap;
       this.structMap = null;

@@ -13,14 +13,36 @@
  */
 import type { CollectedMets } from './collector.js';
 import { type MergedFacts, mergeFileFacts } from './file-facts.js';
-import type { MetsProblem } from './model.js';
+import type { MetsFile, MetsProblem } from './model.js';
 import { hrefToPath } from './paths.js';
 import type { FileRecord, MdSectionRecord } from './records.js';
 
-/** Facts merged while parsing, with the problems the merge found (reported when the file is built). */
+/**
+ * A file entry built while parsing: the model entry itself (its name, physDivId and dmd values
+ * are filled in at the end, from the structMap), the PREMIS original name the name depends on,
+ * and the problems the merge found (reported when the file takes its place in the model).
+ */
 export interface EarlyFacts {
-  facts: MergedFacts;
+  model: MetsFile;
+  originalName: string | null;
   problems: MetsProblem[];
+}
+
+/** A model entry from merged facts, before the structMap is known (one shape for both paths). */
+export function newMetsFile(path: string, f: FileRecord, facts: MergedFacts, admIds: string[]): MetsFile {
+  return {
+    path,
+    name: null,
+    contentType: f.mimeType,
+    size: facts.size,
+    digests: facts.digests,
+    format: facts.format,
+    virusCheck: facts.virusCheck,
+    // One ADMID is the common case: keep that very string rather than a joined copy.
+    admId: admIds.length === 1 ? admIds[0]! : admIds.length ? admIds.join(' ') : null,
+    physDivId: null,
+    fileId: f.id,
+  };
 }
 
 const NO_PROBLEMS: MetsProblem[] = [];
@@ -28,7 +50,8 @@ const NO_PROBLEMS: MetsProblem[] = [];
 /**
  * Merge a just-closed file's facts if every ADMID names a finished section, then drop those
  * sections. `open` is the ID of a section or amdSec still being read (never resolved early).
- * Returns null (and changes nothing) when the file must wait for the end of the document.
+ * Returns null (and changes nothing) when the file must wait for the end of the document; else
+ * clears the record's href when the path needs no report, and the caller its checksum and size.
  */
 export function resolveEarly(
   c: CollectedMets,
@@ -49,9 +72,16 @@ export function resolveEarly(
     }
   }
   const problems: MetsProblem[] = [];
-  const facts = mergeFileFacts(hrefToPath(f.href).path, f, sections, problems);
+  const loc = hrefToPath(f.href);
+  const facts = mergeFileFacts(loc.path, f, sections, problems);
   release(c, f.admIds);
-  return { facts, problems: problems.length ? problems : NO_PROBLEMS };
+  // The href is needed again only for the problems an unusual one gets (assemble.ts).
+  if (!loc.notRelative && !loc.badEscapes) f.href = null;
+  return {
+    model: newMetsFile(loc.path, f, facts, f.admIds),
+    originalName: facts.originalName,
+    problems: problems.length ? problems : NO_PROBLEMS,
+  };
 }
 
 function pushSection(c: CollectedMets, out: MdSectionRecord[], id: string): void {
