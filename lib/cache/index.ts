@@ -8,4 +8,16 @@ export {
 } from './inventory-snapshot.js';
 export { LmdbCache, type LmdbCacheOptions } from './lmdb-cache.js';
 export { MemoryCache, type MemoryCacheOptions } from './memory-cache.js';
-export { CACHE_SCHEMA_VERSION, headerCacheKey, type InventoryCache, objectCacheKey } from './port.js';
+export {
+  CACHE_SCHEMA_VERSION,
+  headerCacheKey,
+  type InventoryCache,
+  objectCacheKey,
+  storageMapCacheKey,
+} from './port.js';
+export {
+  expandStorageMap,
+  isStorageMapEntry,
+  packStorageMap,
+  type StorageMapEntry,
+} from './storage-map-entry.js';

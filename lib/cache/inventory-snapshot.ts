@@ -54,23 +54,26 @@ export interface InventorySnapshot {
   fixity?: Array<{ algorithm: string; block: PackedDigestMap }>;
 }
 
-function pack(strings: string[]): PackedStrings {
+/** Join strings for storage (a plain list when one contains the separator). */
+export function pack(strings: string[]): PackedStrings {
   return strings.some((s) => s.includes('\n'))
     ? { list: strings }
     : { joined: strings.join('\n'), count: strings.length };
 }
 
-function unpack(packed: PackedStrings): string[] {
+/** The strings {@link pack} joined. */
+export function unpack(packed: PackedStrings): string[] {
   if ('list' in packed) return packed.list;
   return packed.count === 0 ? [] : packed.joined.split('\n');
 }
 
-function packInts(values: ArrayLike<number>): Uint8Array {
+/** Uint32 values as little-endian bytes (a plain Uint8Array every cache can store). */
+export function packInts(values: ArrayLike<number>): Uint8Array {
   return new Uint8Array(Uint32Array.from(values).buffer);
 }
 
 /** Read Uint32LE values; copies when the bytes are not 4-byte aligned (decoders may hand out any offset). */
-function unpackInts(bytes: Uint8Array): Uint32Array {
+export function unpackInts(bytes: Uint8Array): Uint32Array {
   if (bytes.byteOffset % 4 === 0)
     return new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
   return new Uint32Array(bytes.slice().buffer);

@@ -38,6 +38,19 @@ export function objectCacheKey(location: string, digests: readonly string[]): st
 }
 
 /**
+ * Key of a built StorageMap: the object's key ({@link objectCacheKey}, which pins its content)
+ * plus every option the map depends on (the version selector as given, `undefined` for the
+ * head; the Fedora base URL; whether a mutable head is shown).
+ */
+export function storageMapCacheKey(
+  objectKey: string,
+  options: { version?: string | undefined; fedoraBaseUrl?: string | undefined; includeMutableHead: boolean },
+): string {
+  const { version, fedoraBaseUrl, includeMutableHead } = options;
+  return `${objectKey}|storage-map:${JSON.stringify([version ?? null, fedoraBaseUrl ?? null, includeMutableHead])}`;
+}
+
+/**
  * Key of a parsed Fedora header by the digest of its bytes: content-addressed, so it is shared
  * by every version (and object) holding the same header file.
  */

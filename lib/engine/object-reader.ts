@@ -83,6 +83,12 @@ export interface ReadObjectOptions {
   /** Show the mutable head as the newest version (default true; see module doc). */
   includeMutableHead?: boolean;
   cache?: InventoryCache;
+  /**
+   * Put the parsed inventories in the cache after a miss (default true). Callers that cache
+   * their own result (the storage map) turn it off: snapshotting a large inventory costs more
+   * than parsing it, and their later calls never read it.
+   */
+  putInCache?: boolean;
   signal?: AbortSignal;
 }
 
@@ -128,7 +134,8 @@ export function parseSidecar(text: string): string | undefined {
   return token ? token.toLowerCase() : undefined;
 }
 
-interface InventoryFiles {
+/** An inventory file of the object and its sidecar. */
+export interface InventoryFiles {
   dir: string;
   sidecarAlgorithm?: string;
   recorded?: string;
@@ -168,15 +175,32 @@ async function findMutableHead(store: ReadableStore, objectKey: string, signal?:
 }
 
 /**
- * Read the object whose root is at store key `key`. Throws NotFoundError when nothing is there,
- * InvalidObjectError when there is no usable root inventory, IoError from the store.
+ * What a cheap look at an object root finds (one listing, the sidecars): enough to know the
+ * object's cache key before anything large is read. Pass it to {@link readProbedObject}.
  */
-export async function readObject(
+export interface ObjectProbe {
+  /** Store key of the object root. */
+  key: string;
+  /** URI of the object root (store URI + key). */
+  location: string;
+  /** Key of the object's parsed state ({@link objectCacheKey}); undefined when a sidecar is missing or blank. */
+  cacheKey?: string;
+  rootFiles: InventoryFiles;
+  headAt?: { dir: string; naming: '0005' | 'legacy' };
+  headFiles?: InventoryFiles;
+}
+
+/**
+ * Look at the object root at store key `key`: list it, find a mutable head, read the sidecars.
+ * Throws NotFoundError when nothing is there, InvalidObjectError when there is no
+ * inventory.json, IoError from the store.
+ */
+export async function probeObject(
   store: ReadableStore,
   key: string,
-  options: ReadObjectOptions = {},
-): Promise<OcflObject> {
-  const { signal, cache } = options;
+  options: { signal?: AbortSignal } = {},
+): Promise<ObjectProbe> {
+  const { signal } = options;
   const root = await listDir(store, key, signal);
   if (!root.files.has('inventory.json')) {
     if (root.files.size === 0 && root.dirs.size === 0) {
@@ -192,10 +216,35 @@ export async function readObject(
   const headFiles = headAt && (await readSidecar(store, key, headAt.dir, headAt.files, signal));
   const location = `${store.uri.replace(/\/+$/, '')}/${key}`;
   const digests = [rootFiles.recorded, ...(headFiles ? [headFiles.recorded] : [])];
-  const cacheKey =
-    cache && digests.every((d) => d !== undefined)
-      ? objectCacheKey(location, digests as string[])
-      : undefined;
+  const probe: ObjectProbe = { key, location, rootFiles };
+  if (digests.every((d) => d !== undefined)) probe.cacheKey = objectCacheKey(location, digests as string[]);
+  if (headAt && headFiles) {
+    probe.headAt = { dir: headAt.dir, naming: headAt.naming };
+    probe.headFiles = headFiles;
+  }
+  return probe;
+}
+
+/**
+ * Read the object whose root is at store key `key`. Throws NotFoundError when nothing is there,
+ * InvalidObjectError when there is no usable root inventory, IoError from the store.
+ */
+export async function readObject(
+  store: ReadableStore,
+  key: string,
+  options: ReadObjectOptions = {},
+): Promise<OcflObject> {
+  return readProbedObject(store, await probeObject(store, key, options), options);
+}
+
+/** Read an object already probed by {@link probeObject} (the cache is consulted first). */
+export async function readProbedObject(
+  store: ReadableStore,
+  probe: ObjectProbe,
+  options: ReadObjectOptions = {},
+): Promise<OcflObject> {
+  const { signal, cache } = options;
+  const { key, location, cacheKey, rootFiles, headAt, headFiles } = probe;
   if (cache && cacheKey) {
     const hit = await cache.get(cacheKey);
     if (isObjectEntry(hit)) return fromEntry(hit, key, location, options, true);
@@ -205,7 +254,7 @@ export async function readObject(
   if (committed.sidecar) entry.sidecar = committed.sidecar;
   let head: Loaded | undefined;
   if (headAt && headFiles) head = await loadInventory(store, key, headFiles, signal);
-  if (cache && cacheKey) {
+  if (cache && cacheKey && options.putInCache !== false) {
     entry.committed = snapshotInventory(committed.inventory);
     if (head && headAt) {
       entry.head = { naming: headAt.naming, dir: headAt.dir, snapshot: snapshotInventory(head.inventory) };

@@ -2,6 +2,8 @@
  * StorageMaps of stored objects: read the object (cached), resolve the version, read Fedora
  * headers when they are the only source of SHA-256s, and build the map (`lib/core/storage-map`).
  */
+import { storageMapCacheKey } from '../cache/port.js';
+import { expandStorageMap, isStorageMapEntry, packStorageMap } from '../cache/storage-map-entry.js';
 import { fedoraIdToUrl } from '../core/fedora/paths.js';
 import { prepareStorageMap, type StorageMap } from '../core/storage-map.js';
 import { resolveVersion } from '../core/versions.js';
@@ -28,17 +30,40 @@ export interface StorageMapOptions {
  * The StorageMap of `objectId` at a version. Throws NotFoundError for an unknown object or
  * version (the message lists the versions there are), InvalidInputError for a malformed
  * version selector, InvalidObjectError for an unusable inventory.
+ *
+ * With a cache on the storage root, the built map is cached under the object's key (location +
+ * sidecar digests) and the options: a warm call lists the object root, reads the sidecar(s) and
+ * expands one cached value, without reading or decoding any inventory. A new commit changes a
+ * sidecar, hence the key.
  */
 export async function getStorageMap(
   root: StorageRoot,
   objectId: string,
   options: StorageMapOptions = {},
 ): Promise<StorageMap> {
-  const object = await root.openObject(objectId, {
+  const readOptions = {
     ...(options.includeMutableHead !== undefined && { includeMutableHead: options.includeMutableHead }),
     ...(options.signal && { signal: options.signal }),
-  });
-  return storageMapOf(root, object, options);
+  };
+  const cache = root.options.cache;
+  if (!cache) return storageMapOf(root, await root.openObject(objectId, readOptions), options);
+  const probe = await root.probeObject(objectId, readOptions);
+  const key =
+    probe.cacheKey &&
+    storageMapCacheKey(probe.cacheKey, {
+      version: options.version,
+      fedoraBaseUrl: options.fedoraBaseUrl,
+      includeMutableHead: options.includeMutableHead ?? root.includeMutableHead,
+    });
+  if (key) {
+    const hit = await cache.get(key);
+    if (isStorageMapEntry(hit) && hit.objectId === objectId) return expandStorageMap(hit);
+  }
+  // The map is what gets cached: no snapshot of the whole inventory for it.
+  const object = await root.openObject(objectId, { ...readOptions, putInCache: false }, probe);
+  const map = await storageMapOf(root, object, options);
+  if (key) await cache.put(key, packStorageMap(map, object.id));
+  return map;
 }
 
 /** The StorageMap of an already-read object (see {@link getStorageMap}). */

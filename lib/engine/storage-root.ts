@@ -27,7 +27,14 @@ import {
 } from '../core/layout/index.js';
 import { joinKey, type ReadableStore } from '../storage/port.js';
 import { mapLimit } from './concurrency.js';
-import { type OcflObject, type ReadObjectOptions, readObject } from './object-reader.js';
+import {
+  type ObjectProbe,
+  type OcflObject,
+  probeObject,
+  type ReadObjectOptions,
+  readObject,
+  readProbedObject,
+} from './object-reader.js';
 
 /** Options for {@link openStorageRoot}. */
 export interface OpenStorageRootOptions {
@@ -137,15 +144,14 @@ export class StorageRoot {
   }
 
   /**
-   * Read object `id`. Throws NotFoundError when it is not there, InvalidObjectError when the
-   * object found there has another id or no usable inventory.
+   * Look at object `id` without reading its inventories (see `probeObject`): one listing and
+   * the sidecars, enough to know its cache key. Throws NotFoundError when it is not there,
+   * InvalidObjectError when its root has no inventory.
    */
-  async openObject(id: string, options: Omit<ReadObjectOptions, 'cache'> = {}): Promise<OcflObject> {
+  async probeObject(id: string, options: { signal?: AbortSignal } = {}): Promise<ObjectProbe> {
     const objectRoot = await this.resolveObjectRoot(id, options.signal ? { signal: options.signal } : {});
-    const key = this.keyOf(objectRoot);
-    let object: OcflObject;
     try {
-      object = await readObject(this.store, key, this.readOptions(options));
+      return await probeObject(this.store, this.keyOf(objectRoot), options);
     } catch (err) {
       if (!hasCode(err, 'NOT_FOUND')) throw err;
       throw new NotFoundError(
@@ -157,13 +163,32 @@ export class StorageRoot {
         },
       );
     }
+  }
+
+  /**
+   * Read object `id` (reusing `probe` from {@link probeObject} when given). Throws
+   * NotFoundError when it is not there, InvalidObjectError when the object found there has
+   * another id or no usable inventory.
+   */
+  async openObject(
+    id: string,
+    options: Omit<ReadObjectOptions, 'cache'> = {},
+    probe?: ObjectProbe,
+  ): Promise<OcflObject> {
+    const probed = probe ?? (await this.probeObject(id, options.signal ? { signal: options.signal } : {}));
+    const object = await readProbedObject(this.store, probed, this.readOptions(options));
     if (object.id !== id) {
-      throw new InvalidObjectError(`object root ${objectRoot} holds ${object.id}, not ${id}`, {
+      throw new InvalidObjectError(`object root ${probed.key} holds ${object.id}, not ${id}`, {
         operation: 'openObject',
-        key,
+        key: probed.key,
       });
     }
     return object;
+  }
+
+  /** Whether object reads show a mutable head when the caller does not say (default true). */
+  get includeMutableHead(): boolean {
+    return this.options.includeMutableHead ?? true;
   }
 
   /** Read the object at an object root (relative to the storage root) without knowing its id. */
