@@ -330,3 +330,52 @@ t.test('a serialised inventory parses back to the same inventory with no issues'
   t.same(back.issues, []);
   t.same(back.inventory, inv);
 });
+
+t.test('with a clean reference, identical parts are shared and give the same result', async (t) => {
+  const ref = validateInventory(good());
+  t.same(ref.issues, []);
+  const older = good();
+  older.head = 'v1';
+  delete older.versions.v2;
+  delete older.manifest[D2];
+  const plain = validateInventory(older);
+  const fast = validateInventory(older, { reference: ref.inventory });
+  t.same(fast.issues, plain.issues);
+  t.same(fast.inventory, plain.inventory);
+  t.equal(fast.inventory?.versions.v1, ref.inventory?.versions.v1, 'the identical block is shared');
+});
+
+t.test('with a clean reference, a block or manifest entry that differs is still checked', async (t) => {
+  const ref = validateInventory(good()).inventory;
+  const block = good();
+  block.versions.v2.state[D1] = ['/a.txt'];
+  t.same(codes(block, { reference: ref }), codes(block));
+  t.ok(codes(block, { reference: ref }).includes('E053'));
+  const extraKey = good();
+  extraKey.versions.v1.note = 'x';
+  t.same(codes(extraKey, { reference: ref }), ['E102']);
+  const noUser = good();
+  delete noUser.versions.v1.user;
+  t.same(codes(noUser, { reference: ref }), ['W007']);
+  const manifest = good();
+  manifest.manifest[D2] = ['v2/content/b.txt', 'v2/content/b.txt'];
+  t.same(codes(manifest, { reference: ref }), ['E101']);
+  const dirClash = good();
+  dirClash.manifest[D1] = ['v1/content/a.txt'];
+  dirClash.manifest[D2] = ['v1/content/a.txt/b'];
+  t.ok(codes(dirClash, { reference: ref }).includes('E101'), 'a changed entry clashing with a shared one');
+  const missing = good();
+  missing.versions.v2.state[D2.replace('b', 'c')] = ['x.txt'];
+  t.ok(
+    codes(missing, { reference: ref }).includes('E050'),
+    'state digests are checked against its own manifest',
+  );
+});
+
+t.test('parseInventory reuses known digests and computes only the algorithms asked for', async (t) => {
+  const bytes = new TextEncoder().encode(JSON.stringify(good()));
+  const r = parseInventory(bytes, { knownDigests: { sha512: 'f'.repeat(128) }, digestAlgorithms: [] });
+  t.equal(r.digests.sha512, 'f'.repeat(128));
+  t.equal(r.digests.sha256, undefined);
+  t.match(parseInventory(bytes).digests.sha256, /^[0-9a-f]{64}$/);
+});

@@ -2,17 +2,23 @@
  * Checks of the digest → content-path maps of an inventory: `manifest` and each `fixity`
  * algorithm block. Internal to `lib/core/ocfl`; the entry point is `validateInventory`.
  */
-import type { DigestMap } from '../inventory.js';
+import type { DigestMap, Inventory } from '../inventory.js';
 import type { OcflCode } from './codes.js';
 import { flag, type InventoryContext, isPlainObject } from './context.js';
 import { digestFormatProblem, FIXITY_ALGORITHMS } from './digests.js';
+import { sameStrings, usableReference } from './inventory-reference.js';
 import { findPathClashes, pathProblems } from './paths.js';
 
-/** Check `manifest` (E041/E106, E092 value shape, path form, E096, E101, digest form). */
+/**
+ * Check `manifest` (E041/E106, E092 value shape, path form, E096, E101, digest form). Entries
+ * identical to those of `reference` (an inventory with no issues, same algorithm) are taken
+ * from it unchecked.
+ */
 export function checkManifest(
   raw: Record<string, unknown>,
   digestAlgorithm: string | undefined,
   ctx: InventoryContext,
+  reference?: Inventory,
 ): DigestMap {
   const manifest: DigestMap = {};
   if (!('manifest' in raw)) {
@@ -23,8 +29,15 @@ export function checkManifest(
     flag(ctx, ctx.spec === '1.0' ? 'E041' : 'E106', 'manifest is not a JSON object');
     return manifest;
   }
+  const ref = usableReference(reference, digestAlgorithm)?.manifest;
   const all: string[] = [];
+  let allShared = ref !== undefined;
   for (const [digest, paths] of Object.entries(raw.manifest)) {
+    if (ref && Object.hasOwn(ref, digest) && sameStrings(paths, ref[digest])) {
+      manifest[digest] = ref[digest]!; // same entry as in a valid manifest: nothing to check
+      continue;
+    }
+    allShared = false;
     if (digestAlgorithm) checkContentDigest(digestAlgorithm, digest, ctx);
     if (!Array.isArray(paths)) {
       flag(ctx, 'E092', `manifest["${digest}"] is not an array of content paths`);
@@ -37,8 +50,10 @@ export function checkManifest(
       all.push(p as string);
     }
   }
+  // A subset of a valid manifest has no case duplicates or clashes; otherwise check them all.
+  if (allShared) return manifest;
   flagCaseDuplicates(Object.keys(manifest), 'E096', 'manifest', ctx);
-  const clashes = findPathClashes(all);
+  const clashes = findPathClashes(ref ? Object.values(manifest).flat() : all);
   for (const p of clashes.duplicates) flag(ctx, 'E101', `manifest lists content path "${p}" more than once`);
   for (const [dir, p] of clashes.conflicts) {
     flag(ctx, 'E101', `manifest has content path "${dir}" that is also a directory of "${p}"`);

@@ -3,8 +3,9 @@
  * `created`, `message`, `user` and `state` (logical paths). Internal to `lib/core/ocfl`; the
  * entry point is `validateInventory`.
  */
-import type { DigestMap, InventoryVersion, VersionUser } from '../inventory.js';
+import type { DigestMap, Inventory, InventoryVersion, VersionUser } from '../inventory.js';
 import { flag, flagUnknownKeys, type InventoryContext, isPlainObject, looksLikeUri } from './context.js';
+import { sameVersion } from './inventory-reference.js';
 import { findPathClashes, pathProblems } from './paths.js';
 import { checkVersionSequence, type VersionName } from './version-names.js';
 
@@ -18,8 +19,15 @@ export interface CheckedVersions {
   names: VersionName[];
 }
 
-/** Check `versions` (E041/E043/E045/E008, names, each block). */
-export function checkVersions(raw: Record<string, unknown>, ctx: InventoryContext): CheckedVersions {
+/**
+ * Check `versions` (E041/E043/E045/E008, names, each block). Blocks identical to those of
+ * `reference` (an inventory with no issues) are taken from it unchecked.
+ */
+export function checkVersions(
+  raw: Record<string, unknown>,
+  ctx: InventoryContext,
+  reference?: Inventory,
+): CheckedVersions {
   const versions: Record<string, InventoryVersion> = {};
   if (!('versions' in raw)) {
     flag(ctx, 'E043', 'inventory has no versions block');
@@ -34,7 +42,8 @@ export function checkVersions(raw: Record<string, unknown>, ctx: InventoryContex
   if (keys.length === 0) flag(ctx, 'E008', 'versions is empty: an object needs at least one version');
   const names = checkVersionSequence(keys, 'versions key', (code, message) => flag(ctx, code, message));
   for (const key of keys) {
-    const version = checkVersion(key, block[key], ctx);
+    // A block identical to the valid reference's raises nothing: share it instead of re-checking.
+    const version = sameVersion(block[key], reference?.versions[key]) ?? checkVersion(key, block[key], ctx);
     if (version) versions[key] = version;
   }
   return { versions, names };

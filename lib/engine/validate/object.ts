@@ -7,7 +7,7 @@
  * Cost: one listing of the whole object (see tree.ts), one read per distinct inventory and
  * sidecar, and one read of every content file when `fixity` is on.
  */
-import type { OcflSpecVersion } from '../../core/inventory.js';
+import type { Inventory, OcflSpecVersion } from '../../core/inventory.js';
 import { ValidationReport } from '../../core/ocfl/codes.js';
 import { MUTABLE_HEAD_EXTENSION } from '../../core/ocfl/extensions.js';
 import type { VersionName } from '../../core/ocfl/version-names.js';
@@ -106,7 +106,10 @@ export async function validateObject(
     checkManifestAgainstFiles(listing, inventory, dirs, contentDirectory, 'inventory.json', report);
     plan.addInventory(inventory, 'inventory.json');
   }
-  const older = await loadVersionInventories(store, objectRoot, listing, dirs, report, cache);
+  // A root inventory without a single issue lets the version inventories skip re-checking the
+  // blocks and manifest entries they repeat from it (most of their bytes).
+  const reference = root && root.parsed.issues.length === 0 ? inventory : undefined;
+  const older = await loadVersionInventories({ store, objectRoot, listing, dirs, report, cache, reference });
   if (inventory && root) checkVersionInventories(listing, root, older, dirs, declared, report, plan);
   const extensions = checkObjectExtensions(listing, report);
   if (extensions.has(MUTABLE_HEAD_EXTENSION) && inventory && options.mutableHead !== false) {
@@ -141,14 +144,16 @@ async function loadRoot(
 }
 
 /** Load each version directory's inventory (W010 when absent), a few at a time. */
-async function loadVersionInventories(
-  store: ReadableStore,
-  objectRoot: string,
-  listing: ObjectListing,
-  dirs: VersionName[],
-  report: ValidationReport,
-  cache: InventoryCache,
-): Promise<Map<string, LoadedInventory>> {
+async function loadVersionInventories(at: {
+  store: ReadableStore;
+  objectRoot: string;
+  listing: ObjectListing;
+  dirs: VersionName[];
+  report: ValidationReport;
+  cache: InventoryCache;
+  reference: Inventory | undefined;
+}): Promise<Map<string, LoadedInventory>> {
+  const { store, objectRoot, listing, dirs, report, cache, reference } = at;
   const out = new Map<string, LoadedInventory>();
   // Sequential parsing keeps the report's order stable; listing children is local to the tree.
   await mapLimit(dirs, 1, async (dir) => {
@@ -159,6 +164,7 @@ async function loadVersionInventories(
     }
     const loaded = await loadInventory({ store, objectRoot, dir: dir.name, children }, report, cache, {
       strayCode: 'E015',
+      ...(reference && { reference }),
     });
     out.set(dir.name, loaded);
   });

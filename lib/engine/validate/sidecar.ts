@@ -4,7 +4,7 @@
  * bytes, whitespace, then `inventory.json`. Any run of spaces/tabs and a missing final newline
  * are accepted on read (writers differ); we write exactly one space and a newline.
  */
-import type { OcflSpecVersion } from '../../core/inventory.js';
+import type { Inventory, OcflSpecVersion } from '../../core/inventory.js';
 import type { OcflCode, ValidationReport } from '../../core/ocfl/codes.js';
 import { digestBytes, sameDigest } from '../../core/ocfl/digests.js';
 import { type ParsedInventory, parseInventory } from '../../core/ocfl/inventory-parse.js';
@@ -45,7 +45,13 @@ export async function loadInventory(
   at: InventoryLocation,
   report: ValidationReport,
   cache: InventoryCache,
-  options: { expectedSpecVersion?: OcflSpecVersion; extraContentRoots?: string[]; strayCode: OcflCode },
+  options: {
+    expectedSpecVersion?: OcflSpecVersion;
+    extraContentRoots?: string[];
+    strayCode: OcflCode;
+    /** A valid inventory whose identical parts need no re-check (see InventoryValidationOptions). */
+    reference?: Inventory;
+  },
 ): Promise<LoadedInventory> {
   const path = at.dir === '' ? 'inventory.json' : `${at.dir}/inventory.json`;
   const bytes = await at.store.readBytes(joinKey(at.objectRoot, path));
@@ -61,6 +67,7 @@ export async function loadInventory(
       digestAlgorithms: [],
       ...(options.expectedSpecVersion && { expectedSpecVersion: options.expectedSpecVersion }),
       ...(options.extraContentRoots && { extraContentRoots: options.extraContentRoots }),
+      ...(options.reference && { reference: options.reference }),
     });
     cache.set(probe, parsed);
     report.addAll(parsed.issues);
