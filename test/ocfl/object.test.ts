@@ -232,3 +232,31 @@ t.test('a lone inventory file is validated on its own', async (t) => {
   t.ok(validateInventoryFile(files.get('inventory.json')!).valid);
   t.same(validateInventoryFile(Buffer.from('[]')).codes(), ['E033']);
 });
+
+t.test('validating with an abort signal adds one listener to it and removes it', async (t) => {
+  const files = buildObject([
+    Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`f${i}.txt`, `x${i}`])),
+  ]);
+  const warnings: string[] = [];
+  const onWarning = (w: Error) => warnings.push(w.name);
+  process.on('warning', onWarning);
+  t.teardown(() => process.off('warning', onWarning));
+  const controller = new AbortController();
+  const seen: number[] = [];
+  const add = controller.signal.addEventListener.bind(controller.signal);
+  controller.signal.addEventListener = ((...args: Parameters<typeof add>) => {
+    seen.push(1);
+    return add(...args);
+  }) as typeof add;
+  const report = await validate(files, { signal: controller.signal });
+  await new Promise((resolve) => setImmediate(resolve));
+  t.ok(report.valid);
+  t.equal(seen.length, 1, 'one listener on the caller signal');
+  t.same(warnings, []);
+});
+
+t.test('aborting a validation rejects with the reason', async (t) => {
+  const controller = new AbortController();
+  controller.abort(new Error('stop'));
+  await t.rejects(validate(buildObject(TWO_VERSIONS), { signal: controller.signal }), { message: 'stop' });
+});

@@ -13,6 +13,7 @@ import { MUTABLE_HEAD_EXTENSION } from '../../core/ocfl/extensions.js';
 import type { VersionName } from '../../core/ocfl/version-names.js';
 import type { ReadableStore } from '../../storage/port.js';
 import { mapLimit } from '../concurrency.js';
+import { withRelayedSignal } from './abort.js';
 import { checkSpecSequence, compareWithRoot, type VersionInventory } from './compare.js';
 import { FixityPlan, type FixityProgress } from './fixity.js';
 import { validateMutableHead } from './mutable-head.js';
@@ -82,6 +83,16 @@ export async function validateObject(
   store: ReadableStore,
   objectRoot: string,
   options: ObjectValidationOptions = {},
+): Promise<ObjectValidationReport> {
+  return withRelayedSignal(options.signal, (signal) =>
+    validate(store, objectRoot, { ...options, ...(signal && { signal }) }),
+  );
+}
+
+async function validate(
+  store: ReadableStore,
+  objectRoot: string,
+  options: ObjectValidationOptions,
 ): Promise<ObjectValidationReport> {
   const report = new ObjectValidationReport(objectRoot);
   const listing = indexListing(await listTree(store, objectRoot, options.signal));
