@@ -104,6 +104,7 @@ function sameState(a: Inventory, b: Inventory, version: string): boolean {
 /** Same digests in the same order, each with the same paths in the same order. */
 function identicalState(a: DigestMap | undefined, b: DigestMap | undefined): boolean {
   if (!a || !b) return false;
+  if (a === b) return true; // shared with the root inventory when parsed (inventory-reference.ts)
   const ka = Object.keys(a);
   const kb = Object.keys(b);
   if (ka.length !== kb.length) return false;

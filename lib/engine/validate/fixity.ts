@@ -34,6 +34,8 @@ export interface FixityProgress {
 /** Collects what every inventory says about each content path, then checks it in one pass. */
 export class FixityPlan {
   readonly #byPath = new Map<string, Expectation[]>();
+  /** Path arrays already added, with what they were added as. */
+  readonly #planned = new WeakMap<string[], Expectation>();
 
   /** Add the manifest and fixity statements of one inventory (`source` = its path). */
   addInventory(inv: Inventory, source: string): void {
@@ -45,9 +47,16 @@ export class FixityPlan {
 
   #addMap(map: Record<string, string[]>, algorithm: string, code: OcflCode, source: string) {
     for (const digest in map) {
+      const paths = map[digest]!;
+      // Version inventories share unchanged manifest entries with the root (same array, same
+      // digest key): those statements are already planned.
+      const before = this.#planned.get(paths);
+      if (before && before.digest === digest && before.algorithm === algorithm && before.code === code)
+        continue;
       // One expectation object per distinct digest, shared by its paths (no per-path churn).
       const expectation: Expectation = { algorithm, digest, code, source };
-      for (const path of map[digest]!) {
+      this.#planned.set(paths, expectation);
+      for (const path of paths) {
         const list = this.#byPath.get(path);
         if (!list) this.#byPath.set(path, [expectation]);
         else if (!list.some((e) => isSame(e, expectation))) list.push(expectation);
