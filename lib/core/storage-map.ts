@@ -120,17 +120,21 @@ function columnsOfInventory(inventory: Inventory, version: string): FileColumns 
   const manifest = isRecord(inventory.manifest) ? inventory.manifest : {};
   let lower: Map<string, unknown> | undefined;
   const out: FileColumns = { paths: [], digests: [], contents: [], fedora: false };
-  for (const digest in state) {
+  const digests = Object.keys(state);
+  for (let k = 0; k < digests.length; k++) {
+    const digest = digests[k]!;
     const logicalPaths = state[digest];
-    let contentPaths: unknown = Object.hasOwn(manifest, digest) ? manifest[digest] : undefined;
-    if (contentPaths === undefined) {
+    // Own keys only: an inherited property is never an array, so it falls through.
+    let contentPaths: unknown = manifest[digest];
+    if (!Array.isArray(contentPaths)) {
       lower ??= new Map(Object.entries(manifest).map(([d, p]) => [d.toLowerCase(), p]));
       contentPaths = lower.get(digest.toLowerCase());
     }
     const contentPath = Array.isArray(contentPaths) ? contentPaths[0] : undefined;
     if (typeof contentPath !== 'string' || !Array.isArray(logicalPaths)) continue;
     const hex = digest.toLowerCase();
-    for (const logicalPath of logicalPaths) {
+    for (let j = 0; j < logicalPaths.length; j++) {
+      const logicalPath: unknown = logicalPaths[j];
       if (typeof logicalPath !== 'string') continue;
       if (!out.fedora && isHeaderPath(logicalPath)) out.fedora = true;
       out.paths.push(logicalPath);
