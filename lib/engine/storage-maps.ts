@@ -1,6 +1,8 @@
 /**
- * StorageMaps of stored objects: read the object (cached), resolve the version, read Fedora
- * headers when they are the only source of SHA-256s, and build the map (`lib/core/storage-map`).
+ * StorageMaps of stored objects: read the object, resolve the version, read Fedora headers when
+ * they are the only source of SHA-256s, and build the map (`lib/core/storage-map`). With a
+ * cache, the built map itself is cached (`lib/cache/storage-map-entry`), keyed by the object's
+ * sidecar digests and the options.
  */
 import { storageMapCacheKey } from '../cache/port.js';
 import { expandStorageMap, isStorageMapEntry, packStorageMap } from '../cache/storage-map-entry.js';
