@@ -43,13 +43,55 @@ export async function getStorageMap(
   objectId: string,
   options: StorageMapOptions = {},
 ): Promise<StorageMap> {
-  const readOptions = {
+  const cached = await cacheSlot(root, objectId, options);
+  if (!cached) return storageMapOf(root, await root.openObject(objectId, readOptionsOf(options)), options);
+  const hit = cached.key ? await cached.cache.get(cached.key) : undefined;
+  if (isStorageMapEntry(hit) && hit.objectId === objectId) return expandStorageMap(hit);
+  // The map is what gets cached: no snapshot of the whole inventory for it.
+  const object = await root.openObject(
+    objectId,
+    { ...readOptionsOf(options), putInCache: false },
+    cached.probe,
+  );
+  const map = await storageMapOf(root, object, options);
+  if (cached.key) await cached.cache.put(cached.key, packStorageMap(map, object.id));
+  return map;
+}
+
+/**
+ * The StorageMap of `objectId` as pretty-printed JSON text (2-space indent), for callers that
+ * only send it on (the CLI, the HTTP server). With a cache the text itself is cached beside the
+ * map, so a warm call costs one sidecar read and one cache value, without building ~2 keys per
+ * file in a JavaScript object. Same errors as {@link getStorageMap}.
+ */
+export async function getStorageMapJson(
+  root: StorageRoot,
+  objectId: string,
+  options: StorageMapOptions = {},
+): Promise<string> {
+  const cached = await cacheSlot(root, objectId, options);
+  const jsonKey = cached?.key && `${cached.key}|json`;
+  if (cached && jsonKey) {
+    const hit = await cached.cache.get(jsonKey);
+    if (typeof hit === 'string') return hit;
+  }
+  const json = JSON.stringify(await getStorageMap(root, objectId, options), null, 2);
+  if (cached && jsonKey) await cached.cache.put(jsonKey, json);
+  return json;
+}
+
+function readOptionsOf(options: StorageMapOptions) {
+  return {
     ...(options.includeMutableHead !== undefined && { includeMutableHead: options.includeMutableHead }),
     ...(options.signal && { signal: options.signal }),
   };
+}
+
+/** The cache, the object's probe and the map's cache key, when the root has a cache. */
+async function cacheSlot(root: StorageRoot, objectId: string, options: StorageMapOptions) {
   const cache = root.options.cache;
-  if (!cache) return storageMapOf(root, await root.openObject(objectId, readOptions), options);
-  const probe = await root.probeObject(objectId, readOptions);
+  if (!cache) return undefined;
+  const probe = await root.probeObject(objectId, readOptionsOf(options));
   const key =
     probe.cacheKey &&
     storageMapCacheKey(probe.cacheKey, {
@@ -57,15 +99,7 @@ export async function getStorageMap(
       fedoraBaseUrl: options.fedoraBaseUrl,
       includeMutableHead: options.includeMutableHead ?? root.includeMutableHead,
     });
-  if (key) {
-    const hit = await cache.get(key);
-    if (isStorageMapEntry(hit) && hit.objectId === objectId) return expandStorageMap(hit);
-  }
-  // The map is what gets cached: no snapshot of the whole inventory for it.
-  const object = await root.openObject(objectId, { ...readOptions, putInCache: false }, probe);
-  const map = await storageMapOf(root, object, options);
-  if (key) await cache.put(key, packStorageMap(map, object.id));
-  return map;
+  return { cache, probe, key };
 }
 
 /** The StorageMap of an already-read object (see {@link getStorageMap}). */

@@ -10,7 +10,7 @@
  */
 import { LmdbCache } from '../../lib/cache/lmdb-cache.js';
 import { hasCode } from '../../lib/core/errors.js';
-import { getStorageMap } from '../../lib/engine/storage-maps.js';
+import { getStorageMapJson } from '../../lib/engine/storage-maps.js';
 import { openStorageRoot } from '../../lib/engine/storage-root.js';
 import { parseArgs } from './args.js';
 import { type Command, EXIT } from './io.js';
@@ -44,11 +44,11 @@ export const run: Command = async (argv, io) => {
     });
     const version = args.options.get('--version');
     const fedoraBaseUrl = args.options.get('--fedora-base-url');
-    const map = await getStorageMap(root, objectId, {
+    const json = await getStorageMapJson(root, objectId, {
       ...(version !== undefined && { version }),
       ...(fedoraBaseUrl !== undefined && { fedoraBaseUrl }),
     });
-    io.stdout.write(`${JSON.stringify(map, null, 2)}\n`);
+    io.stdout.write(`${json}\n`);
     return EXIT.OK;
   } catch (err) {
     io.stderr.write(`strongroom storage-map: ${describeError(err)}\n`);

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import t from 'tap';
 import { LmdbCache } from '../../lib/cache/lmdb-cache.js';
 import { MemoryCache } from '../../lib/cache/memory-cache.js';
-import { getStorageMap, type StorageMapOptions } from '../../lib/engine/storage-maps.js';
+import { getStorageMap, getStorageMapJson, type StorageMapOptions } from '../../lib/engine/storage-maps.js';
 import { openStorageRoot } from '../../lib/engine/storage-root.js';
 import { FsStore } from '../../lib/storage/fs/fs-store.js';
 import {
@@ -112,4 +112,49 @@ t.test('a cached map is fresh objects each time: changing one does not change th
   a.files['mets.xml']!.hash = 'changed';
   a.allVersions.pop();
   t.equal(JSON.stringify(await getStorageMap(root, AG_ID)), expected);
+});
+
+t.test('the JSON form is the map pretty-printed, cached as text, and follows a changed object', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 't-engine-mapjson-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const cache = LmdbCache.open({ path: join(dir, 'cache') });
+  t.teardown(() => cache.close());
+  for (const c of cases) {
+    const expected = JSON.stringify(
+      await getStorageMap(await openStorageRoot(fsStore(c.root)), c.id, c.options),
+      null,
+      2,
+    );
+    const cold = await getStorageMapJson(await openStorageRoot(fsStore(c.root), { cache }), c.id, c.options);
+    t.equal(cold, expected, `${c.id} ${JSON.stringify(c.options)}: cold JSON`);
+    const store = countingStore(fsStore(c.root));
+    const warm = await getStorageMapJson(await openStorageRoot(store, { cache }), c.id, c.options);
+    t.equal(warm, expected, 'warm JSON identical');
+    t.notOk(
+      store.reads.some((k) => k.endsWith('inventory.json')),
+      'warm: only sidecars read',
+    );
+  }
+  // Without a cache the text is the same.
+  t.equal(
+    await getStorageMapJson(await openStorageRoot(fsStore(agRoot)), AG_ID),
+    JSON.stringify(await getStorageMap(await openStorageRoot(fsStore(agRoot)), AG_ID), null, 2),
+  );
+  // A new commit (changed sidecar) gives a new text.
+  await copyWritable(agRoot, join(dir, 'root'));
+  const root = await openStorageRoot(new FsStore(join(dir, 'root')), { cache });
+  const before = await getStorageMapJson(root, AG_ID);
+  const objectDir = join(dir, 'root', AG_PATH);
+  const inventory = JSON.parse(readFileSync(join(objectDir, 'inventory.json'), 'utf8'));
+  const state = inventory.versions[inventory.head].state as Record<string, string[]>;
+  Object.values(state)[0]!.push('another-name.bin');
+  const bytes = Buffer.from(JSON.stringify(inventory));
+  writeFileSync(join(objectDir, 'inventory.json'), bytes);
+  writeFileSync(
+    join(objectDir, 'inventory.json.sha512'),
+    `${createHash('sha512').update(bytes).digest('hex')} inventory.json\n`,
+  );
+  const after = await getStorageMapJson(root, AG_ID);
+  t.not(after, before);
+  t.ok(JSON.parse(after).files['another-name.bin'], 'the new path is in the new text');
 });
