@@ -11,7 +11,8 @@ import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { LmdbCache } from '../../lib/cache/lmdb-cache.js';
 import type { InventoryCache } from '../../lib/cache/port.js';
-import { getStorageMap } from '../../lib/engine/storage-maps.js';
+import type { StorageMap } from '../../lib/core/storage-map.js';
+import { getStorageMap, getStorageMapJson } from '../../lib/engine/storage-maps.js';
 import { openStorageRoot } from '../../lib/engine/storage-root.js';
 import { validateObject } from '../../lib/engine/validate/object.js';
 import { FsStore } from '../../lib/storage/fs/fs-store.js';
@@ -28,9 +29,9 @@ export type JobSpec =
   /** Baseline: read the root inventory's bytes through the store and JSON.parse them. */
   | { job: 'inventory-parse'; location: BenchLocation; objectPath: string }
   /** Our storage map with no cache: read + sidecar check + parse + build. */
-  | { job: 'map-cold'; location: BenchLocation; objectId: string }
+  | { job: 'map-cold'; location: BenchLocation; objectId: string; json?: boolean }
   /** Our storage map served from an LMDB cache at `lmdbDir` (filled first if it is empty). */
-  | { job: 'map-warm'; location: BenchLocation; objectId: string; lmdbDir: string }
+  | { job: 'map-warm'; location: BenchLocation; objectId: string; lmdbDir: string; json?: boolean }
   /** Our full object validation (with content fixity unless `fixity` is false), optionally cut off at a deadline. */
   | {
       job: 'validate';
@@ -76,6 +77,11 @@ async function inventoryParse(spec: Extract<JobSpec, { job: 'inventory-parse' }>
 
 async function mapCold(spec: Extract<JobSpec, { job: 'map-cold' }>) {
   const root = await openStorageRoot(await openStore(spec.location));
+  if (spec.json) {
+    // What the CLI and the server send: the map as JSON text.
+    const { seconds, value } = await timed(() => getStorageMapJson(root, spec.objectId));
+    return { seconds, detail: { chars: value.length } };
+  }
   const { seconds, value } = await timed(() => getStorageMap(root, spec.objectId));
   return { seconds, detail: { files: Object.keys(value.files).length, version: value.version.ocflVersion } };
 }
@@ -103,15 +109,17 @@ async function mapWarm(spec: Extract<JobSpec, { job: 'map-warm' }>) {
   const cache = new CountingCache(LmdbCache.open({ path: spec.lmdbDir }));
   try {
     const root = await openStorageRoot(await openStore(spec.location), { cache });
-    const first = await timed(() => getStorageMap(root, spec.objectId));
+    const get = async (): Promise<string | StorageMap> =>
+      spec.json ? getStorageMapJson(root, spec.objectId) : getStorageMap(root, spec.objectId);
+    const first = await timed(get);
     // The first call in a fresh process is the figure (a restarted server's first request);
     // a second one shows the steady state of a process that keeps the cache open.
-    const second = await timed(() => getStorageMap(root, spec.objectId));
+    const second = await timed(get);
     return {
       seconds: first.seconds,
       detail: {
         secondCallSeconds: second.seconds,
-        files: Object.keys(first.value.files).length,
+        size: typeof first.value === 'string' ? first.value.length : Object.keys(first.value.files).length,
         cacheHits: cache.hits,
         cacheMisses: cache.misses,
       },
