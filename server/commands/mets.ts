@@ -11,19 +11,20 @@ import { createReadStream, statSync } from 'node:fs';
 import { hasCode, type MalformedError } from '../../lib/core/errors.js';
 import type { MetsFile, MetsModel } from '../../lib/formats/mets/model.js';
 import { readMets } from '../../lib/formats/mets/reader.js';
+import { parseArgs } from './args.js';
 import { type Command, EXIT } from './io.js';
 
 const USAGE = 'usage: strongroom mets <file> [--json]\n';
 
 /** Run the `mets` sub-command. */
 export const run: Command = async (argv, io) => {
-  const json = argv.includes('--json');
-  const rest = argv.filter((a) => a !== '--json');
-  if (rest.length !== 1 || rest[0]!.startsWith('-')) {
-    io.stderr.write(USAGE);
+  const args = parseArgs(argv, { flags: ['--json'] });
+  if (!args.ok || args.positionals.length !== 1) {
+    io.stderr.write(`${args.ok ? '' : `strongroom mets: ${args.error}\n`}${USAGE}`);
     return EXIT.USAGE;
   }
-  const file = rest[0]!;
+  const json = args.flags.has('--json');
+  const file = args.positionals[0]!;
   try {
     if (!statSync(file).isFile()) throw new Error('not a file');
   } catch (err) {
