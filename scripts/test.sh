@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 
 fail() { echo "test.sh: $*" >&2; echo "0 passed, 1 failed"; exit 1; }
 
-[ -d node_modules ] || npm ci --no-audit --no-fund >&2 || fail "npm ci failed"
+[ -d node_modules ] || npm install --no-audit --no-fund >&2 || fail "npm install failed"
 npx tsc -p tsconfig.json >&2 || fail "type-check/build failed"
 npx biome check lib server test bench scripts >&2 || fail "lint failed (npm run format fixes formatting)"
 
