@@ -155,19 +155,13 @@ function peerMapRows(obj: BenchObject, ours: number, config: BenchConfig): Row[]
   const peer = repeat(config.runs, () =>
     runJob({ job: 'peer-map', storageRoot: obj.storageRoot, objectId: obj.objectId }),
   );
-  const t = med(peer);
   return [
-    {
-      backend: 'file',
-      object: label(obj),
-      measure: 'storage map, cold: ours ÷ @ocfl/ocfl-fs (speed; inventory + head file list)',
-      ours: secs(ours),
-      baseline: secs(t),
-      ratio: times(t / ours),
-      target: '',
-      met: '',
-      runs: peer.length,
-    },
+    peerSpeedRow(
+      obj,
+      'storage map, cold: ours ÷ @ocfl/ocfl-fs (speed; inventory + head file list)',
+      ours,
+      peer,
+    ),
     {
       backend: 'file',
       object: label(obj),
@@ -265,48 +259,47 @@ function validationRows(
   return rows;
 }
 
+/** One "ours ÷ peer" speed row: `ours` seconds against the median of the peer's samples. */
+function peerSpeedRow(
+  obj: BenchObject,
+  measure: string,
+  ours: number,
+  samples: { seconds: number }[],
+  goal?: number,
+): Row {
+  const theirs = med(samples);
+  return {
+    backend: 'file',
+    object: label(obj),
+    measure,
+    ours: secs(ours),
+    baseline: secs(theirs),
+    ratio: times(theirs / ours),
+    target: goal === undefined ? '' : `≥ ${goal}× (project goal)`,
+    met: goal === undefined ? '' : verdict(theirs / ours >= goal),
+    runs: samples.length,
+  };
+}
+
 function peerValidationRows(obj: BenchObject, ours: number, config: BenchConfig): Row[] {
-  const base = { backend: 'file', object: label(obj) };
-  const rows: Row[] = [];
   const read = repeat(config.runs, () =>
     runJob({ job: 'peer-read', storageRoot: obj.storageRoot, objectId: obj.objectId }),
   );
-  rows.push({
-    ...base,
-    measure: 'validation: ours ÷ @ocfl/ocfl-fs reading + hashing every content file (it cannot validate)',
-    ours: secs(ours),
-    baseline: secs(med(read)),
-    ratio: times(med(read) / ours),
-    target: '',
-    met: '',
-    runs: read.length,
-  });
+  const rows = [
+    peerSpeedRow(
+      obj,
+      'validation: ours ÷ @ocfl/ocfl-fs reading + hashing every content file (it cannot validate)',
+      ours,
+      read,
+    ),
+  ];
   if (hasOcflPy()) {
     const py = repeat(config.runs, () => runOcflPy(obj.objectRoot, true));
-    rows.push({
-      ...base,
-      measure: 'validation + fixity: ours ÷ ocfl-py 2.1.0 (speed)',
-      ours: secs(ours),
-      baseline: secs(med(py)),
-      ratio: times(med(py) / ours),
-      target: '',
-      met: '',
-      runs: py.length,
-    });
+    rows.push(peerSpeedRow(obj, 'validation + fixity: ours ÷ ocfl-py 2.1.0 (speed)', ours, py));
   }
   if (hasRocfl()) {
     const rs = repeat(config.runs, () => runRocfl(obj.storageRoot, obj.objectId, true));
-    const t = med(rs);
-    rows.push({
-      ...base,
-      measure: 'validation + fixity: ours ÷ rocfl 1.7.0 (speed)',
-      ours: secs(ours),
-      baseline: secs(t),
-      ratio: times(t / ours),
-      target: '≥ 2× (project goal)',
-      met: verdict(t / ours >= 2),
-      runs: rs.length,
-    });
+    rows.push(peerSpeedRow(obj, 'validation + fixity: ours ÷ rocfl 1.7.0 (speed)', ours, rs, 2));
   }
   return rows;
 }
