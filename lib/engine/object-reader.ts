@@ -115,7 +115,8 @@ async function listDir(store: ReadableStore, dir: string, signal?: AbortSignal) 
   const dirs = new Set<string>();
   for await (const entry of store.list(dir, { delimiter: true, ...(signal && { signal }) })) {
     const name = entry.key.slice(entry.key.lastIndexOf('/') + 1);
-    (entry.kind === 'file' ? files : dirs).add(name);
+    if (entry.kind === 'file') files.add(name);
+    else if (entry.kind === 'prefix') dirs.add(name);
   }
   return { files, dirs };
 }

@@ -75,7 +75,8 @@ async function listDir(store: ReadableStore, dir: string, signal?: AbortSignal) 
   const dirs: string[] = [];
   for await (const entry of store.list(dir, { delimiter: true, ...(signal && { signal }) })) {
     const name = entry.key.slice(entry.key.lastIndexOf('/') + 1);
-    (entry.kind === 'file' ? files : dirs).push(name);
+    if (entry.kind === 'file') files.push(name);
+    else if (entry.kind === 'prefix') dirs.push(name);
   }
   return { files, dirs: dirs.sort() };
 }

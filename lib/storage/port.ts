@@ -49,7 +49,23 @@ export type ListEntry =
    * trailing `/`. The filesystem backend also yields empty directories this way (OCFL validation
    * must see them); object stores have no empty prefixes.
    */
-  | { kind: 'prefix'; key: string };
+  | { kind: 'prefix'; key: string }
+  /**
+   * Something that is there but cannot be read as a file or entered as a directory: a FIFO,
+   * socket or device (reading one could block forever), or an entry whose name is not valid
+   * UTF-8 (`key` then holds the name decoded with U+FFFD replacements and cannot be opened).
+   * Yielded so that validators report it (every entry counts); never read it. Filesystem only.
+   */
+  | { kind: 'other'; key: string; type: OtherEntryType };
+
+/** What an {@link ListEntry} of kind `other` is. */
+export type OtherEntryType =
+  | 'fifo'
+  | 'socket'
+  | 'char-device'
+  | 'block-device'
+  | 'unknown'
+  | 'undecodable-name';
 
 /** Options for {@link ReadableStore.list}. */
 export interface ListOptions {

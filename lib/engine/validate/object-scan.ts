@@ -72,6 +72,9 @@ export function checkRootEntries(listing: ObjectListing, report: ValidationRepor
   }
   for (const f of listing.files.values()) {
     if (f.symlink) report.add('E090', 'symbolic link inside the object', f.path);
+    else if (f.special === 'undecodable-name') {
+      report.add('E001', 'a file name inside the object is not valid UTF-8', f.path);
+    } else if (f.special) report.add('E090', `not a regular file (${f.special}) inside the object`, f.path);
   }
 }
 

@@ -9,7 +9,7 @@
  * them one recursive listing (one paged LIST on S3, instead of one LIST per directory) gives the
  * same answer at a fraction of the cost.
  */
-import type { ListEntry, ReadableStore } from '../../storage/port.js';
+import type { ListEntry, OtherEntryType, ReadableStore } from '../../storage/port.js';
 import { joinKey } from '../../storage/port.js';
 import { mapLimit } from '../concurrency.js';
 
@@ -19,6 +19,8 @@ export interface TreeFile {
   size: number;
   /** True when the store reports a symbolic link (filesystem backend). */
   symlink: boolean;
+  /** Set for an entry that is not a readable file (FIFO, device, undecodable name): never read it. */
+  special?: OtherEntryType;
 }
 
 /** Direct children of one directory. */
@@ -57,7 +59,7 @@ export async function listTree(store: ReadableStore, dir: string, signal?: Abort
     const files: TreeFile[] = [];
     const cut = dir === '' ? 0 : dir.length + 1;
     for await (const entry of store.list(dir, { delimiter: false, ...(signal && { signal }) })) {
-      if (entry.kind === 'file') files.push(toTreeFile(entry, entry.key.slice(cut)));
+      if (entry.kind !== 'prefix') files.push(toTreeFile(entry, entry.key.slice(cut)));
     }
     return { files, emptyDirs: [] };
   }
@@ -73,6 +75,7 @@ async function walk(store: ReadableStore, root: string, rel: string, tree: Tree,
   await mapLimit([...children.dirs], 4, (d) => walk(store, root, joinKey(rel, d), tree, signal));
 }
 
-function toTreeFile(entry: ListEntry & { kind: 'file' }, path: string): TreeFile {
-  return { path, size: entry.size, symlink: (entry as { symlink?: boolean }).symlink === true };
+function toTreeFile(entry: Exclude<ListEntry, { kind: 'prefix' }>, path: string): TreeFile {
+  if (entry.kind === 'other') return { path, size: 0, symlink: false, special: entry.type };
+  return { path, size: entry.size, symlink: entry.symlink === true };
 }

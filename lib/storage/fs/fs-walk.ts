@@ -6,14 +6,15 @@
  *
  * With a delimiter, every subdirectory is a `prefix` entry, **including empty ones** (an OCFL
  * validator must see empty directories). Symbolic links are never followed: they are reported as
- * `{ kind: 'file', symlink: true }` with the link's own size. Sockets, FIFOs and devices are
- * skipped.
+ * `{ kind: 'file', symlink: true }` with the link's own size. Sockets, FIFOs and devices, and
+ * entries whose names are not valid UTF-8, are yielded as `{ kind: 'other' }` (never entered or
+ * read: a FIFO read blocks), so a validator can report them instead of silently missing them.
  */
 import type { Dirent } from 'node:fs';
 import { promises as fsp, lstatSync } from 'node:fs';
 import { join } from 'node:path';
 import { compareKeys, throwIfAborted } from '../common.js';
-import type { ListEntry } from '../port.js';
+import type { ListEntry, OtherEntryType } from '../port.js';
 import { fsError, isErrno, isTempName } from './fs-paths.js';
 
 /** The etag the filesystem store reports: size, mtime (ms, fractional) and inode number. */
@@ -36,12 +37,42 @@ async function readSorted(dir: string, recursive: boolean): Promise<Dirent[]> {
 }
 
 /**
- * Describe one non-directory entry, or undefined for special files and vanished ones. The
+ * Names of `dir`'s entries that are not valid UTF-8 (Node decodes such names with U+FFFD, so a
+ * name holding U+FFFD is only a candidate: the raw bytes decide). Costs a second readdir, only
+ * for directories where a candidate was seen.
+ */
+async function undecodableNames(dir: string, dirents: Dirent[]): Promise<Set<string>> {
+  const out = new Set<string>();
+  if (!dirents.some((d) => d.name.includes('\uFFFD'))) return out;
+  const raw = await fsp.readdir(dir, { encoding: 'buffer' });
+  for (const name of raw) {
+    try {
+      strictUtf8.decode(name);
+    } catch {
+      out.add(name.toString('utf8'));
+    }
+  }
+  return out;
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The kind of a special (non-file, non-directory, non-link) entry. */
+function specialType(dirent: Dirent): OtherEntryType {
+  if (dirent.isFIFO()) return 'fifo';
+  if (dirent.isSocket()) return 'socket';
+  if (dirent.isCharacterDevice()) return 'char-device';
+  if (dirent.isBlockDevice()) return 'block-device';
+  return 'unknown';
+}
+
+/**
+ * Describe one non-directory entry, or undefined for vanished ones. The
  * `lstat` is synchronous on purpose: an async one per file is a thread-pool round trip
  * (≈30 µs) and made listing a 100,000-file object take ≈3 s; a cached sync lstat costs ≈3 µs.
  */
 function fileEntry(path: string, key: string, dirent: Dirent): ListEntry | undefined {
-  if (!dirent.isFile() && !dirent.isSymbolicLink()) return undefined;
+  if (!dirent.isFile() && !dirent.isSymbolicLink()) return { kind: 'other', key, type: specialType(dirent) };
   try {
     const st = lstatSync(path);
     const entry: ListEntry = { kind: 'file', key, size: st.size, modified: st.mtime, etag: fsEtag(st) };
@@ -70,10 +101,17 @@ export async function* walkDirectory(
   } catch (err) {
     throw fsError(err, 'list', keyBase.replace(/\/$/, ''));
   }
+  const badNames = await undecodableNames(dir, dirents).catch((err) => {
+    throw fsError(err, 'list', keyBase.replace(/\/$/, ''));
+  });
   for (const dirent of dirents) {
     throwIfAborted(signal);
     const key = keyBase + dirent.name;
     const path = join(dir, dirent.name);
+    if (badNames.has(dirent.name)) {
+      yield { kind: 'other', key, type: 'undecodable-name' };
+      continue;
+    }
     if (dirent.isDirectory()) {
       if (delimiter) yield { kind: 'prefix', key };
       else yield* walkDirectory(path, `${key}/`, false, signal);
