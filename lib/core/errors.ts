@@ -21,6 +21,8 @@ export type ErrorCode =
   | 'UNSUPPORTED'
   | 'PATH_ESCAPE'
   | 'MALFORMED'
+  | 'TOO_LARGE'
+  | 'ACCESS_DENIED'
   | 'IO';
 
 /** Optional context carried by every error: what was being done, to which key, and why. */
@@ -150,6 +152,25 @@ export class MalformedError extends StrongroomError {
     super('MALFORMED', message, details);
     if (details?.line !== undefined) this.line = details.line;
     if (details?.column !== undefined) this.column = details.column;
+  }
+}
+
+/**
+ * Something is bigger than this reader accepts (a sidecar, a declaration, an inventory past the
+ * parser's limit, an inflated zip member past its cap). `limit` is the cap in bytes.
+ */
+export class TooLargeError extends StrongroomError {
+  readonly limit: number;
+  constructor(message: string, limit: number, details?: ErrorDetails) {
+    super('TOO_LARGE', message, details);
+    this.limit = limit;
+  }
+}
+
+/** The storage refused us: bad credentials, no permission (S3 403, EACCES). Retrying will not help. */
+export class AccessDeniedError extends StrongroomError {
+  constructor(message: string, details?: ErrorDetails) {
+    super('ACCESS_DENIED', message, details);
   }
 }
 

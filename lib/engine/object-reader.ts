@@ -28,6 +28,7 @@ import { type InventoryCache, objectCacheKey } from '../cache/port.js';
 import { InvalidObjectError, NotFoundError } from '../core/errors.js';
 import type { Inventory } from '../core/inventory.js';
 import { digestBytes } from '../core/ocfl/digests.js';
+import { MAX_INVENTORY_BYTES } from '../core/ocfl/inventory-parse.js';
 import { type InventoryView, inventoryView } from '../core/versions.js';
 import { joinKey, type ReadableStore } from '../storage/port.js';
 
@@ -293,7 +294,10 @@ async function loadInventory(
   signal?: AbortSignal,
 ): Promise<Loaded> {
   const inventoryKey = joinKey(objectKey, at.dir, 'inventory.json');
-  const bytes = await store.readBytes(inventoryKey, signal && { signal });
+  const bytes = await store.readBytes(inventoryKey, {
+    maxBytes: MAX_INVENTORY_BYTES,
+    ...(signal && { signal }),
+  });
   const { sidecarAlgorithm: algorithm, recorded } = at;
   const digest = algorithm && recorded ? digestOffThread(bytes, algorithm) : undefined;
   // Parse while the digest is computed; a parse error still waits for it (no stray rejection).

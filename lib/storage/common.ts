@@ -4,8 +4,8 @@
  */
 import { createHash } from 'node:crypto';
 import { Readable, Transform, type TransformCallback } from 'node:stream';
-import { FixityMismatchError, InvalidInputError } from '../core/errors.js';
-import type { ReadOptions } from './port.js';
+import { FixityMismatchError, InvalidInputError, TooLargeError } from '../core/errors.js';
+import { DEFAULT_READ_BYTES_LIMIT, type ReadOptions } from './port.js';
 
 /**
  * Order keys by their UTF-8 bytes, the order S3 lists in. (JavaScript's `<` compares UTF-16 code
@@ -64,18 +64,51 @@ export async function bodyToBuffer(body: Readable | Buffer | string, signal?: Ab
   return streamToBuffer(body, signal);
 }
 
-/** Read a stream to its end into one Buffer; aborting destroys the stream and rejects. */
-export async function streamToBuffer(stream: Readable, signal?: AbortSignal): Promise<Buffer> {
+/**
+ * Read a stream to its end into one Buffer; aborting destroys the stream and rejects. With
+ * `maxBytes`, the stream is destroyed and TooLargeError thrown as soon as more than that arrived.
+ */
+export async function streamToBuffer(
+  stream: Readable,
+  signal?: AbortSignal,
+  maxBytes = Number.POSITIVE_INFINITY,
+  key = '',
+): Promise<Buffer> {
   throwIfAborted(signal);
   const onAbort = () => stream.destroy(abortReason(signal!) as Error);
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
     const chunks: Buffer[] = [];
-    for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
+    let total = 0;
+    for await (const chunk of stream) {
+      const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
+      total += buf.length;
+      if (total > maxBytes) {
+        stream.destroy();
+        throw tooLarge(key, maxBytes);
+      }
+      chunks.push(buf);
+    }
     return Buffer.concat(chunks);
   } finally {
     signal?.removeEventListener('abort', onAbort);
   }
+}
+
+/** The cap a readBytes call applies (its option, else the default). Throws InvalidInputError. */
+export function readLimit(maxBytes: number | undefined, key: string): number {
+  const limit = maxBytes ?? DEFAULT_READ_BYTES_LIMIT;
+  if (!(limit >= 0))
+    throw new InvalidInputError(`invalid maxBytes ${limit}`, { operation: 'readBytes', key });
+  return limit;
+}
+
+/** The TooLargeError for a whole-object read of `key` past `limit` bytes. */
+export function tooLarge(key: string, limit: number): TooLargeError {
+  return new TooLargeError(`${key} is larger than the ${limit} bytes this reader accepts`, limit, {
+    operation: 'readBytes',
+    key,
+  });
 }
 
 /** A readable over `bytes` that is destroyed (with the abort reason) when `signal` fires. */

@@ -90,6 +90,19 @@ export interface ReadOptions {
   signal?: AbortSignal;
 }
 
+/** Options for {@link ReadableStore.readBytes}. */
+export interface ReadBytesOptions {
+  /** Largest object accepted, in bytes (default {@link DEFAULT_READ_BYTES_LIMIT}). */
+  maxBytes?: number;
+  signal?: AbortSignal;
+}
+
+/**
+ * Default cap of {@link ReadableStore.readBytes}: 64 MiB. Everything read whole is data from
+ * someone else; a caller that expects more (an inventory) passes its own cap.
+ */
+export const DEFAULT_READ_BYTES_LIMIT = 64 * 1024 * 1024;
+
 /** The read side every backend implements. */
 export interface ReadableStore {
   /** Short name for messages: `memory`, `file`, `s3`. */
@@ -98,8 +111,12 @@ export interface ReadableStore {
   readonly uri: string;
   /** Stream an object's bytes (optionally a byte range). Throws NotFoundError. */
   read(key: string, options?: ReadOptions): Promise<Readable>;
-  /** Read a whole (small) object into memory. Throws NotFoundError. */
-  readBytes(key: string, options?: { signal?: AbortSignal }): Promise<Buffer>;
+  /**
+   * Read a whole (small) object into memory, at most `maxBytes` (default
+   * {@link DEFAULT_READ_BYTES_LIMIT}). Throws NotFoundError, TooLargeError past the limit (after
+   * reading no more than the limit).
+   */
+  readBytes(key: string, options?: ReadBytesOptions): Promise<Buffer>;
   /** Size, mtime, etag, sha256 when known. Throws NotFoundError. */
   stat(key: string): Promise<StatResult>;
   /** True when a file exists at exactly `key`. */

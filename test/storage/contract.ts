@@ -56,6 +56,15 @@ const basics: Record<string, Body> = {
     t.ok((await store.readBytes('a/stream.bin')).equals(big));
     t.equal((await collect(await store.read('a/stream.bin'))).length, big.length, 'read streams it too');
   },
+  'readBytes refuses an object larger than maxBytes with TOO_LARGE and reads one at the cap': async (
+    t,
+    store,
+  ) => {
+    await store.write('capped', Buffer.alloc(1000, 1));
+    await t.rejects(store.readBytes('capped', { maxBytes: 999 }), { code: 'TOO_LARGE', limit: 999 });
+    t.equal((await store.readBytes('capped', { maxBytes: 1000 })).length, 1000);
+    await t.rejects(store.readBytes('missing', { maxBytes: 10 }), { code: 'NOT_FOUND' });
+  },
   'an empty object is stored, stated and read as zero bytes': async (t, store) => {
     await store.write('empty', Buffer.alloc(0));
     t.equal((await store.stat('empty')).size, 0);

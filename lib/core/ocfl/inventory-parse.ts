@@ -22,6 +22,13 @@ import { canCompute, digestBytes } from './digests.js';
 import { type InventoryValidationOptions, validateInventory } from './inventory-validate.js';
 import type { VersionName } from './version-names.js';
 
+/**
+ * Largest inventory this reader takes: 500 MiB. The whole document becomes one string for
+ * `JSON.parse`, and V8 cannot hold a string of more than ~536 M characters; past this cap a
+ * reader fails with TooLargeError ("too large for this reader") instead of a wrong E033.
+ */
+export const MAX_INVENTORY_BYTES = 500 * 1024 * 1024;
+
 /** Outcome of {@link parseInventory}. */
 export interface ParsedInventory {
   /** Present when the bytes are a JSON object (see `validateInventory`). */

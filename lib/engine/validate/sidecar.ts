@@ -7,7 +7,11 @@
 import type { Inventory, OcflSpecVersion } from '../../core/inventory.js';
 import type { OcflCode, ValidationReport } from '../../core/ocfl/codes.js';
 import { digestBytes, sameDigest } from '../../core/ocfl/digests.js';
-import { type ParsedInventory, parseInventory } from '../../core/ocfl/inventory-parse.js';
+import {
+  MAX_INVENTORY_BYTES,
+  type ParsedInventory,
+  parseInventory,
+} from '../../core/ocfl/inventory-parse.js';
 import type { ReadableStore } from '../../storage/port.js';
 import { joinKey } from '../../storage/port.js';
 import type { Children } from './tree.js';
@@ -54,7 +58,7 @@ export async function loadInventory(
   },
 ): Promise<LoadedInventory> {
   const path = at.dir === '' ? 'inventory.json' : `${at.dir}/inventory.json`;
-  const bytes = await at.store.readBytes(joinKey(at.objectRoot, path));
+  const bytes = await at.store.readBytes(joinKey(at.objectRoot, path), { maxBytes: MAX_INVENTORY_BYTES });
   // Hashed once: the parser reuses this sha512 and computes only the algorithms of the sidecars
   // it needs (a 68.5 MB inventory costs ~0.3 s per extra pass); checkSidecar adds sha256 on demand.
   const probe = digestBytes(bytes, ['sha512']).sha512!;

@@ -37,12 +37,13 @@ import {
   PreconditionFailedError,
   UnsupportedError,
 } from '../../core/errors.js';
-import { attachAbort, checkRange, streamToBuffer, throwIfAborted } from '../common.js';
+import { attachAbort, checkRange, readLimit, streamToBuffer, throwIfAborted, tooLarge } from '../common.js';
 import {
   assertKey,
   type ListEntry,
   type ListOptions,
   type LocalPathCapable,
+  type ReadBytesOptions,
   type ReadOptions,
   type StatResult,
   type WritableStore,
@@ -100,8 +101,12 @@ export class FsStore implements WritableStore, LocalPathCapable {
   }
 
   /** The whole file in memory. Throws NotFoundError. */
-  async readBytes(key: string, options: { signal?: AbortSignal } = {}): Promise<Buffer> {
-    return streamToBuffer(await this.read(key, options), options.signal);
+  async readBytes(key: string, options: ReadBytesOptions = {}): Promise<Buffer> {
+    const limit = readLimit(options.maxBytes, key);
+    // A sparse 3 GB file is refused from its size, before a byte is read.
+    if ((await this.stat(key)).size > limit) throw tooLarge(key, limit);
+    const stream = await this.read(key, options.signal ? { signal: options.signal } : {});
+    return streamToBuffer(stream, options.signal, limit, key);
   }
 
   /** Size, mtime and etag (no sha256: nothing vouches for it). Throws NotFoundError. */

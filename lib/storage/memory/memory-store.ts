@@ -22,12 +22,15 @@ import {
   clampRange,
   compareKeys,
   dirPrefix,
+  readLimit,
   throwIfAborted,
+  tooLarge,
 } from '../common.js';
 import {
   assertKey,
   type ListEntry,
   type ListOptions,
+  type ReadBytesOptions,
   type ReadOptions,
   type StatResult,
   type WritableStore,
@@ -63,9 +66,12 @@ export class MemoryStore implements WritableStore {
   }
 
   /** A copy of the whole object. Throws NotFoundError. */
-  async readBytes(key: string, options: { signal?: AbortSignal } = {}): Promise<Buffer> {
+  async readBytes(key: string, options: ReadBytesOptions = {}): Promise<Buffer> {
     throwIfAborted(options.signal);
-    return Buffer.from(this.get(key, 'readBytes').bytes);
+    const limit = readLimit(options.maxBytes, key);
+    const bytes = this.get(key, 'readBytes').bytes;
+    if (bytes.length > limit) throw tooLarge(key, limit);
+    return Buffer.from(bytes);
   }
 
   /** Size, time, etag and SHA-256. Throws NotFoundError. */

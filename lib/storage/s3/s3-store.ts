@@ -29,12 +29,20 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { InvalidInputError, UnsupportedError } from '../../core/errors.js';
-import { attachAbort, bufferStream, checkRange, streamToBuffer, throwIfAborted } from '../common.js';
+import {
+  attachAbort,
+  bufferStream,
+  checkRange,
+  readLimit,
+  streamToBuffer,
+  throwIfAborted,
+} from '../common.js';
 import {
   assertKey,
   joinKey,
   type ListEntry,
   type ListOptions,
+  type ReadBytesOptions,
   type ReadOptions,
   type StatResult,
   type WritableStore,
@@ -146,8 +154,10 @@ export class S3Store implements WritableStore {
   }
 
   /** The whole object in memory. Throws NotFoundError, IoError. */
-  async readBytes(key: string, options: { signal?: AbortSignal } = {}): Promise<Buffer> {
-    return streamToBuffer(await this.read(key, options), options.signal);
+  async readBytes(key: string, options: ReadBytesOptions = {}): Promise<Buffer> {
+    const limit = readLimit(options.maxBytes, key);
+    const stream = await this.read(key, options.signal ? { signal: options.signal } : {});
+    return streamToBuffer(stream, options.signal, limit, key);
   }
 
   /** Size, mtime, ETag (unquoted), and `sha256` when the server vouches for the whole content. */
