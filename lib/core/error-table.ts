@@ -49,6 +49,7 @@ export const ERROR_TABLE: Readonly<Record<ErrorCode | 'INTERNAL', ErrorMapping>>
   MALFORMED: { status: 422, exit: EXIT.INVALID },
   PATH_ESCAPE: { status: 422, exit: EXIT.INVALID },
   FIXITY_MISMATCH: { status: 422, exit: EXIT.INVALID },
+  UNPROCESSABLE: { status: 422, exit: EXIT.INVALID },
   UNSUPPORTED: { status: 501, exit: EXIT.FAILURE },
   ACCESS_DENIED: { status: 502, exit: EXIT.FAILURE },
   IO: { status: 503, exit: EXIT.FAILURE },

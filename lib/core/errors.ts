@@ -22,6 +22,7 @@ export type ErrorCode =
   | 'PATH_ESCAPE'
   | 'MALFORMED'
   | 'TOO_LARGE'
+  | 'UNPROCESSABLE'
   | 'ACCESS_DENIED'
   | 'IO';
 
@@ -164,6 +165,29 @@ export class TooLargeError extends StrongroomError {
   constructor(message: string, limit: number, details?: ErrorDetails) {
     super('TOO_LARGE', message, details);
     this.limit = limit;
+  }
+}
+
+/** One item a request cannot be applied to, and why. */
+export interface ItemProblem {
+  /** The path (or other name) of the offending item. */
+  path: string;
+  message: string;
+}
+
+/**
+ * A well-formed request that cannot be applied as a whole: each offending item is listed in
+ * `problems` (adding what exists, patching what is missing, deleting a non-empty container…).
+ */
+export class UnprocessableError extends StrongroomError {
+  readonly problems: ItemProblem[];
+  constructor(message: string, problems: ItemProblem[], details?: ErrorDetails) {
+    super('UNPROCESSABLE', message, details);
+    this.problems = problems;
+  }
+
+  override toJSON() {
+    return { ...super.toJSON(), problems: this.problems };
   }
 }
 
