@@ -54,6 +54,7 @@ t.test(
       'PATH_ESCAPE',
       'MALFORMED',
       'TOO_LARGE',
+      'UNPROCESSABLE',
       'ACCESS_DENIED',
       'IO',
     ];
