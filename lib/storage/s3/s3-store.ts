@@ -59,7 +59,15 @@ import {
   type WriteResult,
 } from '../port.js';
 import { createS3Client, type S3Config } from './config.js';
-import { isNotFound, missingBucket, nameOf, type S3Target, s3Error, statusOf } from './errors.js';
+import {
+  isMissingBucket,
+  isNotFound,
+  missingBucket,
+  nameOf,
+  type S3Target,
+  s3Error,
+  statusOf,
+} from './errors.js';
 import { PROBE_PREFIX, probeKeyName, probeServer, type S3ServerBehaviour, unquote } from './probe.js';
 import { copyObject } from './s3-copy.js';
 import { deleteObject } from './s3-delete.js';
@@ -307,7 +315,9 @@ export class S3Store implements WritableStore {
 
   /**
    * After a bare 404 from HeadObject: the NotFoundError naming the bucket when it is the bucket
-   * that is missing, else undefined. HeadBucket is asked once and remembered while it says yes.
+   * that is missing, else undefined. HeadBucket is asked once and remembered while it finds the
+   * bucket. When HeadBucket itself is refused (a policy that grants objects under a prefix but
+   * not the bucket) or fails, the object's own 404 stands: a missing key must stay a missing key.
    */
   private async missingBucket(
     operation: string,
@@ -317,9 +327,12 @@ export class S3Store implements WritableStore {
     this.bucketFound ??= this.client.send(new HeadBucketCommand({ Bucket: this.bucket })).then(
       () => true,
       (err) => {
-        this.bucketFound = undefined; // ask again next time: it may be created, or the network back
-        if (isNotFound(err)) return false;
-        throw s3Error(err, operation, key, this.target);
+        if (isNotFound(err) || isMissingBucket(err)) {
+          this.bucketFound = undefined; // ask again next time: it may be created
+          return false;
+        }
+        if (statusOf(err) === undefined) this.bucketFound = undefined; // network: ask again later
+        return true;
       },
     );
     return (await this.bucketFound) ? undefined : missingBucket(this.target, operation, key, cause);
