@@ -42,10 +42,17 @@ export { readToolOutputs } from './formats/tools/index.js';
 export { digestFiles, type FileDigestRequest, type FileDigestResult } from './hash/digest-files.js';
 export { createDigester, DigestTransform, digestStream } from './hash/digesters.js';
 export { closeDefaultPool, HashPool } from './hash/pool.js';
-export { FsStore, type FsStoreOptions } from './storage/fs/fs-store.js';
-export { openStore, parseLocation, type StorageLocation } from './storage/location.js';
-export { MemoryStore } from './storage/memory/memory-store.js';
-// storage
-export type { ListEntry, ListOptions, ReadableStore, StatResult, WritableStore } from './storage/port.js';
-export { type S3Config, s3ConfigFromEnv } from './storage/s3/config.js';
-export { S3Store, type S3StoreOptions } from './storage/s3/s3-store.js';
+// storage: read-only stores only (writable ones are for lib/txn); S3 loads lazily in openStore
+export { type OpenStoreOptions, openStore, parseLocation, type StorageLocation } from './storage/location.js';
+export { MemoryStores } from './storage/memory/registry.js';
+export type {
+  ListEntry,
+  ListOptions,
+  ReadableStore,
+  StatResult,
+  StoreCapabilities,
+  StoreLocation,
+  WritableStore,
+} from './storage/port.js';
+export type { S3Config, S3Connection } from './storage/s3/config.js';
+export type { S3StoreOptions } from './storage/s3/s3-store.js';

@@ -7,12 +7,12 @@ t.test(
   'an embedding tool can validate an object and build a storage map through lib/index alone',
   async (t) => {
     const objectDir = join(corpusDir, 'ocfl-fixtures/1.1/good-objects/spec-ex-full');
-    const report = await strongroom.validateObject(new strongroom.FsStore(objectDir, { readOnly: true }), '');
+    const report = await strongroom.validateObject(await strongroom.openStore(objectDir), '');
     t.ok(report.valid);
     t.equal(report.id, 'ark:/12345/bcd987');
 
     const rootDir = join(corpusDir, 'fcrepo/fcrepo-http-api/src/test/resources/test-rebuild-invalid');
-    const root = await strongroom.openStorageRoot(new strongroom.FsStore(rootDir, { readOnly: true }));
+    const root = await strongroom.openStorageRoot(await strongroom.openStore(rootDir));
     const map = await strongroom.getStorageMap(root, 'info:fedora/binary');
     t.equal(map.files['binary']?.fullPath, 'v1/content/binary');
     await strongroom.closeDefaultPool();

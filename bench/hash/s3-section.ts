@@ -8,8 +8,8 @@ import { randomBytes } from 'node:crypto';
 import { CreateBucketCommand, DeleteBucketCommand } from '@aws-sdk/client-s3';
 import { digestFiles } from '../../lib/hash/digest-files.js';
 import { DEFAULT_STREAM_CONCURRENCY } from '../../lib/hash/stream-digest.js';
-import { s3ConfigFromEnv } from '../../lib/storage/s3/config.js';
 import { S3Store } from '../../lib/storage/s3/s3-store.js';
+import { s3ConfigFromEnv } from '../../server/config/s3-env.js';
 import { type Case, type Figure, measureCases } from './measure.js';
 
 /** Sizes of the S3 section. */
@@ -36,7 +36,7 @@ async function drain(store: S3Store, key: string): Promise<void> {
 /** Upload, measure, clean up. Returns [] (with a message) when S3 is unreachable. */
 export async function s3Section(runs: number, sizes: S3Sizes): Promise<Figure[]> {
   const bucket = `t-hash-bench-${randomBytes(4).toString('hex')}`;
-  const store = new S3Store({ ...s3ConfigFromEnv(), bucket });
+  const store = new S3Store({ ...s3ConfigFromEnv(process.env), bucket });
   try {
     await store.client.send(new CreateBucketCommand({ Bucket: bucket }));
   } catch (err) {

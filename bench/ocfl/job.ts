@@ -9,16 +9,16 @@
  */
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import { LmdbCache } from '../../lib/cache/lmdb-cache.js';
 import type { InventoryCache } from '../../lib/cache/port.js';
 import type { StorageMap } from '../../lib/core/storage-map.js';
 import { getStorageMap, getStorageMapJson } from '../../lib/engine/storage-maps.js';
 import { openStorageRoot } from '../../lib/engine/storage-root.js';
 import { validateObject } from '../../lib/engine/validate/object.js';
-import { FsStore } from '../../lib/storage/fs/fs-store.js';
+import { openStore } from '../../lib/storage/location.js';
 import type { ReadableStore } from '../../lib/storage/port.js';
-import { s3ConfigFromEnv } from '../../lib/storage/s3/config.js';
-import { S3Store } from '../../lib/storage/s3/s3-store.js';
+import { s3ConfigFromEnv } from '../../server/config/s3-env.js';
 import { ocflFsModule } from './paths.js';
 
 /** Where a storage root is: a directory, or a bucket + key prefix on the S3 of the environment. */
@@ -54,9 +54,11 @@ export interface JobResult {
   detail: Record<string, unknown>;
 }
 
-async function openStore(location: BenchLocation): Promise<ReadableStore> {
-  if (location.kind === 'file') return new FsStore(location.root, { readOnly: true });
-  return new S3Store({ ...s3ConfigFromEnv(), bucket: location.bucket, prefix: location.prefix });
+/** A read-only store through the library's own opener (so S3 jobs load the SDK the way users do). */
+async function openBenchStore(location: BenchLocation): Promise<ReadableStore> {
+  if (location.kind === 'file') return openStore(pathToFileURL(location.root).href);
+  const uri = `s3://${location.bucket}${location.prefix === '' ? '' : `/${location.prefix}`}`;
+  return openStore(uri, { s3: s3ConfigFromEnv(process.env) });
 }
 
 async function timed<T>(fn: () => Promise<T>): Promise<{ seconds: number; value: T }> {
@@ -66,7 +68,7 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ seconds: number; value:
 }
 
 async function inventoryParse(spec: Extract<JobSpec, { job: 'inventory-parse' }>) {
-  const store = await openStore(spec.location);
+  const store = await openBenchStore(spec.location);
   const { seconds, value } = await timed(async () => {
     const bytes = await store.readBytes(`${spec.objectPath}/inventory.json`);
     const inv = JSON.parse(bytes.toString('utf8')) as { manifest: object };
@@ -76,7 +78,7 @@ async function inventoryParse(spec: Extract<JobSpec, { job: 'inventory-parse' }>
 }
 
 async function mapCold(spec: Extract<JobSpec, { job: 'map-cold' }>) {
-  const root = await openStorageRoot(await openStore(spec.location));
+  const root = await openStorageRoot(await openBenchStore(spec.location));
   if (spec.json) {
     // What the CLI and the server send: the map as JSON text.
     const { seconds, value } = await timed(() => getStorageMapJson(root, spec.objectId));
@@ -108,7 +110,7 @@ class CountingCache implements InventoryCache {
 async function mapWarm(spec: Extract<JobSpec, { job: 'map-warm' }>) {
   const cache = new CountingCache(LmdbCache.open({ path: spec.lmdbDir }));
   try {
-    const root = await openStorageRoot(await openStore(spec.location), { cache });
+    const root = await openStorageRoot(await openBenchStore(spec.location), { cache });
     const get = async (): Promise<string | StorageMap> =>
       spec.json ? getStorageMapJson(root, spec.objectId) : getStorageMap(root, spec.objectId);
     const first = await timed(get);
@@ -134,7 +136,7 @@ async function mapWarm(spec: Extract<JobSpec, { job: 'map-warm' }>) {
  * (`partial: true`), so a job too slow to finish still yields a rate.
  */
 async function validate(spec: Extract<JobSpec, { job: 'validate' }>) {
-  const store = await openStore(spec.location);
+  const store = await openBenchStore(spec.location);
   let hashed = { files: 0, bytes: 0, totalFiles: 0 };
   const abort = new AbortController();
   const timer = spec.deadlineSeconds

@@ -14,7 +14,8 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { createS3Client, s3ConfigFromEnv } from '../../lib/storage/s3/config.js';
+import { createS3Client } from '../../lib/storage/s3/config.js';
+import { s3ConfigFromEnv } from '../../server/config/s3-env.js';
 import { benchConfig } from './config.js';
 import { type BenchObject, ensureBenchObjects } from './generate.js';
 
@@ -108,7 +109,7 @@ export async function uploadToS3(
   concurrency = 32,
   client?: S3Client,
 ): Promise<S3Placement> {
-  const s3 = client ?? createS3Client(s3ConfigFromEnv());
+  const s3 = client ?? createS3Client(s3ConfigFromEnv(process.env));
   const bucket = BENCH_BUCKET;
   const marker = `${obj.key}.uploaded`;
   const expected = `${obj.inventoryDigest}\n`;

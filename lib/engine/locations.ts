@@ -8,9 +8,11 @@
  * - file (`file:///dir`): `root` is the storage root directory, `objectPath` the object root
  *   below it, origins `file://` URLs (percent-encoded as URLs require).
  * - memory (tests): like file, with `memory://name/…` URIs.
+ *
+ * Everything comes from the store's structured `location`, never from parsing its URI.
  */
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import type { StorageType } from '../core/storage-map.js';
 import { joinKey, type ReadableStore } from '../storage/port.js';
 
@@ -33,10 +35,10 @@ function relativeTo(prefix: string, key: string): string {
  * The location of the object whose root is store key `key`, in a storage root at `prefix`.
  */
 export function objectLocation(store: ReadableStore, prefix: string, key: string): ObjectLocation {
-  if (store.kind === 's3') {
-    const m = /^s3:\/\/([^/]+)\/?(.*)$/.exec(store.uri);
-    const bucket = m?.[1] ?? store.uri;
-    const objectPath = joinKey(m?.[2] ?? '', key);
+  const where = store.location;
+  if (where.kind === 's3') {
+    const bucket = where.bucket;
+    const objectPath = joinKey(where.prefix, key);
     return {
       storageType: 'S3',
       root: bucket,
@@ -45,8 +47,8 @@ export function objectLocation(store: ReadableStore, prefix: string, key: string
     };
   }
   const objectPath = relativeTo(prefix, key);
-  if (store.kind === 'file') {
-    const root = join(fileURLToPath(store.uri), ...prefix.split('/').filter(Boolean));
+  if (where.kind === 'file') {
+    const root = join(where.path, ...prefix.split('/').filter(Boolean));
     return {
       storageType: 'file',
       root,
@@ -55,7 +57,8 @@ export function objectLocation(store: ReadableStore, prefix: string, key: string
         pathToFileURL(join(root, ...objectPath.split('/'), ...contentPath.split('/'))).href,
     };
   }
-  const root = prefix === '' ? store.uri : `${store.uri}/${prefix}`;
+  const storeRoot = `memory://${where.name}`;
+  const root = prefix === '' ? storeRoot : `${storeRoot}/${prefix}`;
   return {
     storageType: 'memory',
     root,

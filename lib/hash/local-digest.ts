@@ -9,12 +9,16 @@
  * worker for long. Known large files go out first; at most two tasks per thread are in flight,
  * which keeps every thread busy while the scheduler reacts to what comes back.
  *
+ * Paths come from the store: one resolver per call (LocalFileResolver in the storage port) turns
+ * each key into a checked path as its batch is built, so the store alone decides what lies inside
+ * its root, and its per-directory checks overlap with the workers' hashing. Workers open those
+ * paths without following a final link; a file that turns out to be a link comes back as `link`,
+ * and the resolver says where it leads (or that it leads out) before it gets a task of its own.
+ *
  * Abort: a shared flag tells workers to stop at the next file or 1 MiB chunk; the scheduler
  * waits for the tasks in flight, then rejects.
  */
-import { realpath } from 'node:fs/promises';
-import { sep } from 'node:path';
-import type { LocalPathCapable, ReadableStore } from '../storage/port.js';
+import type { LocalFileResolver, LocalPathCapable, ReadableStore } from '../storage/port.js';
 import type { DigestFilesOptions, FileDigestRequest, FileDigestResult } from './digest-files.js';
 import { getDefaultPool, type HashPool } from './pool.js';
 import {
@@ -33,9 +37,6 @@ export const LOCAL_DEFAULTS = { batchFiles: 256, batchBytes: 8 * MiB, largeFileB
 
 type LocalStore = ReadableStore & LocalPathCapable;
 
-/** Ids of digestFiles() calls, so workers know which directory checks they may reuse. */
-let lastRun = 0;
-
 /** Hash every request through the pool (see digestFiles for the contract). */
 export async function digestLocal(
   store: LocalStore,
@@ -44,7 +45,7 @@ export async function digestLocal(
 ): Promise<FileDigestResult[]> {
   const { signal } = options;
   if (signal?.aborted) throw abortReason(signal);
-  const scheduler = new LocalScheduler(store, requests, options, await realRootOf(store, requests));
+  const scheduler = new LocalScheduler(store.localFiles(), requests, options);
   const abort = () => scheduler.abort();
   signal?.addEventListener('abort', abort, { once: true });
   try {
@@ -56,51 +57,25 @@ export async function digestLocal(
   return scheduler.results;
 }
 
-/**
- * The store root's real path, so workers can refuse links leading out of it. Derived from the
- * first well-formed key's local path (stores map keys below one root); undefined when that is
- * not how the store maps keys (then no containment check is possible).
- */
-async function realRootOf(store: LocalStore, requests: FileDigestRequest[]): Promise<string | undefined> {
-  for (const { key } of requests) {
-    let path: string;
-    try {
-      path = store.localPath(key);
-    } catch {
-      continue; // a malformed key fails on its own later
-    }
-    const suffix = sep + key.split('/').join(sep);
-    if (!path.endsWith(suffix)) return undefined;
-    const root = path.slice(0, -suffix.length) || sep;
-    return realpath(root).catch(() => root);
-  }
-  return undefined;
-}
-
 class LocalScheduler {
   readonly results: FileDigestResult[];
-  readonly #store: LocalStore;
+  readonly #files: LocalFileResolver;
   readonly #requests: FileDigestRequest[];
   readonly #pool: HashPool;
   readonly #progress: ProgressCounter;
   readonly #limits: typeof LOCAL_DEFAULTS;
-  readonly #realRoot: string | undefined;
   readonly #flag: AbortFlag = new Int32Array(new SharedArrayBuffer(4));
-  readonly #run = ++lastRun;
   /** Work not yet sent: fresh request indices, batch remainders, files known to be large. */
   readonly #fresh: number[] = [];
   #freshHead = 0;
   readonly #remainders: number[][] = [];
   readonly #large: Array<{ index: number; path: string }> = [];
+  /** Requests whose path turned out to be a symbolic link: the resolver decides, then a task of their own. */
+  readonly #links: number[] = [];
   readonly #inFlight = new Set<Promise<void>>();
 
-  constructor(
-    store: LocalStore,
-    requests: FileDigestRequest[],
-    options: DigestFilesOptions,
-    realRoot?: string,
-  ) {
-    this.#store = store;
+  constructor(files: LocalFileResolver, requests: FileDigestRequest[], options: DigestFilesOptions) {
+    this.#files = files;
     this.#requests = requests;
     this.#pool = options.pool ?? getDefaultPool();
     this.#progress = new ProgressCounter(options.onProgress);
@@ -109,7 +84,6 @@ class LocalScheduler {
       batchBytes: options.batchBytes ?? LOCAL_DEFAULTS.batchBytes,
       largeFileBytes: options.largeFileBytes ?? LOCAL_DEFAULTS.largeFileBytes,
     };
-    this.#realRoot = realRoot;
     this.results = new Array(requests.length);
     this.#rejectUnsupported();
   }
@@ -156,13 +130,27 @@ class LocalScheduler {
     }
   }
 
-  /** Start the next task (large files first, then remainders, then fresh requests). */
+  /** Start the next task (large files and links first, then remainders, then fresh requests). */
   #nextTask(): Promise<void> | undefined {
-    const large = this.#large.shift();
+    const large = this.#large.shift() ?? this.#nextLink();
     if (large) return this.#runLarge(large.index, large.path);
     const batch = this.#remainders.pop() ?? this.#takeFresh();
     if (batch.length === 0) return undefined;
     return this.#runBatch(batch);
+  }
+
+  /** The next link whose target stays inside the store, as a file task; others fail here. */
+  #nextLink(): { index: number; path: string } | undefined {
+    for (let index = this.#links.shift(); index !== undefined; index = this.#links.shift()) {
+      const key = this.#requests[index]!.key;
+      try {
+        return { index, path: this.#files.resolveLink(key) };
+      } catch (err) {
+        this.results[index] = failedResult(key, asStrongroomError(key, err));
+        this.#progress.add(1, 0);
+      }
+    }
+    return undefined;
   }
 
   #takeFresh(): number[] {
@@ -182,6 +170,7 @@ class LocalScheduler {
       outcomes.forEach((outcome, j) => {
         const index = sent[j]!;
         if (outcome.status === 'large') this.#large.push({ index, path: task.paths[j]! });
+        else if (outcome.status === 'link') this.#links.push(index);
         else {
           files++;
           bytes += this.#record(index, outcome);
@@ -203,9 +192,7 @@ class LocalScheduler {
       sets: [],
       largeBytes: this.#limits.largeFileBytes,
       budgetBytes: this.#limits.batchBytes,
-      run: this.#run,
       abort: this.#flag,
-      ...(this.#realRoot !== undefined && { realRoot: this.#realRoot }),
     };
     const setIndex = new Map<string, number>();
     const sent: number[] = [];
@@ -231,11 +218,11 @@ class LocalScheduler {
     return { task, sent };
   }
 
-  /** The local path of request `index`, or undefined after recording why there is none. */
+  /** The checked local path of request `index`, or undefined after recording why there is none. */
   #localPath(index: number): string | undefined {
     const key = this.#requests[index]!.key;
     try {
-      return this.#store.localPath(key);
+      return this.#files.resolve(key);
     } catch (err) {
       this.results[index] = failedResult(key, asStrongroomError(key, err));
       return undefined;
@@ -249,9 +236,7 @@ class LocalScheduler {
         kind: 'file',
         path,
         algorithms: req.algorithms,
-        run: this.#run,
         abort: this.#flag,
-        ...(this.#realRoot !== undefined && { realRoot: this.#realRoot }),
       });
       if (outcome) this.#progress.add(1, this.#record(index, outcome));
     } catch (err) {

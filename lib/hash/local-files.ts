@@ -4,14 +4,13 @@
  * one on the main thread ≈30 µs), large files with 1 MiB reads, the next one in flight while the
  * current one is hashed.
  *
- * Containment: the filesystem store refuses keys whose real path leaves its root (a symbolic
- * link pointing out). Hashing by path must not read more than the store would, so each file is
- * opened with O_NOFOLLOW after checking its directory's real path (once per directory and
- * task), and a final-component link is followed only when its target stays inside.
- * O_NONBLOCK keeps a FIFO from blocking the open; fstat then rejects anything not a file.
+ * Containment is the store's job, not ours: paths arrive already resolved and checked by the
+ * store's LocalFileResolver (storage port), on the condition that the last segment is opened
+ * without following a link. So every open here is O_NOFOLLOW: a link gives ELOOP, reported as a
+ * `link` outcome for the resolver to judge. O_NONBLOCK keeps a FIFO from blocking the open; fstat
+ * then rejects anything not a regular file.
  */
-import { closeSync, constants, fstatSync, openSync, read, readSync, realpathSync } from 'node:fs';
-import { dirname, sep } from 'node:path';
+import { closeSync, constants, fstatSync, openSync, read, readSync } from 'node:fs';
 import { createDigester, type Digester } from './digesters.js';
 import {
   type AbortFlag,
@@ -24,61 +23,26 @@ import {
 } from './tasks.js';
 
 const MiB = 1 << 20;
-const OPEN_NO_FOLLOW = constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW;
-const OPEN_FOLLOW = constants.O_RDONLY | constants.O_NONBLOCK;
+const OPEN_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW;
 
 /** An error with an errno-like `code`, as workers report them. */
 function codedError(code: string, message: string): Error {
   return Object.assign(new Error(message), { code });
 }
 
-function inside(root: string, real: string): boolean {
-  return real === root || real.startsWith(root.endsWith(sep) ? root : root + sep);
-}
-
-/** Opens files for reading, keeping them inside `realRoot` when given (see module doc). */
-export class LocalOpener {
-  readonly #realRoot: string | undefined;
-  readonly #checkedDirs: Set<string>;
-
-  /** @param checkedDirs directories already found inside `realRoot` (shared to save realpath calls). */
-  constructor(realRoot?: string, checkedDirs = new Set<string>()) {
-    this.#realRoot = realRoot;
-    this.#checkedDirs = checkedDirs;
-  }
-
-  /** A read-only fd for a regular file at `path`. Throws errno errors, NOT_FILE, PATH_ESCAPE. */
-  open(path: string): { fd: number; size: number } {
-    const fd = this.#openContained(path);
-    try {
-      const st = fstatSync(fd);
-      if (!st.isFile()) throw codedError('NOT_FILE', `not a regular file: ${path}`);
-      return { fd, size: st.size };
-    } catch (err) {
-      closeSync(fd);
-      throw err;
-    }
-  }
-
-  #openContained(path: string): number {
-    const root = this.#realRoot;
-    if (root === undefined) return openSync(path, OPEN_FOLLOW);
-    const dir = dirname(path);
-    if (!this.#checkedDirs.has(dir)) {
-      this.#assertInside(root, realpathSync.native(dir), path);
-      this.#checkedDirs.add(dir);
-    }
-    try {
-      return openSync(path, OPEN_NO_FOLLOW);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ELOOP') throw err;
-    }
-    this.#assertInside(root, realpathSync.native(path), path);
-    return openSync(path, OPEN_FOLLOW);
-  }
-
-  #assertInside(root: string, real: string, path: string): void {
-    if (!inside(root, real)) throw codedError('PATH_ESCAPE', `${path} resolves outside the storage root`);
+/**
+ * A read-only fd for the regular file at `path` (opened without following a final link, see the
+ * module doc). Throws errno errors (ELOOP for a link), NOT_FILE for anything but a regular file.
+ */
+export function openLocalFile(path: string): { fd: number; size: number } {
+  const fd = openSync(path, OPEN_FLAGS);
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw codedError('NOT_FILE', `not a regular file: ${path}`);
+    return { fd, size: st.size };
+  } catch (err) {
+    closeSync(fd);
+    throw err;
   }
 }
 
@@ -127,37 +91,30 @@ export async function hashBatch(
   task: BatchTask,
   cache = new DigesterCache(),
   buffer = Buffer.allocUnsafe(MiB),
-  checkedDirs?: Set<string>,
 ): Promise<BatchOutcome> {
-  const opener = new LocalOpener(task.realRoot, checkedDirs);
   const outcomes: FileOutcome[] = [];
   let spent = 0;
   for (let i = 0; i < task.paths.length; i++) {
     if (abortRequested(task.abort)) return { outcomes, aborted: true };
     if (i > 0 && spent >= task.budgetBytes) break;
     const digester = await cache.get(task.algorithmSets[task.sets[i]!]!);
-    const outcome = hashSmallFile(opener, task.paths[i]!, digester, buffer, task.largeBytes);
+    const outcome = hashSmallFile(task.paths[i]!, digester, buffer, task.largeBytes);
     if (outcome.status === 'done') spent += outcome.size;
     outcomes.push(outcome);
   }
   return { outcomes, aborted: false };
 }
 
-function hashSmallFile(
-  opener: LocalOpener,
-  path: string,
-  digester: Digester,
-  buffer: Buffer,
-  largeBytes: number,
-): FileOutcome {
+function hashSmallFile(path: string, digester: Digester, buffer: Buffer, largeBytes: number): FileOutcome {
   let fd: number | undefined;
   try {
-    const opened = opener.open(path);
+    const opened = openLocalFile(path);
     fd = opened.fd;
     if (opened.size > largeBytes) return { status: 'large', size: opened.size };
     const size = hashFdSync(fd, digester, buffer);
     return { status: 'done', size, digests: digester.digest() };
   } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ELOOP') return { status: 'link' };
     return failedOutcome(err);
   } finally {
     if (fd !== undefined) closeSync(fd);
@@ -175,15 +132,11 @@ function readAt(fd: number, buffer: Buffer, position: number): Promise<number> {
  * the next chunk while this thread hashes the current one. Stops at a chunk boundary when the
  * abort flag is set (outcome undefined, `aborted` true).
  */
-export async function hashLargeFile(
-  task: FileTask,
-  cache = new DigesterCache(),
-  checkedDirs?: Set<string>,
-): Promise<FileTaskOutcome> {
+export async function hashLargeFile(task: FileTask, cache = new DigesterCache()): Promise<FileTaskOutcome> {
   const digester = await cache.get(task.algorithms);
   let fd: number;
   try {
-    fd = new LocalOpener(task.realRoot, checkedDirs).open(task.path).fd;
+    fd = openLocalFile(task.path).fd;
   } catch (err) {
     return { outcome: failedOutcome(err), aborted: false };
   }

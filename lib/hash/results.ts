@@ -2,7 +2,8 @@
  * Shared bookkeeping of digestFiles(): result records, error translation and cumulative
  * progress. Kept apart so the pool path and the streaming path report identically.
  */
-import { IoError, NotFoundError, PathEscapeError, StrongroomError } from '../core/errors.js';
+import { AccessDeniedError, IoError, NotFoundError, StrongroomError } from '../core/errors.js';
+import { truncateForMessage } from '../core/paths.js';
 import type { FileDigestResult } from './digest-files.js';
 import { assertSupported } from './digesters.js';
 
@@ -18,9 +19,12 @@ export function failedResult(key: string, error: StrongroomError): FileDigestRes
 export function workerError(key: string, code: string, message: string): StrongroomError {
   const cause = Object.assign(new Error(message), { code });
   const details = { operation: 'digest', key, cause };
-  if (MISSING.has(code)) return new NotFoundError(`no file at ${key}`, details);
-  if (code === 'PATH_ESCAPE') return new PathEscapeError(`${key} resolves outside the storage root`, details);
-  return new IoError(`cannot digest ${key}: ${message}`, details);
+  const shown = truncateForMessage(key);
+  if (MISSING.has(code)) return new NotFoundError(`no file at ${shown}`, details);
+  if (code === 'EACCES' || code === 'EPERM') {
+    return new AccessDeniedError(`cannot digest ${shown}: permission denied (${code})`, details);
+  }
+  return new IoError(`cannot digest ${shown}: ${code}`, details);
 }
 
 /** Our own errors pass through; anything else becomes an IoError about `key`. */

@@ -13,7 +13,10 @@ export type AbortFlag = Int32Array;
  */
 export interface BatchTask {
   kind: 'batch';
-  /** Absolute paths. */
+  /**
+   * Absolute paths as the store's LocalFileResolver gave them: checked to lie inside the store,
+   * to be opened without following a final link (see local-files.ts).
+   */
   paths: string[];
   /** Distinct algorithm lists; `sets[i]` indexes this for `paths[i]` (keeps messages small). */
   algorithmSets: string[][];
@@ -22,10 +25,6 @@ export interface BatchTask {
   largeBytes: number;
   /** Once this many bytes are hashed, remaining files are left for another task. */
   budgetBytes: number;
-  /** Real (symlink-resolved) store root: files must resolve inside it. Absent: no check. */
-  realRoot?: string;
-  /** Id of the digestFiles() call: a worker reuses its directory checks within one call. */
-  run?: number;
   abort?: AbortFlag;
 }
 
@@ -36,8 +35,6 @@ export interface FileTask {
   algorithms: string[];
   /** Read size (default 1 MiB). */
   chunkBytes?: number;
-  realRoot?: string;
-  run?: number;
   abort?: AbortFlag;
 }
 
@@ -49,7 +46,9 @@ export type FileOutcome =
   | { status: 'done'; size: number; digests: Record<string, string> }
   /** Bigger than the batch's `largeBytes`: hash it in a task of its own. */
   | { status: 'large'; size: number }
-  /** `code`: an errno code (ENOENT, EACCES, ...), `NOT_FILE` or `PATH_ESCAPE`. */
+  /** The path's last segment is a symbolic link (batches only): the store's resolver judges it. */
+  | { status: 'link' }
+  /** `code`: an errno code (ENOENT, EACCES, ...) or `NOT_FILE`. */
   | { status: 'failed'; code: string; message: string };
 
 /** The outcomes of a batch, in order; files after the last outcome were not attempted. */

@@ -1,26 +1,23 @@
 /**
- * Storage locations as URIs, and opening the right backend for one:
+ * Storage locations as URIs, and opening a read-only store for one:
  *
  * - `file:///abs/dir` or a plain path (`/abs/dir`, `relative/dir`, resolved against the working
- *   directory) → {@link FsStore};
- * - `s3://bucket` or `s3://bucket/prefix/...` → {@link S3Store}, connection settings from the
- *   environment (see {@link s3ConfigFromEnv});
- * - `memory://name` → {@link MemoryStore}, one per name for the life of the process.
+ *   directory) → the filesystem backend;
+ * - `s3://bucket` or `s3://bucket/prefix/...` → the S3 backend, with the connection settings
+ *   given in `options.s3` (the library never reads the environment);
+ * - `memory://name` → the memory store of that name in `options.memoryStores`.
  */
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InvalidInputError } from '../core/errors.js';
-import { FsStore } from './fs/fs-store.js';
-import { MemoryStore } from './memory/memory-store.js';
-import { assertKey, type WritableStore } from './port.js';
-import { s3ConfigFromEnv } from './s3/config.js';
-import { S3Store } from './s3/s3-store.js';
+import { type OpenStoreOptions, openBackend } from './backends.js';
+import { assertKey, type ReadableStore, type StoreLocation } from './port.js';
+import { readOnlyView } from './read-only.js';
 
-/** A parsed storage location. */
-export type StorageLocation =
-  | { kind: 'file'; path: string }
-  | { kind: 's3'; bucket: string; prefix: string }
-  | { kind: 'memory'; name: string };
+export type { OpenStoreOptions } from './backends.js';
+
+/** A parsed storage location (the same shape as a store's `location`, without an endpoint). */
+export type StorageLocation = StoreLocation;
 
 const SCHEME = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\//;
 const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
@@ -72,37 +69,13 @@ export function parseLocation(uri: string): StorageLocation {
   }
 }
 
-const memoryStores = new Map<string, MemoryStore>();
-
-/** Options of {@link openStore}. */
-export interface OpenStoreOptions {
-  /** Environment to read S3 settings from (default `process.env`). */
-  env?: NodeJS.ProcessEnv;
-  /** Refuse writes with UnsupportedError (file and S3; memory stores are always writable). */
-  readOnly?: boolean;
-}
-
 /**
- * Open the store a location names. Nothing is contacted or created yet: a missing directory or
- * bucket shows up at first use. Throws InvalidInputError (see {@link parseLocation}).
+ * Open the store a location names, **read-only**: the result exposes only the read side (see
+ * read-only.ts), whatever the backend. Nothing is contacted or created yet: a missing directory
+ * or bucket shows up at first use. The S3 backend (and with it the AWS SDK) is loaded only for
+ * `s3://` locations. Throws InvalidInputError (see {@link parseLocation}). The writable opener
+ * is `openWritableStore` in writable.ts, for the transaction module alone.
  */
-export function openStore(uri: string, options: OpenStoreOptions = {}): WritableStore {
-  const location = parseLocation(uri);
-  const readOnly = options.readOnly ?? false;
-  switch (location.kind) {
-    case 'file':
-      return new FsStore(location.path, { readOnly });
-    case 's3': {
-      const connection = s3ConfigFromEnv(options.env ?? process.env);
-      return new S3Store({ ...connection, bucket: location.bucket, prefix: location.prefix }, { readOnly });
-    }
-    case 'memory': {
-      let store = memoryStores.get(location.name);
-      if (!store) {
-        store = new MemoryStore(location.name);
-        memoryStores.set(location.name, store);
-      }
-      return store;
-    }
-  }
+export async function openStore(uri: string, options: OpenStoreOptions = {}): Promise<ReadableStore> {
+  return readOnlyView(await openBackend(parseLocation(uri), options, true));
 }

@@ -6,12 +6,20 @@
  * start or end with `/` and never contain empty segments, `.` or `..` (see {@link assertKey}).
  *
  * Reading is required. Writing is optional and grouped in {@link WritableStore}; only the
- * transaction module may call it. Every backend translates its vendor errors into the taxonomy
- * of `lib/core/errors.ts` (NotFoundError, AlreadyExistsError, PreconditionFailedError,
- * UnsupportedError, IoError) carrying `operation`, `key` and `cause`.
+ * transaction module may call it: `openStore` (location.ts) hands out read-only views, and only
+ * `openWritableStore` (writable.ts, imported by lib/txn alone) gives a writable store. What each
+ * backend guarantees for conditional writes, deletes, copies, renames, durability and checksums is
+ * in its {@link StoreCapabilities} (capabilities.ts; the per-backend table is in docs/storage.md).
+ *
+ * Every backend translates its vendor errors into the taxonomy of `lib/core/errors.ts`
+ * (NotFoundError, AlreadyExistsError, PreconditionFailedError, UnsupportedError,
+ * AccessDeniedError, IoError) carrying `operation`, `key` and `cause`.
  */
 import type { Readable } from 'node:stream';
 import { InvalidInputError } from '../core/errors.js';
+import type { StoreCapabilities } from './capabilities.js';
+
+export type { Guarantee, StoreCapabilities, SyncDurability } from './capabilities.js';
 
 /** Facts about one stored object. */
 export interface StatResult {
@@ -103,12 +111,26 @@ export interface ReadBytesOptions {
  */
 export const DEFAULT_READ_BYTES_LIMIT = 64 * 1024 * 1024;
 
+/**
+ * Where a store's root is, as structured data (so nobody parses {@link ReadableStore.uri}):
+ * - `file`: `path` is the absolute root directory as given (resolved, not symlink-resolved);
+ * - `s3`: the `bucket`, the store's key `prefix` inside it ('' = the bucket root; no slashes at
+ *   either end) and the `endpoint` URL for non-AWS servers (absent: AWS);
+ * - `memory`: the store's `name` (tests and tools).
+ */
+export type StoreLocation =
+  | { kind: 'file'; path: string }
+  | { kind: 's3'; bucket: string; prefix: string; endpoint?: string }
+  | { kind: 'memory'; name: string };
+
 /** The read side every backend implements. */
 export interface ReadableStore {
-  /** Short name for messages: `memory`, `file`, `s3`. */
+  /** Short name for messages: `memory`, `file`, `s3` (always `location.kind`). */
   readonly kind: 'memory' | 'file' | 's3';
-  /** URI of the backend root: `file:///abs/dir`, `s3://bucket/prefix`, `memory://name`. */
+  /** URI of the backend root: `file:///abs/dir`, `s3://bucket/prefix`, `memory://name`. For messages. */
   readonly uri: string;
+  /** Where the root is, structured (see {@link StoreLocation}). */
+  readonly location: StoreLocation;
   /** Stream an object's bytes (optionally a byte range). Throws NotFoundError. */
   read(key: string, options?: ReadOptions): Promise<Readable>;
   /**
@@ -148,23 +170,63 @@ export interface WriteResult {
   key: string;
   size: number;
   etag?: string;
-  sha256?: string;
+  /**
+   * Lowercase hex SHA-256 of the bytes this process sent, computed while writing them (every
+   * backend). Not a claim about the stored bytes: that is {@link StatResult.sha256}.
+   */
+  sha256: string;
 }
 
-/** The optional write side. Only lib/txn may use it. */
+/** Options for {@link WritableStore.copy} and {@link WritableStore.rename}. */
+export interface CopyOptions {
+  /** Fail with AlreadyExistsError if the destination exists (see the capabilities). Default false. */
+  ifNoneMatch?: boolean;
+  signal?: AbortSignal;
+}
+
+/** Options for {@link WritableStore.delete}. */
+export interface DeleteOptions {
+  /**
+   * Delete only while the current etag is this one: PreconditionFailedError when it differs or
+   * the key is missing (atomic or not per `conditionalDelete` in the capabilities).
+   */
+  ifMatch?: string;
+}
+
+/** The optional write side. Only lib/txn may use it (see the module doc). */
 export interface WritableStore extends ReadableStore {
+  /**
+   * What this store guarantees (see capabilities.ts). S3 stores find out once, with a probe
+   * object, and cache the answer; the others answer at once. Throws IoError, AccessDeniedError
+   * when a probe cannot run (a later call probes again).
+   */
+  capabilities(): Promise<StoreCapabilities>;
   /** Store bytes at `key`. Throws AlreadyExistsError / PreconditionFailedError per options. */
   write(key: string, body: Readable | Buffer | string, options?: WriteOptions): Promise<WriteResult>;
-  /** Copy within the store (server-side where possible; S3 > 5 GiB uses multipart copy). */
-  copy(
-    fromKey: string,
-    toKey: string,
-    options?: { ifNoneMatch?: boolean; signal?: AbortSignal },
-  ): Promise<void>;
-  /** Delete one key; deleting a missing key is not an error. */
-  delete(key: string): Promise<void>;
+  /**
+   * Copy within the store (server-side where possible; S3 > 5 GiB uses multipart copy). Throws
+   * NotFoundError (source), AlreadyExistsError (`ifNoneMatch` and the destination exists).
+   */
+  copy(fromKey: string, toKey: string, options?: CopyOptions): Promise<void>;
+  /**
+   * Move `fromKey` to `toKey` (replacing it unless `ifNoneMatch`). Atomic or emulated by copy and
+   * delete per `rename` in the capabilities. Throws NotFoundError (source), AlreadyExistsError.
+   */
+  rename(fromKey: string, toKey: string, options?: CopyOptions): Promise<void>;
+  /**
+   * Delete one key; deleting a missing key is not an error, except with `ifMatch`
+   * (PreconditionFailedError when the key is missing or has another etag).
+   */
+  delete(key: string, options?: DeleteOptions): Promise<void>;
   /** Delete everything under a prefix (directory semantics as in list). */
   deletePrefix(prefix: string): Promise<number>;
+  /**
+   * Make the objects at `keys` (written, copied or renamed before) and the names that lead to
+   * them durable, in bulk: after it resolves they survive a crash. What it costs and checks is
+   * per `durability` in the capabilities: `after-sync` backends (filesystem) flush and report a
+   * missing key with NotFoundError; `on-write` (S3) and `none` (memory) backends do nothing.
+   */
+  sync(keys: Iterable<string>): Promise<void>;
 }
 
 /** Type guard: does this store offer the write side? */
@@ -181,6 +243,9 @@ export function assertKey(key: string, allowEmpty = false): void {
     if (allowEmpty) return;
     throw new InvalidInputError('empty storage key', { key });
   }
+  // One regex pass for the common, well-formed key (hashing checks hundreds of thousands); the
+  // checks below only run to say what is wrong.
+  if (!BAD_SEGMENT.test(key) && !key.includes('\0')) return;
   if (key.startsWith('/') || key.endsWith('/')) {
     throw new InvalidInputError(`storage key must not start or end with "/": ${key}`, { key });
   }
@@ -192,6 +257,9 @@ export function assertKey(key: string, allowEmpty = false): void {
   if (key.includes('\0')) throw new InvalidInputError('storage key contains NUL', { key });
 }
 
+/** An empty, `.` or `..` segment anywhere (which includes a leading or trailing `/`). */
+const BAD_SEGMENT = /(?:^|\/)\.{0,2}(?:\/|$)/;
+
 /** Join key segments with `/`, skipping empty ones (never produces `//`). */
 export function joinKey(...parts: string[]): string {
   return parts
@@ -201,16 +269,41 @@ export function joinKey(...parts: string[]): string {
 }
 
 /**
+ * Resolves keys to files on this machine for readers that open them by path themselves (the
+ * hashing workers, with sync I/O). The store does every check (key syntax, temp names, and the
+ * real path of the key's directory against the real root) and hands out paths that are safe to
+ * open **without following a final symbolic link** (`O_NOFOLLOW`); a reader that meets a link
+ * there (ELOOP) asks {@link resolveLink}. Directory checks are cached for the resolver's
+ * lifetime: take a new one per job, so no check is older than the job relying on it. The calls
+ * are synchronous (a few microseconds each, once per directory) because an async call per file
+ * on the main thread costs a thread-pool round trip (PERF-NOTES §3).
+ */
+export interface LocalFileResolver {
+  /**
+   * The path to open for `key`: its directory's real path (checked to lie inside the store's real
+   * root) joined with the key's last segment. Throws InvalidInputError (malformed key),
+   * PathEscapeError (the directory resolves outside the root), NotFoundError (no such directory,
+   * no root, a temp-file name), AccessDeniedError, IoError.
+   */
+  resolve(key: string): string;
+  /**
+   * For a key whose last segment is a symbolic link: the real path of its target when that lies
+   * inside the root. Throws PathEscapeError (it leads out), NotFoundError (dangling), IoError.
+   */
+  resolveLink(key: string): string;
+}
+
+/**
  * Optional capability of stores whose keys are plain files on this machine (the filesystem
  * backend). Lets hashing workers open files themselves with sync I/O instead of streaming bytes
  * through the main thread. Never used to write.
  */
 export interface LocalPathCapable {
-  /** Absolute filesystem path for `key` (which need not exist). Throws PathEscapeError. */
-  localPath(key: string): string;
+  /** A fresh resolver (see {@link LocalFileResolver}). */
+  localFiles(): LocalFileResolver;
 }
 
 /** Type guard for {@link LocalPathCapable}. */
 export function hasLocalPaths(store: ReadableStore): store is ReadableStore & LocalPathCapable {
-  return typeof (store as Partial<LocalPathCapable>).localPath === 'function';
+  return typeof (store as Partial<LocalPathCapable>).localFiles === 'function';
 }

@@ -9,11 +9,13 @@
  * 2 bad usage or a location that cannot be read.
  */
 import { readFileSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { BagManifest, BagModel } from '../../lib/formats/bagit/model.js';
 import { storeBagSource } from '../../lib/formats/bagit/store-source.js';
 import { type BagValidation, validateBag } from '../../lib/formats/bagit/validate.js';
 import { zipBagSource } from '../../lib/formats/bagit/zip-source.js';
-import { FsStore } from '../../lib/storage/fs/fs-store.js';
+import { openStore } from '../../lib/storage/location.js';
 import { createProgressBar } from '../progress.js';
 import { parseArgs } from './args.js';
 import { type Command, type CommandIO, EXIT } from './io.js';
@@ -32,7 +34,7 @@ export const run: Command = async (argv, io) => {
     return EXIT.USAGE;
   }
   const location = args.positionals[1]!;
-  const source = openBag(location, io);
+  const source = await openBag(location, io);
   if (source === null) return EXIT.USAGE;
   const bar = createProgressBar(io.stderr, io.isTTY);
   let result: BagValidation;
@@ -54,10 +56,10 @@ export const run: Command = async (argv, io) => {
   return result.valid ? EXIT.OK : EXIT.NEGATIVE;
 };
 
-function openBag(location: string, io: CommandIO) {
+async function openBag(location: string, io: CommandIO) {
   try {
     const st = statSync(location);
-    if (st.isDirectory()) return storeBagSource(new FsStore(location, { readOnly: true }));
+    if (st.isDirectory()) return storeBagSource(await openStore(pathToFileURL(resolve(location)).href));
     if (st.isFile()) return zipBagSource(readFileSync(location), `zip:${location}`);
     throw new Error('neither a directory nor a file');
   } catch (err) {

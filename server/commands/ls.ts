@@ -28,7 +28,7 @@ export const run: Command = async (argv, io) => {
   const json = args.flags.has('--json');
   const found: StoredObjectRef[] = [];
   try {
-    const { store } = openCliLocation(args.positionals[0]!, io.env);
+    const { store } = await openCliLocation(args.positionals[0]!, io.env);
     const root = await openStorageRoot(store);
     for await (const ref of root.listObjects()) {
       found.push(ref);

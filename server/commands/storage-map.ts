@@ -37,7 +37,7 @@ export const run: Command = async (argv, io) => {
   const cacheDir = args.options.get('--cache');
   const cache = cacheDir ? LmdbCache.open({ path: cacheDir }) : undefined;
   try {
-    const { store } = openCliLocation(location, io.env);
+    const { store } = await openCliLocation(location, io.env);
     const root = await openStorageRoot(store, {
       ...(cache && { cache }),
       ...(args.flags.has('--fedora') && { fedora: true }),

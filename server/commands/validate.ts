@@ -75,7 +75,7 @@ async function validateLocation(
   fixity: boolean,
   io: CommandIO,
 ): Promise<ValidateOutput | undefined> {
-  const { store, file } = openCliLocation(location, io.env);
+  const { store, file } = await openCliLocation(location, io.env);
   if (file !== undefined) {
     const report = validateInventoryFile(await store.readBytes(file), { path: file });
     return { location, kind: 'inventory', ...report.toJSON() };

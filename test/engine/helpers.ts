@@ -32,6 +32,7 @@ export function countingStore(inner: ReadableStore): ReadableStore & { reads: st
   return {
     kind: inner.kind,
     uri: inner.uri,
+    location: inner.location,
     reads,
     read: (key, options) => inner.read(key, options),
     readBytes: (key, options) => {

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { hashBatch, hashLargeFile } from '../../lib/hash/local-files.js';
@@ -18,7 +19,6 @@ function batch(keys: string[], extra: Partial<BatchTask> = {}): BatchTask {
     sets: keys.map(() => 0),
     largeBytes: 1 << 20,
     budgetBytes: 1 << 30,
-    realRoot: tree.root,
     ...extra,
   };
 }
@@ -64,7 +64,6 @@ t.test('a large file task equals the one-shot digest with small and default chun
       kind: 'file',
       path: pathOf(big.key),
       algorithms: ['sha256', 'md5'],
-      realRoot: tree.root,
       ...(chunkBytes && { chunkBytes }),
     });
     t.same(outcome, { status: 'done', size: big.content.length, digests: want }, `chunk ${chunkBytes}`);
@@ -100,3 +99,20 @@ t.test('a missing file fails with its errno code', async (t) => {
   const { outcomes } = await hashBatch({ ...batch([]), paths: [join(tree.root, 'nope')], sets: [0] });
   t.match(outcomes, [{ status: 'failed', code: 'ENOENT' }]);
 });
+
+t.test(
+  'a symbolic link as the last segment is handed back as link, never followed by the worker',
+  async (t) => {
+    const link = join(tree.root, 'alias.bin');
+    symlinkSync(pathOf(files[1]!.key), link);
+    const { outcomes } = await hashBatch({
+      ...batch([]),
+      paths: [link, pathOf(files[1]!.key)],
+      sets: [0, 0],
+    });
+    t.same(outcomes[0], { status: 'link' });
+    t.equal(outcomes[1]?.status, 'done', 'the next file is still hashed');
+    const large = await hashLargeFile({ kind: 'file', path: link, algorithms: ['md5'] });
+    t.match(large.outcome, { status: 'failed', code: 'ELOOP' }, 'a file task refuses a link too');
+  },
+);

@@ -14,7 +14,8 @@ import {
   ListObjectsV2Command,
 } from '@aws-sdk/client-s3';
 import type { Test } from 'tap';
-import { createS3Client, type S3Connection, s3ConfigFromEnv } from '../../lib/storage/s3/config.js';
+import { createS3Client, type S3Connection } from '../../lib/storage/s3/config.js';
+import { s3ConfigFromEnv } from '../../server/config/s3-env.js';
 
 /** Connection settings from `<prefix>ENDPOINT` etc., or null when the endpoint is not set. */
 export function s3TestConfig(env: NodeJS.ProcessEnv = process.env, prefix = 'S3_'): S3Connection | null {

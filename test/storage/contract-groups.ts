@@ -63,22 +63,6 @@ export const conditionals: Record<string, Body> = {
     });
     t.equal((await store.readBytes('c/s')).toString(), 'one');
   },
-  'of concurrent conditional creators exactly one wins': async (t, store) => {
-    const writers = Array.from({ length: 8 }, (_, i) =>
-      store.write('c/race', `writer ${i}`, { ifNoneMatch: true }),
-    );
-    const results = await Promise.allSettled(writers);
-    const won = results.flatMap((r, i) => (r.status === 'fulfilled' ? [i] : []));
-    t.equal(won.length, 1, 'one winner');
-    for (const r of results) {
-      if (r.status === 'rejected') t.match(r.reason, { code: 'ALREADY_EXISTS' });
-    }
-    t.equal(
-      (await store.readBytes('c/race')).toString(),
-      `writer ${won[0]}`,
-      "the winner's bytes are stored",
-    );
-  },
   'ifMatch replaces only the version with the current etag': async (t, store) => {
     const v1 = await store.write('m/x', 'v1');
     const e1 = v1.etag ?? (await store.stat('m/x')).etag!;

@@ -5,7 +5,9 @@
  */
 import { Readable } from 'node:stream';
 import type { Test } from 'tap';
-import type { WritableStore } from '../../lib/storage/port.js';
+import { isWritable, type WritableStore } from '../../lib/storage/port.js';
+import { readOnlyView } from '../../lib/storage/read-only.js';
+import { capabilityCases } from './contract-capabilities.js';
 import { conditionals, listing, mutations } from './contract-groups.js';
 import { type Body, collect, keysOf } from './contract-util.js';
 
@@ -24,6 +26,16 @@ export function runStorageContract(t: Test, name: string, makeStore: MakeStore):
   for (const [title, body] of Object.entries(listing)) it(title, body);
   for (const [title, body] of Object.entries(conditionals)) it(title, body);
   for (const [title, body] of Object.entries(mutations)) it(title, body);
+  for (const [title, body] of Object.entries(capabilityCases)) it(title, body);
+  it('a read-only view reads what the store holds and has no write side', async (t, store) => {
+    await store.write('ro/k', 'v');
+    const view = readOnlyView(store);
+    t.equal(isWritable(view), false);
+    t.equal((await view.readBytes('ro/k')).toString(), 'v');
+    t.same(await view.stat('ro/k'), await store.stat('ro/k'));
+    t.same(view.location, store.location);
+    t.equal((view as unknown as { write?: unknown }).write, undefined);
+  });
   it('a write with a wrong sha256 is FIXITY_MISMATCH and stores nothing', async (t, store) => {
     const wrong = 'ab'.repeat(32);
     await t.rejects(store.write('checked', Buffer.from('payload'), { sha256: wrong }), {
@@ -36,7 +48,7 @@ export function runStorageContract(t: Test, name: string, makeStore: MakeStore):
     const good = '239f59ed55e737c77147cf55ad0c1b030b6d7ee748a7426952f9b852d5a935e5';
     const res = await store.write('checked', Buffer.from('payload'), { sha256: good });
     t.equal((await store.readBytes('checked')).toString(), 'payload', 'the right digest is accepted');
-    t.equal(res.sha256 ?? good, good);
+    t.equal(res.sha256, good, 'the write reports the digest');
   });
 }
 
@@ -84,14 +96,18 @@ const basics: Record<string, Body> = {
     await t.rejects(store.read('r', { start: 5, end: 4 }), { code: 'INVALID_INPUT' });
     await t.rejects(store.read('r', { start: -1 }), { code: 'INVALID_INPUT' });
   },
-  'stat reports size and an etag that matches the write result': async (t, store) => {
+  'stat reports size and an etag that matches the write result, and a sha256 only where claimed': async (
+    t,
+    store,
+  ) => {
     const res = await store.write('s/x', 'abc');
     const st = await store.stat('s/x');
     t.equal(st.key, 's/x');
     t.equal(st.size, 3);
     t.ok(st.etag, 'has an etag');
     if (res.etag !== undefined) t.equal(res.etag, st.etag);
-    if (st.sha256 !== undefined) {
+    if (!(await store.capabilities()).serverSideSha256) t.equal(st.sha256, undefined, 'no claim, no digest');
+    else if (st.sha256 !== undefined) {
       t.equal(st.sha256, 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
     }
   },

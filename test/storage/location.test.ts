@@ -1,10 +1,15 @@
-import { resolve } from 'node:path';
+import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import t from 'tap';
 import { FsStore } from '../../lib/storage/fs/fs-store.js';
 import { openStore, parseLocation } from '../../lib/storage/location.js';
-import { MemoryStore } from '../../lib/storage/memory/memory-store.js';
-import { createS3Client, s3ConfigFromEnv } from '../../lib/storage/s3/config.js';
+import { MemoryStores } from '../../lib/storage/memory/registry.js';
+import { hasLocalPaths, isWritable } from '../../lib/storage/port.js';
+import { createS3Client } from '../../lib/storage/s3/config.js';
 import { S3Store } from '../../lib/storage/s3/s3-store.js';
+import { openWritableStore } from '../../lib/storage/writable.js';
 
 t.test('file URIs and plain paths are filesystem locations', async (t) => {
   t.same(parseLocation('file:///srv/ocfl%20root'), { kind: 'file', path: '/srv/ocfl root' });
@@ -37,50 +42,85 @@ t.test('bad locations are INVALID_INPUT with the URI as key', async (t) => {
   ];
   for (const uri of bad)
     t.throws(() => parseLocation(uri), { code: 'INVALID_INPUT', key: uri }, JSON.stringify(uri));
+  await t.rejects(openStore('ftp://x/y'), { code: 'INVALID_INPUT' }, 'openStore rejects them too');
+  await t.rejects(openWritableStore('s3://UPPER'), { code: 'INVALID_INPUT' });
 });
 
-t.test('openStore returns the backend the location names', async (t) => {
-  const fs = openStore('file:///tmp/strongroom-location-test', { readOnly: true });
-  t.ok(fs instanceof FsStore);
-  t.equal(fs.uri, 'file:///tmp/strongroom-location-test');
-  await t.rejects(fs.write('k', 'v'), { code: 'UNSUPPORTED' });
-  const env = { S3_ENDPOINT: 'http://127.0.0.1:1', S3_ACCESS_KEY: 'a', S3_SECRET_KEY: 'b' };
-  const s3 = openStore('s3://bucket-x/root/dir', { env });
-  t.ok(s3 instanceof S3Store);
-  t.equal(s3.uri, 's3://bucket-x/root/dir');
-  t.equal((s3 as S3Store).objectKey('k'), 'root/dir/k');
-  (s3 as S3Store).client.destroy();
-  const m1 = openStore('memory://loc-test');
-  t.ok(m1 instanceof MemoryStore);
-  t.equal(openStore('memory://loc-test'), m1, 'one memory store per name');
-  t.not(openStore('memory://other'), m1);
+t.test('openStore hands out a read-only view that no cast can write through', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'strongroom-location-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  await new FsStore(dir).write('k', 'v');
+  const store = await openStore(pathToFileURL(dir).href);
+  t.equal(isWritable(store), false);
+  t.notOk(store instanceof FsStore, 'not the backend itself');
+  const loose = store as unknown as Record<string, unknown>;
+  for (const method of [
+    'write',
+    'copy',
+    'rename',
+    'delete',
+    'deletePrefix',
+    'sync',
+    'capabilities',
+    'localPath',
+  ]) {
+    t.equal(loose[method], undefined, `no ${method}`);
+  }
+  t.same(Object.keys(store), ['kind', 'uri', 'location'], 'only the descriptive fields are visible');
+  t.equal((await store.readBytes('k')).toString(), 'v', 'reads pass through');
+  t.equal(store.uri, pathToFileURL(dir).href);
+  t.same(store.location, { kind: 'file', path: dir });
+  t.ok(hasLocalPaths(store), 'hashing workers still get checked local paths');
+  if (hasLocalPaths(store)) t.equal(store.localFiles().resolve('k'), join(realpathSync(dir), 'k'));
 });
 
-t.test('S3 settings come from S3_* with AWS_* fallbacks, or from another prefix', async (t) => {
-  t.same(s3ConfigFromEnv({}), { region: 'us-east-1' });
-  t.same(
-    s3ConfigFromEnv({
-      S3_ENDPOINT: 'http://h:9000',
-      S3_ACCESS_KEY_ID: 'id',
-      AWS_SECRET_ACCESS_KEY: 'secret',
-      S3_REGION: 'eu-west-1',
-      S3_FORCE_PATH_STYLE: 'true',
-    }),
-    {
-      endpoint: 'http://h:9000',
-      accessKeyId: 'id',
-      secretAccessKey: 'secret',
-      region: 'eu-west-1',
-      forcePathStyle: true,
-    },
+t.test('openWritableStore returns the backend with its write side', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'strongroom-location-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const store = await openWritableStore(dir, { durable: true });
+  t.ok(store instanceof FsStore);
+  t.equal((store as FsStore).durable, true);
+  await store.write('a/b', 'x');
+  t.equal((await (await openStore(dir)).readBytes('a/b')).toString(), 'x');
+});
+
+t.test('memory locations live in the registry passed in, never in a process-wide one', async (t) => {
+  const stores = new MemoryStores();
+  const writer = await openWritableStore('memory://loc-test', { memoryStores: stores });
+  await writer.write('k', 'v');
+  const reader = await openStore('memory://loc-test', { memoryStores: stores });
+  t.equal((await reader.readBytes('k')).toString(), 'v', 'the same registry shares the store');
+  t.equal(
+    await openWritableStore('memory://loc-test', { memoryStores: stores }),
+    writer,
+    'one store per name',
   );
-  t.same(s3ConfigFromEnv({ S3_ACCESS_KEY: 'short', S3_ACCESS_KEY_ID: 'long' }).accessKeyId, 'short');
-  t.same(s3ConfigFromEnv({ RGW_ENDPOINT: 'http://r', RGW_SECRET_KEY: 's', AWS_ACCESS_KEY_ID: 'x' }, 'RGW_'), {
-    region: 'us-east-1',
-    endpoint: 'http://r',
-    secretAccessKey: 's',
+  const other = await openStore('memory://loc-test', { memoryStores: new MemoryStores() });
+  t.equal(await other.exists('k'), false, 'another registry has its own store');
+  const fresh = await openStore('memory://loc-test');
+  t.equal(await fresh.exists('k'), false, 'the default is a new, empty registry per call');
+  t.same(reader.location, { kind: 'memory', name: 'loc-test' });
+});
+
+t.test('s3 locations take their connection settings as an argument', async (t) => {
+  const s3 = { endpoint: 'http://127.0.0.1:1', accessKeyId: 'a', secretAccessKey: 'b' };
+  const reader = await openStore('s3://bucket-x/root/dir', { s3 });
+  t.equal(reader.uri, 's3://bucket-x/root/dir');
+  t.same(reader.location, {
+    kind: 's3',
+    bucket: 'bucket-x',
+    prefix: 'root/dir',
+    endpoint: 'http://127.0.0.1:1',
   });
-  t.throws(() => s3ConfigFromEnv({ S3_FORCE_PATH_STYLE: 'maybe' }), { code: 'INVALID_INPUT' });
+  t.equal(isWritable(reader), false);
+  const writer = await openWritableStore('s3://bucket-x/root', { s3 });
+  t.ok(writer instanceof S3Store);
+  t.teardown(() => (writer as S3Store).client.destroy());
+  t.equal((writer as S3Store).objectKey('k'), 'root/k');
+  t.same(writer.location, { kind: 's3', bucket: 'bucket-x', prefix: 'root', endpoint: 'http://127.0.0.1:1' });
+  const aws = await openWritableStore('s3://bucket-y', { s3: { region: 'eu-west-1' } });
+  t.teardown(() => (aws as S3Store).client.destroy());
+  t.same(aws.location, { kind: 's3', bucket: 'bucket-y', prefix: '' }, 'no endpoint: AWS');
 });
 
 t.test('the S3 client only computes checksums when an operation requires them', async (t) => {

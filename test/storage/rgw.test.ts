@@ -12,10 +12,22 @@ if (config) {
     t.teardown(cleanup);
     const store = new S3Store({ ...config, bucket, prefix: 'p' });
     t.teardown(() => store.client.destroy());
-    t.same(await store.capabilities(), {
+    t.same(await store.serverBehaviour(), {
       sha256Checksums: false,
       conditionalCreate: true,
       ifMatchEtag: 'unquoted',
+      deleteIfMatchEtag: 'none',
+      copyIfNoneMatch: false,
+    });
+    t.same(await store.capabilities(), {
+      conditionalCreate: 'atomic',
+      conditionalReplace: 'atomic',
+      conditionalDelete: 'emulated',
+      copyIfAbsent: 'emulated',
+      rename: 'emulated',
+      durability: 'on-write',
+      serverSideSha256: false,
+      atomicWriteMaxBytes: 64 * 1024 * 1024,
     });
   });
 

@@ -17,6 +17,7 @@ import { S3Store, type S3StoreOptions } from '../../lib/storage/s3/s3-store.js';
 import { makeTestBucket } from '../helpers/s3.js';
 import { runStorageContract } from './contract.js';
 import { collect, describe } from './contract-util.js';
+import { s3ErrorBehaviours } from './s3-errors.js';
 
 const MiB = 1024 * 1024;
 
@@ -45,7 +46,7 @@ export async function runS3Suite(t: Test, label: string, config: S3Connection): 
     const store = new S3Store({ ...config, bucket: shared.bucket, prefix: `contract/${n++}` });
     return { store, cleanup: async () => store.client.destroy() };
   });
-  for (const [title, body] of Object.entries(s3Behaviours)) {
+  for (const [title, body] of Object.entries({ ...s3Behaviours, ...s3ErrorBehaviours })) {
     t.test(`${label}: ${title}`, (t) => body(t, config));
   }
 }
@@ -168,6 +169,8 @@ const s3Behaviours: Record<string, (t: Test, config: S3Connection) => Promise<vo
     t.teardown(() => ro.client.destroy());
     await t.rejects(ro.write('k', 'v'), { code: 'UNSUPPORTED' });
     await t.rejects(ro.capabilities(), { code: 'UNSUPPORTED' }, 'a read-only store writes no probe');
+    await t.rejects(ro.rename('k', 'k2'), { code: 'UNSUPPORTED' });
+    await t.rejects(ro.delete('k', { ifMatch: 'x' }), { code: 'UNSUPPORTED' });
     t.throws(() => new S3Store({ ...config, bucket: store.bucket, prefix: 'a//b' }), {
       code: 'INVALID_INPUT',
     });

@@ -7,7 +7,14 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import { dirname, join, sep } from 'node:path';
-import { IoError, NotFoundError, PathEscapeError, StrongroomError } from '../../core/errors.js';
+import {
+  AccessDeniedError,
+  IoError,
+  NotFoundError,
+  PathEscapeError,
+  StrongroomError,
+} from '../../core/errors.js';
+import { truncateForMessage } from '../../core/paths.js';
 
 /** Name prefix of in-flight temp files; listings and reads never show such names. */
 export const TEMP_PREFIX = '.strongroom-tmp-';
@@ -56,17 +63,26 @@ export function isErrno(err: unknown, code: string): boolean {
 
 /**
  * Translate a filesystem error into our taxonomy: missing (ENOENT, ENOTDIR, EISDIR when a file
- * was expected) → NotFoundError; our own errors pass through; everything else → IoError.
+ * was expected) → NotFoundError; no permission (EACCES, EPERM) → AccessDeniedError; our own
+ * errors pass through; every other errno → IoError.
  */
 export function fsError(err: unknown, operation: string, key: string): unknown {
   if (err instanceof StrongroomError) return err;
   if (err instanceof Error && 'code' in err && typeof (err as { code: unknown }).code === 'string') {
     const code = (err as NodeJS.ErrnoException).code!;
+    const shown = truncateForMessage(key);
     if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') {
-      return new NotFoundError(`no file at ${key}`, { operation, key, cause: err });
+      return new NotFoundError(`no file at ${shown}`, { operation, key, cause: err });
+    }
+    if (code === 'EACCES' || code === 'EPERM') {
+      return new AccessDeniedError(`${operation} ${shown}: permission denied (${code})`, {
+        operation,
+        key,
+        cause: err,
+      });
     }
     if (/^E[A-Z]+$/.test(code)) {
-      return new IoError(`${operation} ${key}: ${err.message}`, { operation, key, cause: err });
+      return new IoError(`${operation} ${shown}: ${code}`, { operation, key, cause: err });
     }
   }
   return err;

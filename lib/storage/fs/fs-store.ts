@@ -6,52 +6,56 @@
  * listings, removed on failure) and are then moved into place, so a reader never sees half a
  * file. A conditional create (`ifNoneMatch`) is committed with `link(temp, final)`, which fails
  * atomically with EEXIST when the key exists — exactly one of many concurrent creators wins.
- * `ifMatch` compares the current etag just before the rename; that check-then-rename is not
- * atomic between processes (the transaction module's object lock provides single-writer).
+ * `ifMatch` (on writes and deletes) compares the current etag just before the rename or unlink;
+ * that check-then-act is not atomic between processes (the capabilities say `emulated`; the
+ * transaction module's object lock provides single-writer). Renames are one `rename(2)`.
  *
  * ETag: `${size}-${mtimeMs}-${ino}`. Size and mtime alone are not enough because Linux file
  * times are only as fine as the kernel tick, so two same-size writes in one tick would share an
  * etag; every write here creates a new inode while the old file still exists, so including the
  * inode number makes each write's etag distinct.
  *
- * Durability: by default files are not fsynced (fast bulk writes). `durable: true` fsyncs each
- * file before its rename and the directory after it; otherwise call {@link FsStore.sync} with the
- * keys written once a batch is complete.
+ * Durability: by default files are not fsynced (fast bulk writes); call {@link FsStore.sync} with
+ * the keys written once a batch is complete (one flush for the lot, fs-sync.ts). `durable: true`
+ * fsyncs each file before its rename and the directory after it instead.
  *
  * Listing semantics (empty directories as prefixes, symlinks flagged) are in fs-walk.ts. Deleting
  * prunes directories left empty up to the root, so prefixes vanish as they do on S3.
  */
 
-import { createHash } from 'node:crypto';
-import { constants, createWriteStream, promises as fsp } from 'node:fs';
-import { dirname, join, resolve, sep } from 'node:path';
-import { Readable, Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { constants, promises as fsp } from 'node:fs';
+import { dirname, resolve, sep } from 'node:path';
+import type { Readable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import {
-  AlreadyExistsError,
   FixityMismatchError,
   hasCode,
   InvalidInputError,
   PathEscapeError,
-  PreconditionFailedError,
   UnsupportedError,
 } from '../../core/errors.js';
+import { fsCapabilities, type StoreCapabilities } from '../capabilities.js';
 import { attachAbort, checkRange, readLimit, streamToBuffer, throwIfAborted, tooLarge } from '../common.js';
 import {
   assertKey,
+  type CopyOptions,
+  type DeleteOptions,
   type ListEntry,
   type ListOptions,
   type LocalPathCapable,
   type ReadBytesOptions,
   type ReadOptions,
   type StatResult,
+  type StoreLocation,
   type WritableStore,
   type WriteOptions,
   type WriteResult,
 } from '../port.js';
+import { FsLocalFiles } from './fs-local.js';
 import { assertRealInside, fsError, isErrno, isInside, isTempName, tempPathFor } from './fs-paths.js';
+import { type SyncStrategy, syncFiles, syncPath } from './fs-sync.js';
 import { fsEtag, walkDirectory } from './fs-walk.js';
+import { checkEtag, commitTemp, moveFile, pruneEmpty, writeTemp } from './fs-write.js';
 
 /** Options of {@link FsStore}. */
 export interface FsStoreOptions {
@@ -59,34 +63,54 @@ export interface FsStoreOptions {
   readOnly?: boolean;
   /** fsync every written file before its rename and its directory after (default false). */
   durable?: boolean;
+  /** How {@link FsStore.sync} flushes (default `auto`: see fs-sync.ts). */
+  syncStrategy?: SyncStrategy;
 }
 
 /** A {@link WritableStore} over a directory tree; also gives hashing workers local paths. */
 export class FsStore implements WritableStore, LocalPathCapable {
   readonly kind = 'file' as const;
   readonly uri: string;
+  readonly location: StoreLocation;
   /** Absolute root directory (as given, resolved; not symlink-resolved). */
   readonly root: string;
   readonly readOnly: boolean;
   readonly durable: boolean;
+  readonly #syncStrategy: SyncStrategy;
+  readonly #rootWithSep: string;
   private realRootCache?: string;
 
   /** @param rootDir the root directory; it need not exist until the first write. */
   constructor(rootDir: string, options: FsStoreOptions = {}) {
     this.root = resolve(rootDir);
+    this.#rootWithSep = this.root.endsWith(sep) ? this.root : this.root + sep;
     this.uri = pathToFileURL(this.root).href;
+    this.location = { kind: 'file', path: this.root };
     this.readOnly = options.readOnly ?? false;
     this.durable = options.durable ?? false;
+    this.#syncStrategy = options.syncStrategy ?? 'auto';
+  }
+
+  /** Atomic creates, copies and renames; emulated ifMatch; durable after sync (see capabilities.ts). */
+  async capabilities(): Promise<StoreCapabilities> {
+    return fsCapabilities(this.durable);
   }
 
   /** Absolute path for `key` (lexical; need not exist). Throws InvalidInputError, PathEscapeError. */
   localPath(key: string): string {
     assertKey(key);
-    const path = join(this.root, ...key.split('/'));
+    // A checked key has no empty, `.` or `..` segment, so plain concatenation is the normalised
+    // path (path.join would re-normalise it: a few µs a key, which hashing pays per file).
+    const path = this.#rootWithSep + (sep === '/' ? key : key.replaceAll('/', sep));
     if (!isInside(this.root, path) || path === this.root) {
       throw new PathEscapeError(`${key} is outside the storage root`, { key });
     }
     return path;
+  }
+
+  /** A resolver of keys to checked local paths for one job (see fs-local.ts). */
+  localFiles(): FsLocalFiles {
+    return new FsLocalFiles(this.root, (key) => this.localPath(key));
   }
 
   /** Stream a file (optionally a byte range). Throws NotFoundError, PathEscapeError, IoError. */
@@ -148,7 +172,7 @@ export class FsStore implements WritableStore, LocalPathCapable {
   /**
    * Write `body` to `key` through a temp file. Verifies `options.sha256` when given
    * (FixityMismatchError). Throws AlreadyExistsError, PreconditionFailedError, UnsupportedError
-   * (read-only), PathEscapeError, IoError.
+   * (read-only), PathEscapeError, AccessDeniedError, IoError.
    */
   async write(
     key: string,
@@ -158,14 +182,14 @@ export class FsStore implements WritableStore, LocalPathCapable {
     const path = await this.prepareWrite(key, 'write');
     const temp = tempPathFor(path);
     try {
-      const { size, sha256 } = await this.writeTemp(temp, body, options.signal);
+      const { size, sha256 } = await writeTemp(temp, body, this.durable, options.signal);
       if (options.sha256 !== undefined && options.sha256.toLowerCase() !== sha256) {
         throw new FixityMismatchError(`SHA-256 mismatch writing ${key}`, options.sha256, sha256, {
           operation: 'write',
           key,
         });
       }
-      await this.commit(temp, path, key, options, 'write');
+      await commitTemp(temp, path, key, options, 'write', this.durable);
       const st = await fsp.stat(path);
       return { key, size, etag: fsEtag(st), sha256 };
     } catch (err) {
@@ -175,7 +199,8 @@ export class FsStore implements WritableStore, LocalPathCapable {
   }
 
   /** Copy a file (reflink where the filesystem can). Throws NotFoundError, AlreadyExistsError. */
-  async copy(fromKey: string, toKey: string, options: { ifNoneMatch?: boolean; signal?: AbortSignal } = {}) {
+  async copy(fromKey: string, toKey: string, options: CopyOptions = {}): Promise<void> {
+    this.assertWritable(toKey, 'copy');
     const src = await this.checkedPath(fromKey, 'copy');
     const path = await this.prepareWrite(toKey, 'copy');
     throwIfAborted(options.signal);
@@ -185,23 +210,52 @@ export class FsStore implements WritableStore, LocalPathCapable {
         throw fsError(err, 'copy', fromKey);
       });
       if (this.durable) await syncPath(temp);
-      await this.commit(temp, path, toKey, { ifNoneMatch: options.ifNoneMatch ?? false }, 'copy');
+      const conditions = { ifNoneMatch: options.ifNoneMatch ?? false };
+      await commitTemp(temp, path, toKey, conditions, 'copy', this.durable);
     } catch (err) {
       await fsp.rm(temp, { force: true });
       throw fsError(err, 'copy', toKey);
     }
   }
 
-  /** Remove the file at `key` (missing is fine) and prune emptied directories. */
-  async delete(key: string): Promise<void> {
+  /**
+   * Move a regular file with `rename(2)` (see moveFile for `ifNoneMatch`) and prune the source's
+   * emptied directories. Throws NotFoundError (source), AlreadyExistsError, UnsupportedError.
+   */
+  async rename(fromKey: string, toKey: string, options: CopyOptions = {}): Promise<void> {
+    this.assertWritable(fromKey, 'rename');
+    const src = await this.checkedPath(fromKey, 'rename');
+    const st = await fsp.lstat(src).catch((err) => {
+      throw fsError(err, 'rename', fromKey);
+    });
+    if (!st.isFile())
+      throw fsError(Object.assign(new Error('not a file'), { code: 'EISDIR' }), 'rename', fromKey);
+    const path = await this.prepareWrite(toKey, 'rename');
+    throwIfAborted(options.signal);
+    try {
+      await moveFile(src, path, toKey, options.ifNoneMatch ?? false, this.durable);
+    } catch (err) {
+      throw fsError(err, 'rename', isErrno(err, 'ENOENT') ? fromKey : toKey);
+    }
+    await pruneEmpty(this.root, dirname(src));
+  }
+
+  /**
+   * Remove the file at `key` (missing is fine without `ifMatch`) and prune emptied directories.
+   * With `ifMatch`: PreconditionFailedError unless the current etag is that one (checked, then
+   * unlinked: emulated).
+   */
+  async delete(key: string, options: DeleteOptions = {}): Promise<void> {
     const path = await this.prepareMutation(key, 'delete');
+    if (options.ifMatch !== undefined) await checkEtag(path, key, options.ifMatch, 'delete');
     try {
       await fsp.unlink(path);
     } catch (err) {
       if (isErrno(err, 'ENOENT') || isErrno(err, 'ENOTDIR') || isErrno(err, 'EISDIR')) return;
       throw fsError(err, 'delete', key);
     }
-    await this.pruneEmpty(dirname(path));
+    const changed = await pruneEmpty(this.root, dirname(path));
+    if (this.durable) await syncPath(changed).catch(() => {}); // gone already: nothing to flush
   }
 
   /** Remove the directory `prefix` and everything below it; returns the number of files removed. */
@@ -214,21 +268,18 @@ export class FsStore implements WritableStore, LocalPathCapable {
     await fsp.rm(dir, { recursive: true, force: true }).catch((err) => {
       throw fsError(err, 'deletePrefix', prefix);
     });
-    await this.pruneEmpty(dirname(dir));
+    await pruneEmpty(this.root, dirname(dir));
     return n;
   }
 
-  /** fsync the files at `keys` and their directories (for batches written without `durable`). */
+  /**
+   * Make the files at `keys` and their directory entries durable in one bulk flush (fs-sync.ts).
+   * A `durable` store has flushed everything already and only checks the keys' syntax. Throws
+   * InvalidInputError (malformed key), NotFoundError (no file at a key), IoError.
+   */
   async sync(keys: Iterable<string>): Promise<void> {
-    const dirs = new Set<string>();
-    for (const key of keys) {
-      const path = this.localPath(key);
-      await syncPath(path).catch((err) => {
-        throw fsError(err, 'sync', key);
-      });
-      dirs.add(dirname(path));
-    }
-    for (const dir of dirs) await syncPath(dir);
+    const targets = [...keys].map((key) => ({ key, path: this.localPath(key) }));
+    if (!this.durable) await syncFiles(targets, this.#syncStrategy);
   }
 
   private async realRoot(): Promise<string> {
@@ -261,9 +312,17 @@ export class FsStore implements WritableStore, LocalPathCapable {
     return handle;
   }
 
-  private async prepareMutation(key: string, operation: string): Promise<string> {
+  private assertWritable(key: string, operation: string): void {
     if (this.readOnly) throw new UnsupportedError('this store is read-only', { operation, key });
+  }
+
+  /** Checks for a delete: writable, no temp-file name, inside the root. */
+  private async prepareMutation(key: string, operation: string): Promise<string> {
+    this.assertWritable(key, operation);
     const path = this.localPath(key);
+    if (isTempName(path.slice(path.lastIndexOf(sep) + 1))) {
+      throw new InvalidInputError(`keys may not use the temp-file name prefix: ${key}`, { operation, key });
+    }
     const realRoot = await this.realRoot().catch(() => undefined);
     if (realRoot !== undefined) await assertRealInside(realRoot, path, key); // no root: nothing to touch
     return path;
@@ -271,7 +330,7 @@ export class FsStore implements WritableStore, LocalPathCapable {
 
   /** Checks for a write to `key` and creates its parent directories. */
   private async prepareWrite(key: string, operation: string): Promise<string> {
-    if (this.readOnly) throw new UnsupportedError('this store is read-only', { operation, key });
+    this.assertWritable(key, operation);
     const path = this.localPath(key);
     if (isTempName(path.slice(path.lastIndexOf(sep) + 1))) {
       throw new InvalidInputError(`keys may not use the temp-file name prefix: ${key}`, { operation, key });
@@ -284,69 +343,5 @@ export class FsStore implements WritableStore, LocalPathCapable {
       throw fsError(err, operation, key);
     });
     return path;
-  }
-
-  /** Stream `body` into a new temp file, hashing as it goes. */
-  private async writeTemp(temp: string, body: Readable | Buffer | string, signal?: AbortSignal) {
-    const hash = createHash('sha256');
-    let size = 0;
-    const source =
-      typeof body === 'string' || Buffer.isBuffer(body) ? Readable.from([Buffer.from(body)]) : body;
-    const counter = new Transform({
-      transform(chunk: Buffer, _enc, done) {
-        hash.update(chunk);
-        size += chunk.length;
-        done(null, chunk);
-      },
-    });
-    await pipeline(source, counter, createWriteStream(temp, { flags: 'wx' }), signal ? { signal } : {});
-    if (this.durable) await syncPath(temp);
-    return { size, sha256: hash.digest('hex') };
-  }
-
-  /** Move the finished temp file to `path` under the write's conditions. */
-  private async commit(temp: string, path: string, key: string, options: WriteOptions, operation: string) {
-    if (options.ifNoneMatch) {
-      try {
-        await fsp.link(temp, path);
-      } catch (err) {
-        if (isErrno(err, 'EEXIST')) throw new AlreadyExistsError(`${key} already exists`, { operation, key });
-        throw err;
-      }
-      await fsp.unlink(temp);
-    } else {
-      if (options.ifMatch !== undefined) await this.checkEtag(path, key, options.ifMatch, operation);
-      await fsp.rename(temp, path);
-    }
-    if (this.durable) await syncPath(dirname(path));
-  }
-
-  private async checkEtag(path: string, key: string, expected: string, operation: string): Promise<void> {
-    const st = await fsp.stat(path).catch(() => undefined);
-    if (!st?.isFile() || fsEtag(st) !== expected) {
-      throw new PreconditionFailedError(`${key} does not have etag ${expected}`, { operation, key });
-    }
-  }
-
-  /** Remove now-empty directories from `dir` up to (not including) the root. */
-  private async pruneEmpty(dir: string): Promise<void> {
-    while (dir !== this.root && isInside(this.root, dir)) {
-      try {
-        await fsp.rmdir(dir);
-      } catch {
-        return; // not empty, already gone or not ours to remove: stop pruning
-      }
-      dir = dirname(dir);
-    }
-  }
-}
-
-/** fsync a file or directory by path. */
-async function syncPath(path: string): Promise<void> {
-  const handle = await fsp.open(path, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
   }
 }

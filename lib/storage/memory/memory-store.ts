@@ -4,8 +4,10 @@
  *
  * Every mutation decides at one synchronous point after the body has been collected, so the
  * conditional writes (`ifNoneMatch`, `ifMatch`) are atomic: of many concurrent creators of one
- * key exactly one wins. ETags are the MD5 hex of the content (as S3 single-part uploads), and
- * `stat` reports the SHA-256, which this store computes itself and therefore vouches for.
+ * key exactly one wins; the same holds for conditional deletes, copies and renames (see
+ * MEMORY_CAPABILITIES). ETags are the MD5 hex of the content (as S3 single-part uploads), and
+ * `stat` reports the SHA-256, which this store computes itself and therefore vouches for. Nothing
+ * is durable: `sync` has nothing to do.
  */
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
@@ -15,6 +17,7 @@ import {
   NotFoundError,
   PreconditionFailedError,
 } from '../../core/errors.js';
+import { MEMORY_CAPABILITIES, type StoreCapabilities } from '../capabilities.js';
 import {
   bodyToBuffer,
   bufferStream,
@@ -28,11 +31,14 @@ import {
 } from '../common.js';
 import {
   assertKey,
+  type CopyOptions,
+  type DeleteOptions,
   type ListEntry,
   type ListOptions,
   type ReadBytesOptions,
   type ReadOptions,
   type StatResult,
+  type StoreLocation,
   type WritableStore,
   type WriteOptions,
   type WriteResult,
@@ -49,11 +55,18 @@ interface MemoryObject {
 export class MemoryStore implements WritableStore {
   readonly kind = 'memory' as const;
   readonly uri: string;
+  readonly location: StoreLocation;
   private readonly objects = new Map<string, MemoryObject>();
 
   /** @param name label for the URI (default `default`); two stores never share objects. */
   constructor(name = 'default') {
     this.uri = `memory://${name}`;
+    this.location = { kind: 'memory', name };
+  }
+
+  /** Every conditional operation is atomic; nothing is durable (MEMORY_CAPABILITIES). */
+  async capabilities(): Promise<StoreCapabilities> {
+    return { ...MEMORY_CAPABILITIES };
   }
 
   /** Stream an object (optionally a clamped byte range). Throws NotFoundError, InvalidInputError. */
@@ -143,7 +156,7 @@ export class MemoryStore implements WritableStore {
   }
 
   /** Copy an object. Throws NotFoundError (source) or AlreadyExistsError (`ifNoneMatch`). */
-  async copy(fromKey: string, toKey: string, options: { ifNoneMatch?: boolean; signal?: AbortSignal } = {}) {
+  async copy(fromKey: string, toKey: string, options: CopyOptions = {}): Promise<void> {
     assertKey(toKey);
     const src = this.get(fromKey, 'copy');
     throwIfAborted(options.signal);
@@ -151,10 +164,29 @@ export class MemoryStore implements WritableStore {
     this.objects.set(toKey, { ...src, modified: new Date() });
   }
 
-  /** Remove `key`; a missing key is fine. */
-  async delete(key: string): Promise<void> {
+  /** Move an object in one step. Throws NotFoundError (source) or AlreadyExistsError (`ifNoneMatch`). */
+  async rename(fromKey: string, toKey: string, options: CopyOptions = {}): Promise<void> {
+    assertKey(toKey);
+    const src = this.get(fromKey, 'rename');
+    throwIfAborted(options.signal);
+    this.checkConditions(toKey, { ifNoneMatch: options.ifNoneMatch ?? false }, 'rename');
+    this.objects.delete(fromKey);
+    this.objects.set(toKey, src);
+  }
+
+  /**
+   * Remove `key`; a missing key is fine unless `ifMatch` is given, which also requires the
+   * current etag (PreconditionFailedError).
+   */
+  async delete(key: string, options: DeleteOptions = {}): Promise<void> {
     assertKey(key);
+    if (options.ifMatch !== undefined) this.checkConditions(key, { ifMatch: options.ifMatch }, 'delete');
     this.objects.delete(key);
+  }
+
+  /** Nothing to flush: memory is never durable. Checks the keys' syntax only. */
+  async sync(keys: Iterable<string>): Promise<void> {
+    for (const key of keys) assertKey(key);
   }
 
   /** Remove every key below `prefix/` (not `prefix` itself); returns how many were removed. */

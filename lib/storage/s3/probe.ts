@@ -1,27 +1,43 @@
 /**
- * One-time capability probes. S3 servers differ in ways that matter for integrity and for the
- * commit point (see the S3 notes): whether they verify and return SHA-256 checksums, whether
- * `If-None-Match: *` on PutObject is honoured, and how `If-Match` wants the ETag written. We find
- * out by asking, once per store, with a throw-away object that is deleted afterwards.
+ * One-time probes of what an S3 server does. Servers differ in ways that matter for integrity
+ * and for the commit point (see the S3 notes): whether they verify and return SHA-256 checksums,
+ * whether `If-None-Match: *` on PutObject is honoured, how `If-Match` wants the ETag written,
+ * whether DeleteObject honours `If-Match` and CopyObject `If-None-Match`. We find out by asking,
+ * once per store, with throw-away objects that are deleted afterwards (about a dozen requests).
+ *
+ * A probe that a server answers with something other than "412" or "done" (a 400 or 501 for an
+ * unknown header, say) counts as "not honoured": the store then emulates the operation and its
+ * capabilities say so, which is the safe side.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { DeleteObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { isPreconditionFailed, s3Error, statusOf } from './errors.js';
+import {
+  CopyObjectCommand,
+  DeleteObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import { isPreconditionFailed, type S3Target, s3Error, statusOf } from './errors.js';
+import { copySource } from './s3-copy.js';
 
-/** What this S3 server does; see {@link probeCapabilities}. */
-export interface S3Capabilities {
+/** How a server wants an ETag in `If-Match`, or `none` when it ignores the header. */
+export type EtagForm = 'quoted' | 'unquoted' | 'none';
+
+/** What this S3 server does; see {@link probeServer}. */
+export interface S3ServerBehaviour {
   /**
    * PutObject verifies `x-amz-checksum-sha256` (a wrong value is refused) and HeadObject with
    * ChecksumMode returns it. AWS and MinIO: true; Ceph RGW 16: false.
    */
   sha256Checksums: boolean;
-  /** PutObject with `If-None-Match: *` fails with 412 when the key exists (all three: true). */
+  /** PutObject with `If-None-Match: *` fails with 412 when the key exists (AWS, MinIO, RGW: true). */
   conditionalCreate: boolean;
-  /**
-   * How `If-Match` must carry the ETag: `quoted` (AWS, MinIO), `unquoted` (RGW 16 matches only
-   * the bare value), or `none` when neither form is honoured.
-   */
-  ifMatchEtag: 'quoted' | 'unquoted' | 'none';
+  /** How PutObject's `If-Match` must carry the ETag: `quoted` (AWS, MinIO), `unquoted` (RGW 16). */
+  ifMatchEtag: EtagForm;
+  /** How DeleteObject's `If-Match` must carry the ETag, `none` when a wrong one still deletes. */
+  deleteIfMatchEtag: EtagForm;
+  /** CopyObject with `If-None-Match: *` fails with 412 when the destination exists (MinIO, RGW: false). */
+  copyIfNoneMatch: boolean;
 }
 
 /** Name prefix of probe objects; listings hide such names. */
@@ -32,49 +48,78 @@ const SHA256_B64 = createHash('sha256').update(BODY).digest('base64');
 const WRONG_B64 = createHash('sha256').update('not the body').digest('base64');
 
 /**
- * Probe the server with a temporary object at `objectKey` (deleted afterwards, also on failure).
- * Throws IoError when the server refuses the plain probe write itself (e.g. no write permission).
+ * Probe the server with temporary objects at `objectKey` and `objectKey`-copy (deleted
+ * afterwards, also on failure). Throws AccessDeniedError, NotFoundError (no bucket) or IoError
+ * when the server refuses the plain probe write itself.
  */
-export async function probeCapabilities(
+export async function probeServer(
   client: S3Client,
-  bucket: string,
+  target: S3Target,
   objectKey: string,
-): Promise<S3Capabilities> {
+): Promise<S3ServerBehaviour> {
+  const Bucket = target.bucket;
+  const copyKey = `${objectKey}-copy`;
   const put = (extra: Record<string, string>) =>
-    client.send(new PutObjectCommand({ Bucket: bucket, Key: objectKey, Body: BODY, ...extra }));
+    client.send(new PutObjectCommand({ Bucket, Key: objectKey, Body: BODY, ...extra }));
   try {
     await put({ ChecksumSHA256: SHA256_B64 }).catch((err) => {
-      throw s3Error(err, 'probe', objectKey);
+      throw s3Error(err, 'probe', objectKey, target);
     });
     const head = await client.send(
-      new HeadObjectCommand({ Bucket: bucket, Key: objectKey, ChecksumMode: 'ENABLED' }),
+      new HeadObjectCommand({ Bucket, Key: objectKey, ChecksumMode: 'ENABLED' }),
     );
     const returned = head.ChecksumSHA256 === SHA256_B64;
-    const rejectsWrong = returned && (await refuses(() => put({ ChecksumSHA256: WRONG_B64 })));
-    const conditionalCreate = await refuses(() => put({ IfNoneMatch: '*' }), true);
-    const etag = unquote(
-      (await client.send(new HeadObjectCommand({ Bucket: bucket, Key: objectKey }))).ETag ?? '',
-    );
-    let ifMatchEtag: S3Capabilities['ifMatchEtag'] = 'none';
-    if (!(await refuses(() => put({ IfMatch: `"${etag}"` })))) ifMatchEtag = 'quoted';
-    else if (!(await refuses(() => put({ IfMatch: etag })))) ifMatchEtag = 'unquoted';
-    return { sha256Checksums: rejectsWrong, conditionalCreate, ifMatchEtag };
+    const sha256Checksums = returned && (await refused(() => put({ ChecksumSHA256: WRONG_B64 }), false));
+    const conditionalCreate = await refused(() => put({ IfNoneMatch: '*' }));
+    const etag = unquote((await client.send(new HeadObjectCommand({ Bucket, Key: objectKey }))).ETag ?? '');
+    const ifMatchEtag = await etagForm(etag, (IfMatch) => put({ IfMatch }));
+    const copy = (extra: Record<string, string>) =>
+      client.send(
+        new CopyObjectCommand({ Bucket, Key: copyKey, CopySource: copySource(Bucket, objectKey), ...extra }),
+      );
+    await copy({});
+    const copyIfNoneMatch = await refused(() => copy({ IfNoneMatch: '*' }));
+    const deleteIfMatchEtag = await probeConditionalDelete(client, Bucket, objectKey, etag);
+    return { sha256Checksums, conditionalCreate, ifMatchEtag, deleteIfMatchEtag, copyIfNoneMatch };
   } finally {
-    await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: objectKey })).catch(() => {});
+    for (const Key of [objectKey, copyKey]) {
+      await client.send(new DeleteObjectCommand({ Bucket, Key })).catch(() => {});
+    }
   }
 }
 
 /**
- * True when `attempt` is refused with a 4xx (`preconditionOnly`: only with 412/409 conflict);
- * false when it succeeds. Other failures (network, 5xx) propagate.
+ * The ETag form that makes `attempt` succeed with the current `etag` (quoted first), or `none`
+ * when neither does. A server that ignores the header accepts both: the caller checks that a
+ * wrong value is refused before trusting the answer.
  */
-async function refuses(attempt: () => Promise<unknown>, preconditionOnly = false): Promise<boolean> {
+async function etagForm(etag: string, attempt: (value: string) => Promise<unknown>): Promise<EtagForm> {
+  if (!(await refused(() => attempt(`"${etag}"`), false))) return 'quoted';
+  if (!(await refused(() => attempt(etag), false))) return 'unquoted';
+  return 'none';
+}
+
+/** DeleteObject with a wrong If-Match must be refused (412) for the header to count. Deletes the probe. */
+async function probeConditionalDelete(client: S3Client, Bucket: string, Key: string, etag: string) {
+  const del = (IfMatch: string) => client.send(new DeleteObjectCommand({ Bucket, Key, IfMatch }));
+  if (!(await refused(() => del('"0123456789abcdef0123456789abcdef"')))) return 'none'; // ignored: it deleted
+  return etagForm(etag, del);
+}
+
+/**
+ * True when `attempt` is refused, false when it succeeds. `preconditionOnly` (default): only a
+ * 412 / 409 conflict counts as refused, any other HTTP error as "not honoured" (false); without
+ * it, any 4xx counts. Failures without an HTTP answer (network) propagate.
+ */
+async function refused(attempt: () => Promise<unknown>, preconditionOnly = true): Promise<boolean> {
   try {
     await attempt();
     return false;
   } catch (err) {
-    const status = statusOf(err) ?? 0;
-    if (preconditionOnly ? isPreconditionFailed(err) : status >= 400 && status < 500) return true;
+    const status = statusOf(err);
+    if (status === undefined) throw err;
+    if (preconditionOnly) return isPreconditionFailed(err);
+    if (status >= 400 && status < 500) return true;
     throw err;
   }
 }

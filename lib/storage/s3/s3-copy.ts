@@ -3,9 +3,10 @@
  * RGW does not, so we switch ourselves), UploadPartCopy ranges above it.
  *
  * `ifNoneMatch` is checked with HeadObject first: MinIO and RGW ignore `If-None-Match` on
- * CopyObject (the destination would be overwritten), so a conditional copy is check-then-copy and
- * not atomic. The multipart path additionally sends `If-None-Match: *` on completion, which AWS
- * and MinIO honour. Copies are never the commit point of a transaction.
+ * CopyObject (the destination would be overwritten), so there a conditional copy is
+ * check-then-copy and not atomic (`copyIfAbsent: 'emulated'`). Where the probe found the header
+ * honoured, CopyObject carries it too and the copy is atomic. The multipart path additionally
+ * sends `If-None-Match: *` on completion, which AWS and MinIO honour.
  */
 import {
   AbortMultipartUploadCommand,
@@ -18,13 +19,16 @@ import {
   UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
 import { AlreadyExistsError } from '../../core/errors.js';
+import { truncateForMessage } from '../../core/paths.js';
 import { throwIfAborted } from '../common.js';
-import { isNotFound, isPreconditionFailed, s3Error } from './errors.js';
+import { isNotFound, isPreconditionFailed, type S3Target, s3Error } from './errors.js';
+import type { S3ServerBehaviour } from './probe.js';
 
 /** What a copy needs from the store. */
-export interface CopyContext {
+export interface CopyContext extends S3Target {
   client: S3Client;
-  bucket: string;
+  /** The probed server behaviour (asked only for conditional copies). */
+  behaviour: () => Promise<S3ServerBehaviour>;
   /** Sources larger than this are copied in parts (bytes). */
   copyThreshold: number;
   /** Part size of multipart copies (bytes, >= 5 MiB). */
@@ -46,38 +50,42 @@ export async function copyObject(
   const head = await ctx.client
     .send(new HeadObjectCommand({ Bucket: ctx.bucket, Key: keys.from }), send)
     .catch((err) => {
-      throw s3Error(err, 'copy', keys.fromKey);
+      throw s3Error(err, 'copy', keys.fromKey, ctx);
     });
-  if (options.ifNoneMatch && (await objectExists(ctx, keys.to))) {
-    throw new AlreadyExistsError(`${keys.toKey} already exists`, { operation: 'copy', key: keys.toKey });
+  const atomic = options.ifNoneMatch === true && (await ctx.behaviour()).copyIfNoneMatch;
+  if (options.ifNoneMatch && (await objectExists(ctx, keys.to, keys.toKey))) {
+    throw new AlreadyExistsError(`${truncateForMessage(keys.toKey)} already exists`, {
+      operation: 'copy',
+      key: keys.toKey,
+    });
   }
   const size = head.ContentLength ?? 0;
   try {
     if (size <= ctx.copyThreshold) {
       const input = { Bucket: ctx.bucket, Key: keys.to, CopySource: copySource(ctx.bucket, keys.from) };
-      await ctx.client.send(new CopyObjectCommand(input), send);
+      await ctx.client.send(new CopyObjectCommand(atomic ? { ...input, IfNoneMatch: '*' } : input), send);
     } else {
       await multipartCopy(ctx, keys.from, keys.to, size, options);
     }
   } catch (err) {
     if (options.ifNoneMatch && isPreconditionFailed(err)) {
-      throw new AlreadyExistsError(`${keys.toKey} already exists`, {
+      throw new AlreadyExistsError(`${truncateForMessage(keys.toKey)} already exists`, {
         operation: 'copy',
         key: keys.toKey,
         cause: err,
       });
     }
-    throw s3Error(err, 'copy', isNotFound(err) ? keys.fromKey : keys.toKey);
+    throw s3Error(err, 'copy', isNotFound(err) ? keys.fromKey : keys.toKey, ctx);
   }
 }
 
-async function objectExists(ctx: CopyContext, objectKey: string): Promise<boolean> {
+async function objectExists(ctx: CopyContext, objectKey: string, key: string): Promise<boolean> {
   try {
     await ctx.client.send(new HeadObjectCommand({ Bucket: ctx.bucket, Key: objectKey }));
     return true;
   } catch (err) {
     if (isNotFound(err)) return false;
-    throw err;
+    throw s3Error(err, 'copy', key, ctx);
   }
 }
 

@@ -6,13 +6,12 @@
 import { ListObjectsV2Command, type ListObjectsV2CommandOutput, type S3Client } from '@aws-sdk/client-s3';
 import { compareKeys, dirPrefix, throwIfAborted } from '../common.js';
 import { assertKey, type ListEntry } from '../port.js';
-import { s3Error } from './errors.js';
+import { type S3Target, s3Error } from './errors.js';
 import { PROBE_PREFIX, unquote } from './probe.js';
 
 /** What a listing needs: the bucket and the store's own prefix ('' = bucket root). */
-export interface ListContext {
+export interface ListContext extends S3Target {
   client: S3Client;
-  bucket: string;
   storePrefix: string;
 }
 
@@ -64,7 +63,7 @@ export async function* listObjects(
     const page = await ctx.client
       .send(new ListObjectsV2Command(token ? { ...input, ContinuationToken: token } : input), send)
       .catch((err) => {
-        throw s3Error(err, 'list', prefix);
+        throw s3Error(err, 'list', prefix, ctx);
       });
     yield* pageEntries(page, storeBase);
     token = page.IsTruncated ? page.NextContinuationToken : undefined;

@@ -7,28 +7,34 @@
  *   (MinIO refuses those). Nothing else is stored per object: no directory markers (a prefix
  *   exists while some key lies below it), no sidecar or metadata objects, no `x-amz-meta-*`; only
  *   Content-Type when the caller gives one.
- * - Once per store instance, the first write that needs to know the server's behaviour (a
- *   conditional write, or one with a SHA-256) writes a probe object
- *   `<prefix>/.strongroom-probe-<12 hex>` a few times and deletes it (see probe.ts). Listings hide
- *   such names, and store keys may not use them.
+ * - Once per store instance, the first call that needs to know the server's behaviour
+ *   (`capabilities()`, a conditional write, delete or copy, or a write with a SHA-256) writes a
+ *   probe object `<prefix>/.strongroom-probe-<12 hex>` (and a `-copy` of it) a few times and
+ *   deletes them (see probe.ts). Listings hide such names, and store keys may not use them.
+ * - Renames are a copy and a delete (S3 has no rename outside directory buckets); `sync` has
+ *   nothing to do (an object is durable when its PUT is answered).
  * - Large writes and copies create multipart uploads, which are invisible until completed and
  *   are aborted on failure.
  *
  * Reads stream the GET body (aborting the signal destroys it and the socket). `stat` reports a
  * `sha256` only for a full-object SHA-256 checksum the server returns with ChecksumMode ENABLED;
  * multipart composites (`...-N`, ChecksumType COMPOSITE) are not a content digest and are dropped.
+ * A bare 404 from HeadObject cannot tell a missing object from a missing bucket, so the first
+ * such answer asks HeadBucket once (remembered while the bucket exists): a missing bucket is a
+ * NotFoundError naming it, not an empty store. Errors are translated in errors.ts.
  * Write paths are described in s3-write.ts, copies in s3-copy.ts, listing in s3-list.ts.
  */
 
 import type { Readable } from 'node:stream';
 import {
-  DeleteObjectCommand,
   GetObjectCommand,
+  HeadBucketCommand,
   HeadObjectCommand,
   type HeadObjectCommandOutput,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { InvalidInputError, UnsupportedError } from '../../core/errors.js';
+import { InvalidInputError, type NotFoundError, UnsupportedError } from '../../core/errors.js';
+import type { StoreCapabilities } from '../capabilities.js';
 import {
   attachAbort,
   bufferStream,
@@ -39,20 +45,32 @@ import {
 } from '../common.js';
 import {
   assertKey,
+  type CopyOptions,
+  type DeleteOptions,
   joinKey,
   type ListEntry,
   type ListOptions,
   type ReadBytesOptions,
   type ReadOptions,
   type StatResult,
+  type StoreLocation,
   type WritableStore,
   type WriteOptions,
   type WriteResult,
 } from '../port.js';
 import { createS3Client, type S3Config } from './config.js';
-import { isNotFound, nameOf, s3Error, statusOf } from './errors.js';
-import { PROBE_PREFIX, probeCapabilities, probeKeyName, type S3Capabilities, unquote } from './probe.js';
+import {
+  isMissingBucket,
+  isNotFound,
+  missingBucket,
+  nameOf,
+  type S3Target,
+  s3Error,
+  statusOf,
+} from './errors.js';
+import { PROBE_PREFIX, probeKeyName, probeServer, type S3ServerBehaviour, unquote } from './probe.js';
 import { copyObject } from './s3-copy.js';
+import { deleteObject } from './s3-delete.js';
 import { listObjects } from './s3-list.js';
 import { writeObject } from './s3-write.js';
 
@@ -78,13 +96,18 @@ export interface S3StoreOptions {
 export class S3Store implements WritableStore {
   readonly kind = 's3' as const;
   readonly uri: string;
+  readonly location: StoreLocation;
   readonly bucket: string;
   /** Normalised key prefix ('' = bucket root), without slashes at either end. */
   readonly prefix: string;
   readonly readOnly: boolean;
   readonly client: S3Client;
   private readonly tuning: Required<Omit<S3StoreOptions, 'client' | 'readOnly'>>;
-  private caps?: Promise<S3Capabilities>;
+  /** Bucket and endpoint, for error messages. */
+  private readonly target: S3Target;
+  private behaviourProbe?: Promise<S3ServerBehaviour>;
+  /** Set once HeadBucket has found the bucket (see the module doc). */
+  private bucketFound?: Promise<boolean>;
 
   /** Throws InvalidInputError for an empty bucket, a malformed prefix or a part size below 5 MiB. */
   constructor(config: S3Config, options: S3StoreOptions = {}) {
@@ -94,6 +117,9 @@ export class S3Store implements WritableStore {
     this.bucket = config.bucket;
     this.prefix = prefix;
     this.uri = prefix === '' ? `s3://${config.bucket}` : `s3://${config.bucket}/${prefix}`;
+    const endpoint = config.endpoint !== undefined ? { endpoint: config.endpoint } : {};
+    this.location = { kind: 's3', bucket: config.bucket, prefix, ...endpoint };
+    this.target = { bucket: config.bucket, ...endpoint };
     this.readOnly = options.readOnly ?? false;
     this.client = options.client ?? createS3Client(config);
     this.tuning = {
@@ -108,18 +134,41 @@ export class S3Store implements WritableStore {
   }
 
   /**
-   * What this server supports, probed once per store (writes a temporary object, so a read-only
-   * store rejects with UnsupportedError). Throws IoError when the probe fails; a later call retries.
+   * What this server does, probed once per store and cached (writes temporary objects, so a
+   * read-only store rejects with UnsupportedError). Throws AccessDeniedError, NotFoundError (no
+   * bucket) or IoError when the probe fails; a later call probes again.
    */
-  capabilities(): Promise<S3Capabilities> {
+  serverBehaviour(): Promise<S3ServerBehaviour> {
     if (this.readOnly) {
       return Promise.reject(new UnsupportedError('a read-only store does not probe', { operation: 'probe' }));
     }
-    this.caps ??= probeCapabilities(this.client, this.bucket, this.objectKey(probeKeyName())).catch((err) => {
-      this.caps = undefined; // let a later call try again
-      throw s3Error(err, 'probe', PROBE_PREFIX);
-    });
-    return this.caps;
+    this.behaviourProbe ??= probeServer(this.client, this.target, this.objectKey(probeKeyName())).catch(
+      (err) => {
+        this.behaviourProbe = undefined; // let a later call try again
+        throw s3Error(err, 'probe', PROBE_PREFIX, this.target);
+      },
+    );
+    return this.behaviourProbe;
+  }
+
+  /**
+   * The store's guarantees from the probed behaviour (see docs/storage.md): conditional create and
+   * replace are atomic PutObject conditions where honoured (else unsupported), conditional delete
+   * and copy are atomic where the server honours their headers (else emulated with HeadObject
+   * first), renames are emulated, writes are durable when answered. Throws as serverBehaviour.
+   */
+  async capabilities(): Promise<StoreCapabilities> {
+    const b = await this.serverBehaviour();
+    return {
+      conditionalCreate: b.conditionalCreate ? 'atomic' : 'unsupported',
+      conditionalReplace: b.ifMatchEtag !== 'none' ? 'atomic' : 'unsupported',
+      conditionalDelete: b.deleteIfMatchEtag !== 'none' ? 'atomic' : 'emulated',
+      copyIfAbsent: b.copyIfNoneMatch ? 'atomic' : 'emulated',
+      rename: 'emulated',
+      durability: 'on-write',
+      serverSideSha256: b.sha256Checksums,
+      atomicWriteMaxBytes: this.tuning.multipartThreshold,
+    };
   }
 
   /** The bucket key of store key `key`. Throws InvalidInputError for a malformed key. */
@@ -149,7 +198,7 @@ export class S3Store implements WritableStore {
         await this.stat(key);
         return bufferStream(Buffer.alloc(0), options.signal);
       }
-      throw s3Error(err, 'read', key);
+      throw s3Error(err, 'read', key, this.target);
     }
   }
 
@@ -163,8 +212,10 @@ export class S3Store implements WritableStore {
   /** Size, mtime, ETag (unquoted), and `sha256` when the server vouches for the whole content. */
   async stat(key: string): Promise<StatResult> {
     const input = { Bucket: this.bucket, Key: this.objectKey(key), ChecksumMode: 'ENABLED' as const };
-    const head = await this.client.send(new HeadObjectCommand(input)).catch((err) => {
-      throw s3Error(err, 'stat', key);
+    const head = await this.client.send(new HeadObjectCommand(input)).catch(async (err) => {
+      if (isNotFound(err))
+        throw (await this.missingBucket('stat', key, err)) ?? s3Error(err, 'stat', key, this.target);
+      throw s3Error(err, 'stat', key, this.target);
     });
     const out: StatResult = { key, size: head.ContentLength ?? 0 };
     if (head.LastModified) out.modified = head.LastModified;
@@ -175,24 +226,25 @@ export class S3Store implements WritableStore {
     return out;
   }
 
-  /** True when an object exists at exactly `key`. Throws IoError for other failures. */
+  /**
+   * True when an object exists at exactly `key`. Throws NotFoundError when the bucket is missing,
+   * AccessDeniedError, IoError for other failures.
+   */
   async exists(key: string): Promise<boolean> {
     try {
       await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key) }));
       return true;
     } catch (err) {
-      if (isNotFound(err)) return false;
-      throw s3Error(err, 'exists', key);
+      if (!isNotFound(err)) throw s3Error(err, 'exists', key, this.target);
+      const bucketError = await this.missingBucket('exists', key, err);
+      if (bucketError) throw bucketError;
+      return false;
     }
   }
 
   /** ListObjectsV2 below `prefix`, page by page (see s3-list.ts). */
   list(prefix: string, options: ListOptions = {}): AsyncIterable<ListEntry> {
-    return listObjects(
-      { client: this.client, bucket: this.bucket, storePrefix: this.prefix },
-      prefix,
-      options,
-    );
+    return listObjects({ client: this.client, ...this.target, storePrefix: this.prefix }, prefix, options);
   }
 
   /** See s3-write.ts. Throws AlreadyExistsError, PreconditionFailedError, FixityMismatchError, IoError. */
@@ -204,25 +256,49 @@ export class S3Store implements WritableStore {
     const Key = this.writableKey(key, 'write');
     const ctx = {
       client: this.client,
-      bucket: this.bucket,
-      capabilities: () => this.capabilities(),
+      ...this.target,
+      behaviour: () => this.serverBehaviour(),
       ...this.tuning,
     };
     return writeObject(ctx, key, Key, body, options);
   }
 
   /** Server-side copy (see s3-copy.ts). Throws NotFoundError (source), AlreadyExistsError, IoError. */
-  async copy(fromKey: string, toKey: string, options: { ifNoneMatch?: boolean; signal?: AbortSignal } = {}) {
+  async copy(fromKey: string, toKey: string, options: CopyOptions = {}): Promise<void> {
     const keys = { from: this.objectKey(fromKey), to: this.writableKey(toKey, 'copy'), fromKey, toKey };
-    await copyObject({ client: this.client, bucket: this.bucket, ...this.tuning }, keys, options);
+    const ctx = {
+      client: this.client,
+      ...this.target,
+      behaviour: () => this.serverBehaviour(),
+      ...this.tuning,
+    };
+    await copyObject(ctx, keys, options);
   }
 
-  /** Delete one object; a missing one is fine. Throws IoError. */
-  async delete(key: string): Promise<void> {
+  /**
+   * A copy (conditional per `ifNoneMatch`) and then a delete of the source: not atomic (a crash
+   * between leaves both). Throws NotFoundError (source), AlreadyExistsError, IoError.
+   */
+  async rename(fromKey: string, toKey: string, options: CopyOptions = {}): Promise<void> {
+    this.writableKey(fromKey, 'rename');
+    await this.copy(fromKey, toKey, options);
+    await this.delete(fromKey);
+  }
+
+  /**
+   * Delete one object; a missing one is fine without `ifMatch` (see s3-delete.ts for `ifMatch`:
+   * PreconditionFailedError when the etag differs or the object is missing). Throws
+   * AccessDeniedError, IoError.
+   */
+  async delete(key: string, options: DeleteOptions = {}): Promise<void> {
     const Key = this.writableKey(key, 'delete');
-    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key })).catch((err) => {
-      if (!isNotFound(err)) throw s3Error(err, 'delete', key);
-    });
+    const ctx = { client: this.client, ...this.target, behaviour: () => this.serverBehaviour() };
+    await deleteObject(ctx, key, Key, options.ifMatch);
+  }
+
+  /** Nothing to flush: S3 answers a PUT once the object is durable. Checks the keys' syntax. */
+  async sync(keys: Iterable<string>): Promise<void> {
+    for (const key of keys) this.objectKey(key);
   }
 
   /** Delete every object below `prefix/`; returns how many. Throws IoError. */
@@ -235,6 +311,31 @@ export class S3Store implements WritableStore {
     for (let i = 0; i < keys.length; i += 8)
       await Promise.all(keys.slice(i, i + 8).map((k) => this.delete(k)));
     return keys.length;
+  }
+
+  /**
+   * After a bare 404 from HeadObject: the NotFoundError naming the bucket when it is the bucket
+   * that is missing, else undefined. HeadBucket is asked once and remembered while it finds the
+   * bucket. When HeadBucket itself is refused (a policy that grants objects under a prefix but
+   * not the bucket) or fails, the object's own 404 stands: a missing key must stay a missing key.
+   */
+  private async missingBucket(
+    operation: string,
+    key: string,
+    cause: unknown,
+  ): Promise<NotFoundError | undefined> {
+    this.bucketFound ??= this.client.send(new HeadBucketCommand({ Bucket: this.bucket })).then(
+      () => true,
+      (err) => {
+        if (isNotFound(err) || isMissingBucket(err)) {
+          this.bucketFound = undefined; // ask again next time: it may be created
+          return false;
+        }
+        if (statusOf(err) === undefined) this.bucketFound = undefined; // network: ask again later
+        return true;
+      },
+    );
+    return (await this.bucketFound) ? undefined : missingBucket(this.target, operation, key, cause);
   }
 
   private writableKey(key: string, operation: string): string {

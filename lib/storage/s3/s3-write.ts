@@ -23,17 +23,18 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { AlreadyExistsError, PreconditionFailedError, UnsupportedError } from '../../core/errors.js';
+import { AlreadyExistsError, IoError, PreconditionFailedError, UnsupportedError } from '../../core/errors.js';
+import { truncateForMessage } from '../../core/paths.js';
 import { VerifyingTransform, verifyBytes } from '../common.js';
 import type { WriteOptions, WriteResult } from '../port.js';
-import { isNotFound, isPreconditionFailed, s3Error } from './errors.js';
-import { type S3Capabilities, unquote } from './probe.js';
+import { isNotFound, isPreconditionFailed, type S3Target, s3Error } from './errors.js';
+import { type S3ServerBehaviour, unquote } from './probe.js';
 
 /** What the write paths need from the store. */
-export interface WriteContext {
+export interface WriteContext extends S3Target {
   client: S3Client;
-  bucket: string;
-  capabilities: () => Promise<S3Capabilities>;
+  /** The probed server behaviour (asked only for conditional or checksummed writes). */
+  behaviour: () => Promise<S3ServerBehaviour>;
   /** Bodies of known size above this go multipart (bytes). */
   multipartThreshold: number;
   /** Part size for multipart uploads (bytes, >= 5 MiB). */
@@ -48,7 +49,7 @@ export async function writeObject(
   body: Readable | Buffer | string,
   options: WriteOptions,
 ): Promise<WriteResult> {
-  const caps = options.ifNoneMatch || options.ifMatch !== undefined ? await ctx.capabilities() : undefined;
+  const caps = options.ifNoneMatch || options.ifMatch !== undefined ? await ctx.behaviour() : undefined;
   if (caps && options.ifNoneMatch && !caps.conditionalCreate) {
     throw new UnsupportedError('this S3 server ignores If-None-Match: no atomic create', {
       operation: 'write',
@@ -67,11 +68,11 @@ export async function writeObject(
     }
     return await upload(ctx, key, objectKey, body, options, caps);
   } catch (err) {
-    throw writeError(err, key, options);
+    throw writeError(err, key, options, ctx);
   }
 }
 
-function baseInput(objectKey: string, ctx: WriteContext, options: WriteOptions, caps?: S3Capabilities) {
+function baseInput(objectKey: string, ctx: WriteContext, options: WriteOptions, caps?: S3ServerBehaviour) {
   const input: PutObjectCommandInput = { Bucket: ctx.bucket, Key: objectKey };
   if (options.contentType !== undefined) input.ContentType = options.contentType;
   if (options.ifNoneMatch) input.IfNoneMatch = '*';
@@ -87,14 +88,14 @@ async function putBuffer(
   objectKey: string,
   bytes: Buffer,
   options: WriteOptions,
-  caps?: S3Capabilities,
+  caps?: S3ServerBehaviour,
 ): Promise<WriteResult> {
   const sha256 = verifyBytes(bytes, key, options.sha256);
   const input = baseInput(objectKey, ctx, options, caps);
   input.Body = bytes;
   input.ContentLength = bytes.length;
   input.ContentMD5 = createHash('md5').update(bytes).digest('base64');
-  if (options.sha256 !== undefined && (await ctx.capabilities()).sha256Checksums) {
+  if (options.sha256 !== undefined && (await ctx.behaviour()).sha256Checksums) {
     input.ChecksumSHA256 = Buffer.from(sha256, 'hex').toString('base64');
   }
   const out = await ctx.client.send(new PutObjectCommand(input), sendOptions(options));
@@ -107,11 +108,11 @@ async function putStream(
   objectKey: string,
   body: Readable,
   options: WriteOptions,
-  caps?: S3Capabilities,
+  caps?: S3ServerBehaviour,
 ): Promise<WriteResult> {
   const input = baseInput(objectKey, ctx, options, caps);
   input.ContentLength = options.size;
-  if (options.sha256 !== undefined && (await ctx.capabilities()).sha256Checksums) {
+  if (options.sha256 !== undefined && (await ctx.behaviour()).sha256Checksums) {
     input.ChecksumSHA256 = Buffer.from(options.sha256, 'hex').toString('base64');
   }
   // Wire the body only now: nothing may await between piping and listening for errors.
@@ -135,12 +136,9 @@ async function putStream(
     })
     .finally(() => options.signal?.removeEventListener('abort', onAbort));
   const totals = verify.totals;
-  return {
-    key,
-    size: totals?.size ?? options.size!,
-    etag: await etagOf(ctx, objectKey, out.ETag),
-    sha256: totals?.sha256,
-  };
+  // The last chunk is held back until the digest is checked, so a stored object implies totals.
+  if (!totals) throw new IoError(`S3 write ${truncateForMessage(key)} ended before its body did`, { key });
+  return { key, size: totals.size, etag: await etagOf(ctx, objectKey, out.ETag), sha256: totals.sha256 };
 }
 
 async function upload(
@@ -149,7 +147,7 @@ async function upload(
   objectKey: string,
   body: Readable,
   options: WriteOptions,
-  caps?: S3Capabilities,
+  caps?: S3ServerBehaviour,
 ): Promise<WriteResult> {
   await precheck(ctx, key, objectKey, options);
   const verify = new VerifyingTransform(key, options.sha256);
@@ -183,13 +181,9 @@ async function precheck(ctx: WriteContext, key: string, objectKey: string, optio
       throw err;
     },
   );
-  if (options.ifNoneMatch && head)
-    throw new AlreadyExistsError(`${key} already exists`, { operation: 'write', key });
+  if (options.ifNoneMatch && head) throw alreadyExists(key);
   if (options.ifMatch !== undefined && unquote(head?.ETag ?? '') !== options.ifMatch) {
-    throw new PreconditionFailedError(`${key} does not have etag ${options.ifMatch}`, {
-      operation: 'write',
-      key,
-    });
+    throw notEtag(key, options.ifMatch);
   }
 }
 
@@ -209,20 +203,34 @@ function sendOptions(options: WriteOptions) {
   return options.signal ? { abortSignal: options.signal } : {};
 }
 
+/** The AlreadyExistsError of a conditional create of `key`. */
+function alreadyExists(key: string, cause?: unknown): AlreadyExistsError {
+  return new AlreadyExistsError(`${truncateForMessage(key)} already exists`, {
+    operation: 'write',
+    key,
+    cause,
+  });
+}
+
+/** The PreconditionFailedError of a write or delete of `key` conditioned on `etag`. */
+export function notEtag(
+  key: string,
+  etag: string,
+  operation = 'write',
+  cause?: unknown,
+): PreconditionFailedError {
+  const message = `${truncateForMessage(key)} does not have etag ${truncateForMessage(etag, 80)}`;
+  return new PreconditionFailedError(message, { operation, key, cause });
+}
+
 /** Conditional failures become AlreadyExists / PreconditionFailed; a refused checksum is a fixity error. */
-function writeError(err: unknown, key: string, options: WriteOptions): unknown {
-  if (isPreconditionFailed(err) && options.ifNoneMatch) {
-    return new AlreadyExistsError(`${key} already exists`, { operation: 'write', key, cause: err });
-  }
+function writeError(err: unknown, key: string, options: WriteOptions, target: S3Target): unknown {
+  if (isPreconditionFailed(err) && options.ifNoneMatch) return alreadyExists(key, err);
   // MinIO and AWS answer If-Match on a missing key with 404.
   if (options.ifMatch !== undefined && (isPreconditionFailed(err) || isNotFound(err))) {
-    return new PreconditionFailedError(`${key} does not have etag ${options.ifMatch}`, {
-      operation: 'write',
-      key,
-      cause: err,
-    });
+    return notEtag(key, options.ifMatch, 'write', err);
   }
   // A refused Content-MD5 / checksum after our own digest check passed means the bytes changed in
   // transit: s3Error makes it an IoError, which a caller may retry.
-  return s3Error(err, 'write', key);
+  return s3Error(err, 'write', key, target);
 }
