@@ -3,8 +3,7 @@
  * server later) reads the environment; the library takes an {@link S3Connection} as an argument
  * (`openStore(uri, { s3 })`).
  */
-import { InvalidInputError } from '../../lib/core/errors.js';
-import type { S3Connection } from '../../lib/storage/s3/config.js';
+import { InvalidInputError, type S3Connection } from '../../lib/index.js';
 
 /** An environment: `process.env` or any name → value record. */
 export type Environment = Record<string, string | undefined>;

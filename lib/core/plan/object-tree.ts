@@ -78,9 +78,9 @@ export class ObjectTree {
 
   private link(path: string): void {
     const parent = parentOf(path);
-    let set = this.children.get(parent);
-    if (!set) this.children.set(parent, (set = new Set()));
-    set.add(path);
+    const set = this.children.get(parent);
+    if (set) set.add(path);
+    else this.children.set(parent, new Set([path]));
   }
 
   private unlink(path: string): void {

@@ -367,7 +367,11 @@ function buildInventory(
   const { input } = plan.pending;
   const base = input.base;
   const block: Record<string, string[]> = Object.create(null);
-  for (const [logical, digest] of state) (block[digest] ??= []).push(logical);
+  for (const [logical, digest] of state) {
+    const paths = block[digest];
+    if (paths) paths.push(logical);
+    else block[digest] = [logical];
+  }
   const versions: Inventory['versions'] = Object.create(null);
   for (const [name, v] of Object.entries(base?.versions ?? {})) versions[name] = v;
   versions[plan.version] = {
