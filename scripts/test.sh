@@ -24,7 +24,7 @@ echo "test.sh: node $(node --version) from $(command -v node)" >&2
 # A clean build, so a deleted or renamed test cannot run from a stale dist/.
 rm -rf dist
 npx tsc -p tsconfig.json >&2 || fail "type-check/build failed"
-npx biome check lib server test bench scripts >&2 || fail "lint failed (npm run format fixes formatting)"
+npx biome check lib server test bench scripts examples >&2 || fail "lint failed (npm run format fixes formatting)"
 
 started_minio=0
 started_rgw=0
