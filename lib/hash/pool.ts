@@ -90,6 +90,7 @@ export class HashPool {
   }
 
   /**
+   * @internal The scheduler's side (local-digest.ts); callers use digestFiles().
    * Hash a batch of small files in a worker. Rejects only if the worker itself fails (it died,
    * or its module could not load); per-file failures are outcomes.
    */
@@ -97,7 +98,7 @@ export class HashPool {
     return this.#run(task) as Promise<BatchOutcome>;
   }
 
-  /** Hash one large file in a worker. Rejects only if the worker itself fails (see runBatch). */
+  /** @internal Hash one large file in a worker. Rejects only if the worker itself fails (see runBatch). */
   runFile(task: FileTask): Promise<FileTaskOutcome> {
     return this.#run(task) as Promise<FileTaskOutcome>;
   }
