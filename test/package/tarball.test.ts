@@ -66,6 +66,9 @@ function failure(r: SpawnSyncReturns<string>): string {
   return `exit ${r.status ?? r.signal}: ${(r.stderr || r.stdout || String(r.error ?? '')).slice(-2000)}`;
 }
 
+// npm pack + one install + two Nodes' worth of examples: minutes on a loaded 2-core machine.
+t.setTimeout(900_000);
+
 const scratch = mkdtempSync(join(tmpdir(), 'strongroom-consumer-'));
 t.teardown(() => rmSync(scratch, { recursive: true, force: true }));
 
