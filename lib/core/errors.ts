@@ -53,6 +53,7 @@ export class StrongroomError extends Error {
     if (details.key !== undefined) this.key = details.key;
   }
 
+  /** `{ code, message, operation?, key? }`: what JSON.stringify writes (never the cause). */
   toJSON(): { code: ErrorCode; message: string; operation?: string; key?: string } {
     const out: { code: ErrorCode; message: string; operation?: string; key?: string } = {
       code: this.code,

@@ -11,7 +11,7 @@
 import type { StrongroomError } from '../core/errors.js';
 import { hasLocalPaths, type ReadableStore } from '../storage/port.js';
 import { digestLocal } from './local-digest.js';
-import type { HashPool } from './pool.js';
+import { getDefaultPool, type HashPool } from './pool.js';
 import { digestStreamed } from './stream-digest.js';
 
 /**
@@ -36,7 +36,10 @@ export interface DigestFilesOptions {
   /** Progress callback, called as files finish (cumulative figures). */
   onProgress?: (progress: { files: number; bytes: number }) => void;
   signal?: AbortSignal;
-  /** Worker pool for stores with local paths (default: the shared pool, see getDefaultPool()). */
+  /**
+   * Worker pool for stores with local paths (default: the shared pool of getDefaultPool(),
+   * which the caller closes with closeDefaultPool()). Unused for other stores.
+   */
   pool?: HashPool;
   /** Files streamed at once from stores without local paths (default 16). */
   concurrency?: number;
@@ -52,7 +55,8 @@ export interface DigestFilesOptions {
  * Digest every requested key. Results come back in request order. Per-file failures are
  * returned in `error`, never thrown: NotFoundError (missing key, not a regular file),
  * UnsupportedError (an algorithm this build cannot compute; nothing is read),
- * PathEscapeError (a link leading out of the store), InvalidInputError (malformed key), IoError.
+ * PathEscapeError (a link leading out of the store), InvalidInputError (malformed key), IoError
+ * (also for every file of a task whose hashing worker died; the pool replaces the worker).
  * Aborting `signal` stops starting work, waits for work in flight to stop, then rejects with the
  * signal's reason.
  */
@@ -61,6 +65,7 @@ export async function digestFiles(
   requests: FileDigestRequest[],
   options: DigestFilesOptions = {},
 ): Promise<FileDigestResult[]> {
-  if (hasLocalPaths(store)) return digestLocal(store, requests, options);
+  if (hasLocalPaths(store))
+    return digestLocal(store, requests, { ...options, pool: options.pool ?? getDefaultPool() });
   return digestStreamed(store, requests, options);
 }

@@ -191,6 +191,7 @@ export class DigestTransform extends Transform {
     this.result.catch(() => {}); // callers that only pipe need not observe it
   }
 
+  /** @hidden stream internals */
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
     this.#digester.then(
       (d) => {
@@ -202,6 +203,7 @@ export class DigestTransform extends Transform {
     );
   }
 
+  /** @hidden stream internals */
   override _flush(done: TransformCallback): void {
     this.#digester.then(
       (d) => {
@@ -216,6 +218,7 @@ export class DigestTransform extends Transform {
     );
   }
 
+  /** @hidden stream internals */
   override _destroy(err: Error | null, done: (error?: Error | null) => void): void {
     this.#settle.reject(err ?? new Error('stream destroyed before its end'));
     done(err);

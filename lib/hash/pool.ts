@@ -3,11 +3,21 @@
  * file, so it works from `dist/`). Threads start on the first task, not on import, so commands
  * that never hash never pay for them.
  *
+ * A pool is a dependency callers pass in (`digestFiles`, `validateObject`, `validateStorageRoot`
+ * take `pool`), so a server can size one pool for all requests and a test can use its own.
+ * Callers that pass none share {@link getDefaultPool}, created on first use and closed by
+ * {@link closeDefaultPool}.
+ *
  * Idle piscina threads are unref'd, so a pool left open does not keep a finished process alive;
- * `close()` still ends them promptly (tests and long-lived servers switching pools).
+ * `close()` still ends them promptly (tests and long-lived servers switching pools). A thread that
+ * dies in the middle of a task (a crash, `process.exit`) fails only that task, and piscina starts
+ * a new thread in its place.
  */
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
+import { InvalidInputError, IoError } from '../core/errors.js';
+import { truncateForMessage } from '../core/paths.js';
+import { HASH_WORKER_OPERATION } from './results.js';
 import type { BatchOutcome, BatchTask, FileTask, FileTaskOutcome, HashTask } from './tasks.js';
 
 const WORKER_URL = new URL('./worker.js', import.meta.url);
@@ -21,6 +31,11 @@ export interface HashPoolOptions {
    * loaders and `--input-type`, which hashing does not need and which slow or break start-up).
    */
   execArgv?: string[];
+  /**
+   * The module the threads run (default: `worker.js` beside this file). It must default-export
+   * the same task handler; tests inject one that crashes, and a wrapper may add instrumentation.
+   */
+  workerModule?: URL;
 }
 
 /** Options taking a value, possibly as the next argument: dropped for worker threads. */
@@ -50,15 +65,23 @@ export class HashPool {
   /** Number of worker threads the pool runs once started. */
   readonly threads: number;
   readonly #execArgv: string[];
+  readonly #workerModule: URL;
   #piscina?: Piscina<HashTask, BatchOutcome | FileTaskOutcome>;
 
-  /** Throws RangeError for a thread count below 1. */
+  /**
+   * A pool of `options.threads` threads (default: the CPU count), none started yet. Throws
+   * InvalidInputError for a thread count that is not a whole number ≥ 1.
+   */
   constructor(options: HashPoolOptions = {}) {
     const threads = options.threads ?? availableParallelism();
-    if (!Number.isInteger(threads) || threads < 1)
-      throw new RangeError(`threads must be ≥ 1, got ${threads}`);
+    if (!Number.isInteger(threads) || threads < 1) {
+      throw new InvalidInputError(`hash pool threads must be a whole number ≥ 1, got ${threads}`, {
+        operation: 'HashPool',
+      });
+    }
     this.threads = threads;
     this.#execArgv = options.execArgv ?? workerExecArgv(process.execArgv);
+    this.#workerModule = options.workerModule ?? WORKER_URL;
   }
 
   /** True once the worker threads exist. */
@@ -66,14 +89,31 @@ export class HashPool {
     return this.#piscina !== undefined;
   }
 
-  /** Hash a batch of small files in a worker. Rejects only if the worker itself fails. */
+  /**
+   * @internal The scheduler's side (local-digest.ts); callers use digestFiles().
+   * Hash a batch of small files in a worker. Rejects only if the worker itself fails (it died,
+   * or its module could not load); per-file failures are outcomes.
+   */
   runBatch(task: BatchTask): Promise<BatchOutcome> {
-    return this.#pool().run(task) as Promise<BatchOutcome>;
+    return this.#run(task) as Promise<BatchOutcome>;
   }
 
-  /** Hash one large file in a worker. Rejects only if the worker itself fails. */
+  /** @internal Hash one large file in a worker. Rejects only if the worker itself fails (see runBatch). */
   runFile(task: FileTask): Promise<FileTaskOutcome> {
-    return this.#pool().run(task) as Promise<FileTaskOutcome>;
+    return this.#run(task) as Promise<FileTaskOutcome>;
+  }
+
+  /** Run a task; a failure of the thread itself rejects with IoError (operation `hashWorker`). */
+  async #run(task: HashTask): Promise<BatchOutcome | FileTaskOutcome> {
+    try {
+      return await this.#pool().run(task);
+    } catch (cause) {
+      const why = cause instanceof Error ? truncateForMessage(cause.message, 120) : 'unknown failure';
+      throw new IoError(`the hashing worker thread failed: ${why}`, {
+        operation: HASH_WORKER_OPERATION,
+        cause,
+      });
+    }
   }
 
   /**
@@ -89,7 +129,7 @@ export class HashPool {
   #pool(): Piscina<HashTask, BatchOutcome | FileTaskOutcome> {
     if (!this.#piscina) {
       const piscina = new Piscina<HashTask, BatchOutcome | FileTaskOutcome>({
-        filename: WORKER_URL.href,
+        filename: this.#workerModule.href,
         // minThreads = maxThreads: threads stay (unref'd when idle) between digestFiles() calls,
         // because a restart costs tens of milliseconds.
         minThreads: this.threads,
@@ -110,13 +150,19 @@ export class HashPool {
 
 let defaultPool: HashPool | undefined;
 
-/** The process-wide pool `digestFiles()` uses by default (CPU-count threads, started lazily). */
+/**
+ * The shared pool used when a caller passes none (CPU-count threads, created on the first call,
+ * threads started on the first task). Close it with {@link closeDefaultPool}.
+ */
 export function getDefaultPool(): HashPool {
   defaultPool ??= new HashPool();
   return defaultPool;
 }
 
-/** Close the default pool's threads if they were started (safe to call any time, repeatedly). */
+/**
+ * Close the shared default pool's threads if they were started (safe to call any time,
+ * repeatedly); the next caller that needs it gets a new one.
+ */
 export async function closeDefaultPool(): Promise<void> {
   const pool = defaultPool;
   defaultPool = undefined;

@@ -3,7 +3,7 @@
  * progress. Kept apart so the pool path and the streaming path report identically.
  */
 import { AccessDeniedError, IoError, NotFoundError, StrongroomError } from '../core/errors.js';
-import { truncateForMessage } from '../core/paths.js';
+import { quoteForMessage, truncateForMessage } from '../core/paths.js';
 import type { FileDigestResult } from './digest-files.js';
 import { assertSupported } from './digesters.js';
 
@@ -27,11 +27,23 @@ export function workerError(key: string, code: string, message: string): Strongr
   return new IoError(`cannot digest ${shown}: ${code}`, details);
 }
 
-/** Our own errors pass through; anything else becomes an IoError about `key`. */
+/**
+ * The error for `key` when its hashing failed with `err`: a failed hashing worker (see
+ * HashPool, operation `hashWorker`) becomes an IoError naming the file; our other errors pass
+ * through; anything else becomes an IoError about `key` carrying `err` as its cause.
+ */
 export function asStrongroomError(key: string, err: unknown): StrongroomError {
-  if (err instanceof StrongroomError) return err;
-  return new IoError(`cannot digest ${key}`, { operation: 'digest', key, cause: err });
+  if (err instanceof StrongroomError && err.operation !== HASH_WORKER_OPERATION) return err;
+  const why = err instanceof Error ? truncateForMessage(err.message, 160) : 'unknown failure';
+  return new IoError(`cannot digest ${quoteForMessage(key)}: ${why}`, {
+    operation: 'digest',
+    key,
+    cause: err,
+  });
 }
+
+/** `operation` of the IoError a HashPool rejects with when a worker thread fails. */
+export const HASH_WORKER_OPERATION = 'hashWorker';
 
 /** The UnsupportedError for a request naming an algorithm we cannot compute, else undefined. */
 export function unsupportedError(key: string, algorithms: string[]): StrongroomError | undefined {

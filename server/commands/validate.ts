@@ -1,5 +1,5 @@
 /**
- * `strongroom validate <location> [--json] [--no-fixity]`: validate an OCFL object, a storage
+ * `strongroom validate <location> [--json] [--no-fixity] [--threads n]`: validate an OCFL object, a storage
  * root, or a lone inventory file, on the filesystem or in S3. What the location holds is
  * detected from its declaration file (`0=ocfl_object_1.x` or `0=ocfl_1.x`).
  *
@@ -12,17 +12,18 @@ import type { ValidationIssue } from '../../lib/core/ocfl/codes.js';
 import { validateInventoryFile } from '../../lib/engine/validate/inventory-file.js';
 import { validateObject } from '../../lib/engine/validate/object.js';
 import { detectLocationKind, validateStorageRoot } from '../../lib/engine/validate/storage-root.js';
-import { closeDefaultPool } from '../../lib/hash/pool.js';
+import { HashPool } from '../../lib/hash/pool.js';
 import { createProgressBar } from '../progress.js';
 import { parseArgs } from './args.js';
 import { type Command, type CommandIO, EXIT } from './io.js';
 import { describeError, openCliLocation } from './location.js';
 
-const USAGE = `usage: strongroom validate <location> [--json] [--no-fixity]
+const USAGE = `usage: strongroom validate <location> [--json] [--no-fixity] [--threads n]
   <location>     an OCFL object or storage root: a directory, file:///dir, or s3://bucket/prefix;
                  or a lone inventory.json file
   --json         print one JSON object instead of text
   --no-fixity    check structure and inventories only (do not hash content)
+  --threads n    hashing threads for local content (default: the CPU count)
 `;
 
 /** The JSON shape printed with --json. */
@@ -45,20 +46,25 @@ interface ValidateOutput {
 
 /** Run the `validate` sub-command. */
 export const run: Command = async (argv, io) => {
-  const args = parseArgs(argv, { flags: ['--json', '--no-fixity'] });
-  if (!args.ok || args.positionals.length !== 1) {
-    io.stderr.write(`${args.ok ? '' : `strongroom validate: ${args.error}\n`}${USAGE}`);
+  const args = parseArgs(argv, { flags: ['--json', '--no-fixity'], options: ['--threads'] });
+  const threads = args.ok ? args.options.get('--threads') : undefined;
+  const badThreads = threads !== undefined && !/^[1-9]\d{0,3}$/.test(threads);
+  if (!args.ok || args.positionals.length !== 1 || badThreads) {
+    const why = !args.ok ? args.error : badThreads ? '--threads takes a whole number from 1 to 9999' : '';
+    io.stderr.write(`${why ? `strongroom validate: ${why}\n` : ''}${USAGE}`);
     return EXIT.USAGE;
   }
   const location = args.positionals[0]!;
+  // One pool for this run, closed at the end so no hashing thread outlives the command.
+  const pool = new HashPool(threads === undefined ? {} : { threads: Number(threads) });
   let output: ValidateOutput | undefined;
   try {
-    output = await validateLocation(location, !args.flags.has('--no-fixity'), io);
+    output = await validateLocation(location, !args.flags.has('--no-fixity'), pool, io);
   } catch (err) {
     io.stderr.write(`strongroom validate: cannot validate ${location}: ${describeError(err)}\n`);
     return EXIT.USAGE;
   } finally {
-    await closeDefaultPool();
+    await pool.close();
   }
   if (!output) {
     io.stderr.write(
@@ -73,6 +79,7 @@ export const run: Command = async (argv, io) => {
 async function validateLocation(
   location: string,
   fixity: boolean,
+  pool: HashPool,
   io: CommandIO,
 ): Promise<ValidateOutput | undefined> {
   const { store, file } = await openCliLocation(location, io.env);
@@ -84,13 +91,14 @@ async function validateLocation(
   const bar = createProgressBar(io.stderr, io.isTTY);
   try {
     if (kind === 'object') {
-      const report = await validateObject(store, '', { fixity, onProgress: (p) => bar.update(p) });
+      const report = await validateObject(store, '', { fixity, pool, onProgress: (p) => bar.update(p) });
       const { objectRoot: _root, ...fields } = report.toJSON();
       return { location, kind, ...fields };
     }
     if (kind === 'storage-root') {
       const report = await validateStorageRoot(store, {
         fixity,
+        pool,
         onProgress: (p) =>
           bar.update({
             files: p.files,

@@ -103,17 +103,8 @@ function bigInventory(files: number, versions: number): Inventory {
   return inv;
 }
 
-function median3(f: () => void): number {
-  const times: number[] = [];
-  for (let i = 0; i < 3; i++) {
-    const t0 = performance.now();
-    f();
-    times.push(performance.now() - t0);
-  }
-  return times.sort((a, b) => a - b)[1]!;
-}
-
-t.test('a 20,000-file, 3-version inventory: warm LMDB reads equal cold parses, and are faster', async (t) => {
+// How much faster the warm read is than JSON.parse is a figure, not a test: bench/cache prints it.
+t.test('a 20,000-file, 3-version inventory: warm LMDB reads equal cold parses', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'strongroom-snap-'));
   const cache = LmdbCache.open({ path: dir });
   t.teardown(async () => {
@@ -134,17 +125,6 @@ t.test('a 20,000-file, 3-version inventory: warm LMDB reads equal cold parses, a
   t.equal(Object.keys(warmMap.files).length, 20_001);
   t.same(warmMap, coldMap);
   t.same(snapshotToInventory((await cache.get('big')) as never), JSON.parse(json));
-  const coldMs = median3(() => JSON.parse(json));
-  const warmReadMs = await (async () => {
-    const times: number[] = [];
-    for (let i = 0; i < 3; i++) {
-      const t0 = performance.now();
-      const v = snapshotView((await cache.get('big')) as never);
-      v.files('v3');
-      times.push(performance.now() - t0);
-    }
-    return times.sort((a, b) => a - b)[1]!;
-  })();
-  t.comment(`JSON.parse ${coldMs.toFixed(1)} ms; LMDB get + unpack v3 ${warmReadMs.toFixed(1)} ms`);
-  t.ok(warmReadMs < coldMs, 'serving from LMDB beats re-parsing the JSON');
+  const view = snapshotView((await cache.get('big')) as never);
+  t.equal(view.files('v3').length, 20_001, 'the unpacked view lists every file of v3');
 });

@@ -214,8 +214,9 @@ t.test('a process that hashes with the default pool exits by itself', async (t) 
   t.equal(child.stdout.trim(), '50');
 });
 
-t.test('a pool needs at least one thread and can be used again after close', async (t) => {
-  t.throws(() => new HashPool({ threads: 0 }), RangeError);
+t.test('a pool needs a whole number of threads ≥ 1 and can be used again after close', async (t) => {
+  t.throws(() => new HashPool({ threads: 0 }), { code: 'INVALID_INPUT' });
+  t.throws(() => new HashPool({ threads: 1.5 }), { code: 'INVALID_INPUT' });
   const { store } = shared;
   const one = new HashPool({ threads: 1 });
   t.equal(one.started, false, 'threads start lazily');

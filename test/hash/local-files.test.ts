@@ -82,18 +82,18 @@ t.test('a large file task stops at a chunk boundary when the abort flag is set',
   t.same(result, { aborted: true });
 });
 
-t.test('a FIFO is refused as not a file instead of blocking the open', async (t) => {
-  const fifo = join(tree.root, 'pipe');
-  const made = spawnSync('mkfifo', [fifo]);
-  if (made.status !== 0) {
-    t.pass('mkfifo not available here');
-    return;
-  }
-  const { outcomes } = await hashBatch({ ...batch([]), paths: [fifo], sets: [0] });
-  t.match(outcomes, [{ status: 'failed', code: 'NOT_FILE' }]);
-  const large = await hashLargeFile({ kind: 'file', path: fifo, algorithms: ['md5'] });
-  t.match(large.outcome, { status: 'failed', code: 'NOT_FILE' });
-});
+const fifo = join(tree.root, 'pipe');
+const fifoMade = spawnSync('mkfifo', [fifo]).status === 0;
+t.test(
+  'a FIFO is refused as not a file instead of blocking the open',
+  { skip: fifoMade ? false : 'mkfifo is not available here' },
+  async (t) => {
+    const { outcomes } = await hashBatch({ ...batch([]), paths: [fifo], sets: [0] });
+    t.match(outcomes, [{ status: 'failed', code: 'NOT_FILE' }]);
+    const large = await hashLargeFile({ kind: 'file', path: fifo, algorithms: ['md5'] });
+    t.match(large.outcome, { status: 'failed', code: 'NOT_FILE' });
+  },
+);
 
 t.test('a missing file fails with its errno code', async (t) => {
   const { outcomes } = await hashBatch({ ...batch([]), paths: [join(tree.root, 'nope')], sets: [0] });

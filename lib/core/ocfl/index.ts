@@ -17,7 +17,12 @@ export {
   sameDigest,
 } from './digests.js';
 export { isRegisteredExtension, MUTABLE_HEAD_EXTENSION, REGISTERED_EXTENSIONS } from './extensions.js';
-export { type ParsedInventory, parseInventory, serializeInventory } from './inventory-parse.js';
+export {
+  type ParsedInventory,
+  type ParseInventoryOptions,
+  parseInventory,
+  serializeInventory,
+} from './inventory-parse.js';
 export {
   type InventoryValidation,
   type InventoryValidationOptions,

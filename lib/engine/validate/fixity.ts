@@ -10,6 +10,7 @@ import type { OcflCode, ValidationReport } from '../../core/ocfl/codes.js';
 import { sameDigest } from '../../core/ocfl/digests.js';
 import { digestFiles } from '../../hash/digest-files.js';
 import { isSupportedAlgorithm as canCompute } from '../../hash/digesters.js';
+import type { HashPool } from '../../hash/pool.js';
 import type { ReadableStore } from '../../storage/port.js';
 import { joinKey } from '../../storage/port.js';
 import type { TreeFile } from './tree.js';
@@ -73,7 +74,7 @@ export class FixityPlan {
     objectRoot: string,
     files: Map<string, TreeFile>,
     report: ValidationReport,
-    options: { onProgress?: (p: FixityProgress) => void; signal?: AbortSignal },
+    options: { onProgress?: (p: FixityProgress) => void; signal?: AbortSignal; pool?: HashPool },
   ): Promise<void> {
     const work: Array<{ path: string; size: number; expectations: Expectation[] }> = [];
     for (const [path, expectations] of this.#byPath) {
@@ -99,6 +100,7 @@ export class FixityPlan {
     const requests = work.map((w) => ({ key: prefix + w.path, algorithms: algorithmsOf(w) }));
     const results = await digestFiles(store, requests, {
       ...(options.signal && { signal: options.signal }),
+      ...(options.pool && { pool: options.pool }),
       onProgress: (p) => options.onProgress?.({ ...p, totalFiles, totalBytes }),
     });
     results.forEach((result, i) => {

@@ -11,6 +11,7 @@ import type { Inventory, OcflSpecVersion } from '../../core/inventory.js';
 import { ValidationReport } from '../../core/ocfl/codes.js';
 import { MUTABLE_HEAD_EXTENSION } from '../../core/ocfl/extensions.js';
 import type { VersionName } from '../../core/ocfl/version-names.js';
+import type { HashPool } from '../../hash/pool.js';
 import type { ReadableStore } from '../../storage/port.js';
 import { mapLimit } from '../concurrency.js';
 import { withRelayedSignal } from './abort.js';
@@ -45,6 +46,8 @@ export interface ObjectValidationOptions {
   specVersion?: OcflSpecVersion;
   /** Also validate an extension-0005 mutable head when present (default true). */
   mutableHead?: boolean;
+  /** Hashing threads for fixity on local stores (default: the shared pool, see getDefaultPool()). */
+  pool?: HashPool;
 }
 
 /** A validation report that also says what object it is about. */
@@ -130,6 +133,7 @@ async function validate(
     await plan.run(store, objectRoot, listing.files, report, {
       ...(options.onProgress && { onProgress: options.onProgress }),
       ...(options.signal && { signal: options.signal }),
+      ...(options.pool && { pool: options.pool }),
     });
   }
   return report;

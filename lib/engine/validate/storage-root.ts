@@ -17,6 +17,7 @@
 import type { OcflSpecVersion } from '../../core/inventory.js';
 import { ValidationReport } from '../../core/ocfl/codes.js';
 import { isRegisteredExtension } from '../../core/ocfl/extensions.js';
+import type { HashPool } from '../../hash/pool.js';
 import type { ReadableStore } from '../../storage/port.js';
 import { joinKey } from '../../storage/port.js';
 import { mapLimit } from '../concurrency.js';
@@ -35,6 +36,8 @@ export interface StorageRootValidationOptions {
   signal?: AbortSignal;
   /** Objects validated at once (default 2). */
   concurrency?: number;
+  /** Hashing threads for fixity on local stores (default: the shared pool, see getDefaultPool()). */
+  pool?: HashPool;
 }
 
 /** Progress of a storage-root validation. */
@@ -201,6 +204,7 @@ async function validateObjects(
     const result = await validateObject(store, root, {
       ...(options.fixity !== undefined && { fixity: options.fixity }),
       ...(options.signal && { signal: options.signal }),
+      ...(options.pool && { pool: options.pool }),
       ...(declared && { specVersion: declared }),
       onProgress: (p) => {
         progress.files += p.files - seen.files;

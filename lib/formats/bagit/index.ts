@@ -10,7 +10,13 @@ export { digestBagFiles } from './fixity.js';
 export { BagIssues } from './issues.js';
 export { manifestName, parseManifest } from './manifest.js';
 export * from './model.js';
-export { decodeBagPath, encodeBagPath, isAbsoluteBagPath, normalizeBagPath } from './paths.js';
+export {
+  decodeBagPath,
+  encodeBagPath,
+  isAbsoluteBagPath,
+  type NormalizedPath,
+  normalizeBagPath,
+} from './paths.js';
 export {
   type BagDigestMap,
   type BagManifestReading,
@@ -25,6 +31,6 @@ export {
 } from './read.js';
 export type { BagDigestOptions, BagDigestRequest, BagDigestResult, BagFile, BagSource } from './source.js';
 export { storeBagSource } from './store-source.js';
-export { decodeTagText, splitLines } from './text.js';
+export { type DecodedText, decodeTagText, splitLines } from './text.js';
 export { type BagValidation, type ValidateBagOptions, validateBag } from './validate.js';
 export { zipBagSource } from './zip-source.js';

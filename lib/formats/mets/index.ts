@@ -3,7 +3,7 @@
  * See reader.ts, document.ts and writer.ts for the details and the decisions behind them.
  */
 
-export { checkDigest, normaliseAlgorithm } from './digests.js';
+export { checkDigest, type DigestVerdict, normaliseAlgorithm } from './digests.js';
 export {
   type CreateOptions,
   type DocumentDirectory,
@@ -26,7 +26,7 @@ export type {
   MetsProducerKind,
   MetsVirusCheck,
 } from './model.js';
-export { hrefToPath, pathToHref } from './paths.js';
+export { type HrefPath, hrefToPath, pathToHref } from './paths.js';
 export type { MetsProblemCode } from './problems.js';
 export { isEditable, isStrongroomMets, STRONGROOM_AGENT, STRONGROOM_PROFILE } from './producer.js';
 export { type ReadMetsOptions, readMets } from './reader.js';

@@ -21,6 +21,8 @@ import type { ToolOutputFile, ToolOutputsResult } from './result.js';
 import { type RunMember, readRun } from './run.js';
 import { decodeToolText } from './text.js';
 
+export type { BrunnhildeProvenance } from './brunnhilde.js';
+export type { ClamAvSummary } from './clamav.js';
 export type { ToolProblem } from './problems.js';
 export type {
   BrunnhildeRunSummary,
@@ -32,6 +34,7 @@ export type {
   ToolOutputsResult,
   ToolRunSummary,
 } from './result.js';
+export type { SiegfriedIdentifier, SiegfriedRun } from './siegfried.js';
 
 /**
  * Read all tool outputs among `files` (others are ignored) for a deposit whose files are

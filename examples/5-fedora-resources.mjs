@@ -1,0 +1,21 @@
+// The Fedora resources of an object (ArchivalGroup, Containers, Binaries) at its head version.
+// Usage: node 5-fedora-resources.mjs <storage-root-dir> <object-id>
+import { FsStore, getObjectResources, openStorageRoot } from 'strongroom';
+
+const [dir, id] = process.argv.slice(2);
+const root = await openStorageRoot(new FsStore(dir, { readOnly: true }));
+const resources = await getObjectResources(root, id); // { version: 'v1' } selects another version
+console.log(`${resources.objectId} (${resources.source} model) at ${resources.version.ocflVersion}`);
+show(resources.root, '');
+
+/** @param {import('strongroom').fedora.Resource} resource @param {string} indent */
+function show(resource, indent) {
+  if (resource.type === 'Binary') {
+    console.log(
+      `${indent}Binary ${resource.path} ${resource.contentType ?? '?'} ${resource.size ?? '?'} bytes`,
+    );
+    return;
+  }
+  console.log(`${indent}${resource.type} ${resource.path || '/'}`);
+  for (const child of [...resource.binaries, ...resource.containers]) show(child, `${indent}  `);
+}
