@@ -1,10 +1,10 @@
-// Open an OCFL storage root on the filesystem and list the ids of its objects.
-// Usage: node 1-open-and-list.mjs <storage-root-dir>
-import { FsStore, openStorageRoot } from 'strongroom';
+// Open an OCFL storage root (a directory, file:///… or s3://bucket/prefix) and list its object ids.
+// Usage: node 1-open-and-list.mjs <storage-root>
+import { openRepository } from 'strongroom';
 
-const [dir] = process.argv.slice(2);
-const root = await openStorageRoot(new FsStore(dir, { readOnly: true }));
-console.log(`OCFL ${root.specVersion} storage root, layout from: ${root.layoutSource}`);
-for await (const object of root.listObjects()) {
+const [location] = process.argv.slice(2);
+const repo = await openRepository(location);
+console.log(`OCFL ${repo.root.specVersion} storage root, layout from: ${repo.root.layoutSource}`);
+for await (const object of repo.listObjects()) {
   console.log(object.id ?? `unreadable object at ${object.objectRoot}: ${object.error?.message}`);
 }

@@ -1,10 +1,10 @@
 // The Fedora resources of an object (ArchivalGroup, Containers, Binaries) at its head version.
-// Usage: node 5-fedora-resources.mjs <storage-root-dir> <object-id>
-import { FsStore, getObjectResources, openStorageRoot } from 'strongroom';
+// Usage: node 5-fedora-resources.mjs <storage-root> <object-id>
+import { openRepository } from 'strongroom';
 
-const [dir, id] = process.argv.slice(2);
-const root = await openStorageRoot(new FsStore(dir, { readOnly: true }));
-const resources = await getObjectResources(root, id); // { version: 'v1' } selects another version
+const [location, id] = process.argv.slice(2);
+const repo = await openRepository(location);
+const resources = await repo.resources(id); // { version: 'v1' } selects another version
 console.log(`${resources.objectId} (${resources.source} model) at ${resources.version.ocflVersion}`);
 show(resources.root, '');
 

@@ -100,6 +100,15 @@ export {
   digestStream,
 } from './hash/digesters.js';
 export { closeDefaultPool, getDefaultPool, HashPool, type HashPoolOptions } from './hash/pool.js';
+// the storage-root-centred API: open a repository, then ask it by object id
+export {
+  type FileContent,
+  type OpenRepositoryOptions,
+  openRepository,
+  type ReadFileOptions,
+  Repository,
+  type VersionSummary,
+} from './services/repository.js';
 // storage: read-only stores only (writable ones are for lib/txn); S3 loads lazily in openStore
 export { type OpenStoreOptions, openStore, parseLocation, type StorageLocation } from './storage/location.js';
 export { MemoryStores } from './storage/memory/registry.js';

@@ -29,12 +29,15 @@ import {
   validateObject,
   validateStorageRoot,
 } from '../engine/validate/index.js';
+import { type OpenStoreOptions, openStore } from '../storage/location.js';
 import { joinKey, type ReadableStore } from '../storage/port.js';
 
-/** Options of {@link openRepository}: how to read the storage root. */
+/** Options of {@link openRepository}: how to reach and read the storage root. */
 export type OpenRepositoryOptions = Omit<OpenStorageRootOptions, 'prefix'> & {
   /** Key prefix of the storage root inside `store` (default '': the store's root). */
   prefix?: string;
+  /** How to open a location given as a string (S3 connection settings, memory stores). */
+  store?: OpenStoreOptions;
 };
 
 /** One version of an object, as {@link Repository.versions} lists it. */
@@ -70,15 +73,19 @@ export interface FileContent {
 }
 
 /**
- * Open the OCFL storage root in `store` (at `options.prefix`). Throws NotFoundError when there
- * is no `0=ocfl_1.x` declaration there, MalformedError for an unparseable `ocfl_layout.json`,
- * and the store's errors (IoError, AccessDeniedError).
+ * Open the OCFL storage root at `location`: a directory path, a `file:///…` or `s3://bucket/prefix`
+ * URI (opened read-only with `options.store`), or an already opened store (at `options.prefix`).
+ * Throws InvalidInputError for a bad location, NotFoundError when there is no `0=ocfl_1.x`
+ * declaration there, MalformedError for an unparseable `ocfl_layout.json`, and the store's
+ * errors (IoError, AccessDeniedError).
  */
 export async function openRepository(
-  store: ReadableStore,
+  location: string | ReadableStore,
   options: OpenRepositoryOptions = {},
 ): Promise<Repository> {
-  return new Repository(await openStorageRoot(store, options));
+  const { store: storeOptions, ...rootOptions } = options;
+  const store = typeof location === 'string' ? await openStore(location, storeOptions) : location;
+  return new Repository(await openStorageRoot(store, rootOptions));
 }
 
 /** The read side of one storage root. Create with {@link openRepository}. */

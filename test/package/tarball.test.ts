@@ -45,6 +45,7 @@ const exampleArgs = [
     'fcrepo-migration-validator/src/test/resources/test-object-validation/valid/f6/data/ocfl-root',
   ),
   'info:fedora/1711.dl:UWPAbout',
+  'ADMINMD',
 ];
 const examplesDir = join(repoRoot, 'examples');
 const examples = readdirSync(examplesDir)
