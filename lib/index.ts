@@ -16,6 +16,7 @@ export * as layouts from './core/layout/index.js';
 export * as ocfl from './core/ocfl/index.js';
 export type { StorageMap } from './core/storage-map.js';
 export * as versions from './core/versions.js';
+export { openZipBagInStore, storeBagSource, storeRandomAccess } from './engine/bag-source.js';
 export { getObjectResources } from './engine/fedora-resources.js';
 export { type OcflObject, readObject } from './engine/object-reader.js';
 export { getStorageMap, type StorageMapOptions } from './engine/storage-maps.js';
@@ -30,7 +31,7 @@ export {
   validateStorageRoot,
 } from './engine/validate/index.js';
 export * as bagit from './formats/bagit/index.js';
-export { readBagManifests, storeBagSource, validateBag, zipBagSource } from './formats/bagit/index.js';
+export { openZipBag, readBagManifests, validateBag, zipBagSource } from './formats/bagit/index.js';
 export { combineDeposit } from './formats/combine.js';
 export * as mets from './formats/mets/index.js';
 // formats
