@@ -6,9 +6,9 @@
  * is ever inflated past its declared size. Every archive is built here; the "1 GiB" members are
  * deflate streams of zeros made on the fly (about 1 MiB each), never large files on disk.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { createDeflateRaw } from 'node:zlib';
+import { createDeflateRaw, deflateRawSync } from 'node:zlib';
 import t from 'tap';
 import { bytesRandomAccess, type RandomAccessBytes } from '../../../lib/formats/bagit/random-access.js';
 import { validateBag } from '../../../lib/formats/bagit/validate.js';
@@ -152,6 +152,24 @@ t.test(
     t.match(err?.message, /inflates past its declared 1024 bytes/);
     t.ok(Date.now() - started < 5000, 'stopped early, not after inflating a gigabyte');
     t.ok(process.memoryUsage().rss - before < 256 * 1024 * 1024, 'memory did not grow by the inflated size');
+  },
+);
+
+t.test(
+  'a large member (streamed, not read whole) that inflates past its declared size fails too',
+  async (t) => {
+    // 3 MiB of level-0 deflate: over the one-read threshold, so this goes through the stream path.
+    const data = deflateRawSync(randomBytes(3 * 1024 * 1024), { level: 0 });
+    const r = await validate(
+      bag(
+        [{ name: 'data/streamed', method: 8, data, uncompressedSize: 1000 }],
+        `${sha('x')}  data/streamed\n`,
+      ),
+    );
+    t.match(
+      r.issues.find((i) => i.code === 'unreadable-file')?.message,
+      /inflates past its declared 1000 bytes/,
+    );
   },
 );
 
