@@ -29,6 +29,13 @@ export interface ReadMetsOptions {
 const CHUNK = 64 * 1024;
 
 /**
+ * Most attributes accepted on one element. sax checks each new attribute against all earlier
+ * ones by a linear search, so 100,000 attributes cost minutes; METS elements carry a few dozen.
+ * (Attribute values are bounded by sax itself: 64 KiB, then a MalformedError.)
+ */
+export const MAX_ATTRIBUTES = 1000;
+
+/**
  * Read a METS document. Accepts a byte or text stream, bytes, or a string.
  * Throws MalformedError (with 1-based `line`/`column`) when the XML is not well-formed or not
  * namespace-well-formed, declares entities, or uses an encoding we cannot decode. Everything
@@ -53,6 +60,7 @@ export async function readMets(
       column,
     });
   };
+  boundAttributes(parser, () => fail(`an element has more than ${MAX_ATTRIBUTES} attributes`));
   parser.onopentag = (tag) => collector.openTag(tag as QualifiedTag);
   parser.onclosetag = () => collector.closeTag();
   parser.ontext = (t) => collector.text(t);
@@ -66,6 +74,20 @@ export async function readMets(
   }
   parser.close();
   return assemble(collector.out);
+}
+
+/**
+ * Cap the attributes sax collects for one element: sax keeps them in `attribList` (cleared, not
+ * replaced, per element), so a list that refuses to grow past the cap stops it early.
+ */
+function boundAttributes(parser: sax.SAXParser, overflow: () => never): void {
+  const list: unknown[] = [];
+  const push = list.push.bind(list);
+  list.push = (...items: unknown[]) => {
+    if (list.length + items.length > MAX_ATTRIBUTES) overflow();
+    return push(...items);
+  };
+  (parser as unknown as { attribList: unknown[] }).attribList = list;
 }
 
 /** Present every input form as a chunk iterable. */
