@@ -34,7 +34,7 @@ const MAX_TEXT = 65536;
  * path costs its whole length at every level, so unbounded nesting would grow the model with
  * the square of the depth. Real structMaps nest a few levels to a few dozen.
  */
-export const MAX_DIV_DEPTH = 128;
+export const MAX_DIV_DEPTH = 64;
 
 interface Frame {
   vocab: Vocabulary;

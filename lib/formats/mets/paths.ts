@@ -40,7 +40,7 @@ export interface HrefOptions {
  * by full path, so every level of a path costs the whole path again; this bound keeps the model
  * linear in the size of the METS.
  */
-export const MAX_PATH_DEPTH = 128;
+export const MAX_PATH_DEPTH = 64;
 
 const SCHEME = /^[a-z][a-z0-9+.-]*:/i;
 const DRIVE = /^[a-z]:/i;

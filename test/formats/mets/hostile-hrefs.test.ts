@@ -68,7 +68,7 @@ const HOSTILE = [
   'objects/a%0Ab.txt',
   'objects//a.txt',
   'objects/./a.txt',
-  `${'a/'.repeat(200)}deep.txt`,
+  `${'a/'.repeat(70)}deep.txt`,
   `objects/${'x'.repeat(5000)}`,
 ];
 
