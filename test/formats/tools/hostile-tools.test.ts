@@ -20,6 +20,9 @@ import { readSiegfriedYaml } from '../../../lib/formats/tools/siegfried.js';
 import { MAX_YAML_DEPTH, parseYamlSubset } from '../../../lib/formats/tools/yaml-subset.js';
 
 const enc = (s: string) => new TextEncoder().encode(s);
+/** An own property's value, read without the `__proto__` accessor. */
+const own = (o: object | undefined, key: string): unknown =>
+  o === undefined ? undefined : Object.getOwnPropertyDescriptor(o, key)?.value;
 
 const infectedOnly = (infected: number) => `/home/u/deposit/objects/eicar.txt: Eicar-Signature FOUND
 
@@ -114,7 +117,7 @@ t.test('__proto__ and constructor keys in Siegfried YAML are ordinary keys', asy
   const parsed = parseYamlSubset('---\n__proto__ : polluted\nconstructor : c\ntoString : s\n');
   const doc = parsed.documents[0]!.value as Record<string, unknown>;
   t.same(Object.keys(doc), ['__proto__', 'constructor', 'toString']);
-  t.equal(doc.__proto__, 'polluted');
+  t.equal(own(doc, '__proto__'), 'polluted');
   t.equal(({} as Record<string, unknown>).polluted, undefined);
 });
 
@@ -151,14 +154,14 @@ t.test('lines built to make patterns backtrack are read in linear time', async (
 
 t.test('ClamAV summary fields and ExifTool tags named __proto__ / constructor are kept', async (t) => {
   const log = readClamAvLog(`${infectedOnly(1)}__proto__: x\nconstructor: y\n`);
-  t.equal(log.summary?.fields['__proto__'], 'x');
+  t.equal(own(log.summary?.fields, '__proto__'), 'x');
   t.equal(log.summary?.fields['constructor'], 'y');
   const text = readExifToolText('File Name : a.jpg\nconstructor : 1\n__proto__ : 2\ntoString : 3\n');
   t.same(Object.keys(text.files[0]!.record.tags), ['File Name', 'constructor', '__proto__', 'toString']);
   const json = readExifToolJson('[{"SourceFile":"a.jpg","__proto__":"p","constructor":"c"}]');
   const tags = json.files[0]!.record.tags;
   t.same(Object.keys(tags), ['__proto__', 'constructor']);
-  t.same([tags['__proto__'], tags['constructor']], ['p', 'c']);
+  t.same([own(tags, '__proto__'), own(tags, 'constructor')], ['p', 'c']);
 });
 
 t.test('Brunnhilde references past U+10FFFF and &constructor; stay text, no RangeError', async (t) => {
