@@ -24,6 +24,10 @@ export const KNOWN_VERSIONS = ['0.93', '0.94', '0.95', '0.96', '0.97', '1.0'] as
  */
 export function parseBagDeclaration(bytes: Uint8Array, issues: BagIssues): BagDeclaration {
   const decl: BagDeclaration = { version: null, encoding: null };
+  if (!(bytes instanceof Uint8Array)) {
+    issues.error('declaration-invalid', FILE, 'not bytes; not read');
+    return decl;
+  }
   const bom16 = utf16Bom(bytes);
   const decoded = decodeTagText(bytes, bom16 === null ? 'UTF-8' : 'UTF-16');
   if (decoded.problem !== null) issues.error('encoding-invalid', FILE, decoded.problem);
@@ -94,7 +98,7 @@ function checkDeclaration(
 
 /** Numeric (major, minor) of a `M.N` version string, or null when malformed. */
 export function parseVersion(version: string | null): [number, number] | null {
-  const m = version === null ? null : /^(\d+)\.(\d+)$/.exec(version);
+  const m = typeof version === 'string' ? /^(\d+)\.(\d+)$/.exec(version) : null;
   return m ? [Number(m[1]), Number(m[2])] : null;
 }
 

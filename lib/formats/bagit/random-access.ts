@@ -5,7 +5,7 @@
  * allowed to do I/O.
  */
 import { Readable } from 'node:stream';
-import { InvalidInputError } from '../../core/errors.js';
+import { InvalidInputError, MalformedError } from '../../core/errors.js';
 
 /** Byte-range reads over one archive of known size. */
 export interface RandomAccessBytes {
@@ -22,6 +22,10 @@ export interface RandomAccessBytes {
 
 /** Random access over bytes already in memory (tests, small uploads). */
 export function bytesRandomAccess(bytes: Uint8Array): RandomAccessBytes {
+  if (!(bytes instanceof Uint8Array))
+    throw new MalformedError(`zip input is ${bytes === null ? 'null' : typeof bytes}, not bytes`, {
+      operation: 'readZip',
+    });
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   return {
     size: buffer.length,

@@ -4,7 +4,7 @@
  * `parseBagTagFiles` is pure (bytes in, model out); `readBag` and `readBagManifests` fetch the
  * bytes from a {@link BagSource}.
  */
-import { hasCode, TooLargeError } from '../../core/errors.js';
+import { hasCode, MalformedError, TooLargeError } from '../../core/errors.js';
 import { quoteForMessage, truncateForMessage } from '../../core/paths.js';
 import { bagAlgorithm } from './algorithms.js';
 import { baggingDate, parseBagInfo, readPayloadOxum } from './bag-info.js';
@@ -39,6 +39,18 @@ export function parseBagTagFiles(
   issues: BagIssues,
   unread: ReadonlySet<string> = new Set(),
 ): BagModel {
+  if (!(files instanceof Map)) files = new Map();
+  // Values that are not bytes (an embedder's mistake) are reported and treated as unreadable.
+  const given = files;
+  files = new Map([...given].filter(([, b]) => b instanceof Uint8Array));
+  if (files.size !== given.size) {
+    unread = new Set(unread);
+    for (const [name, b] of given) {
+      if (b instanceof Uint8Array || typeof name !== 'string') continue;
+      issues.error('tag-file-unreadable', name, 'cannot be read (not bytes)');
+      (unread as Set<string>).add(name);
+    }
+  }
   const declBytes = files.get('bagit.txt');
   if (declBytes === undefined && !unread.has('bagit.txt'))
     issues.error('declaration-missing', 'bagit.txt', 'missing');
@@ -97,7 +109,8 @@ function tagDecoder(encoding: string | null, issues: BagIssues): Decode {
 /** Collect a source's listing into a map keyed by bag-relative path. */
 export async function listBag(source: BagSource, signal?: AbortSignal): Promise<Map<string, BagFile>> {
   const files = new Map<string, BagFile>();
-  for await (const f of source.list(signal)) {
+  for await (const listed of source.list(signal)) {
+    const f = checkedEntry(listed);
     // A second entry for a path (a source that lists one twice) must not hide a defect.
     const prior = files.get(f.path);
     if (prior?.defect === undefined) files.set(f.path, f);
@@ -123,7 +136,12 @@ export async function readBag(
     const max = tagFileLimit(path);
     try {
       if (file.size > max) throw tooLarge(path, max);
-      bytes.set(path, await source.read(path, { maxBytes: max }));
+      const read = await source.read(path, { maxBytes: max });
+      if (!(read instanceof Uint8Array))
+        throw new MalformedError('the bag source returned something other than bytes', {
+          operation: 'readBag',
+        });
+      bytes.set(path, read);
     } catch (err) {
       unread.add(path);
       if (hasCode(err, 'TOO_LARGE'))
@@ -132,6 +150,13 @@ export async function readBag(
     }
   }
   return { bag: parseBagTagFiles(bytes, issues, unread), issues: issues.list };
+}
+
+/** A listed entry as the validator can use it: a string path; a size that is not a count reads as 0. */
+function checkedEntry(f: BagFile): BagFile {
+  if (typeof f?.path !== 'string')
+    throw new MalformedError('the bag source listed an entry without a path', { operation: 'listBag' });
+  return Number.isSafeInteger(f.size) && f.size >= 0 ? f : { ...f, size: 0 };
 }
 
 function tooLarge(path: string, max: number): TooLargeError {

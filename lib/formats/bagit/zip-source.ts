@@ -86,7 +86,7 @@ export async function openZipBag(
 }
 
 /** {@link openZipBag} over a zip already in memory. */
-export function zipBagSource(bytes: Uint8Array, location = 'zip:'): Promise<ZipBagSource> {
+export async function zipBagSource(bytes: Uint8Array, location = 'zip:'): Promise<ZipBagSource> {
   return openZipBag(bytesRandomAccess(bytes), { location });
 }
 

@@ -80,11 +80,14 @@ export function readToolOutputs(
     if (metadataLocation(e.path) === null) continue;
     problemSink(result.problems, e.path)('TOOL_SPECIAL_ENTRY', `${SPECIAL_TEXT[e.type]}; not read`);
   }
-  for (const f of [...(Array.isArray(files) ? files : [])].sort((a, b) => compare(a.path, b.path))) {
-    if (typeof f?.path !== 'string' || !(f.bytes instanceof Uint8Array)) {
-      problemSink(result.problems)('TOOL_SYNTAX', 'an entry without a path and bytes; skipped');
-      continue;
-    }
+  const given = Array.isArray(files) ? files : [];
+  const usable = given.filter((f) => typeof f?.path === 'string' && f.bytes instanceof Uint8Array);
+  if (usable.length !== given.length)
+    problemSink(result.problems)(
+      'TOOL_SYNTAX',
+      `${given.length - usable.length} entries without a path and bytes; skipped`,
+    );
+  for (const f of usable.sort((a, b) => compare(a.path, b.path))) {
     const c = classifyToolOutput(f.path, () => decodeToolText(f.bytes.subarray(0, 8192)).text);
     if (c === 'unrecognised')
       problemSink(result.problems, f.path)('TOOL_UNRECOGNISED', 'not a tool output we can read');

@@ -75,6 +75,7 @@ export function stripBom(text: string): string {
 
 /** Split into lines on LF, CRLF or lone CR; a final line terminator does not add an empty line. */
 export function splitLines(text: string): string[] {
+  if (typeof text !== 'string') return [];
   const lines = text.split(/\r\n|\n|\r/);
   if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
   return lines;

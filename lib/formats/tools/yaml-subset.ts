@@ -63,6 +63,7 @@ interface Cursor {
 
 /** Parse a YAML stream (BOM already removed). Never throws. */
 export function parseYamlSubset(text: string): YamlParse {
+  if (typeof text !== 'string') return { documents: [], errors: [{ line: 1, message: 'not text' }] };
   const raw = text.split(/\r\n|\n|\r/);
   const errors: YamlParse['errors'] = [];
   const documents: YamlDocument[] = [];
