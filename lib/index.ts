@@ -34,6 +34,7 @@ export * as ocfl from './core/ocfl/index.js';
 export type { StorageMap, StorageMapFile, StorageType } from './core/storage-map.js';
 /** Version names, memento timestamps and version selectors. */
 export * as versions from './core/versions.js';
+export { openZipBagInStore, storeBagSource, storeRandomAccess } from './engine/bag-source.js';
 export { getObjectResources, type ObjectResourcesOptions } from './engine/fedora-resources.js';
 export {
   type InventoryFiles,
@@ -68,7 +69,7 @@ export {
   validateStorageRoot,
 } from './engine/validate/index.js';
 export * as bagit from './formats/bagit/index.js';
-export { readBagManifests, storeBagSource, validateBag, zipBagSource } from './formats/bagit/index.js';
+export { openZipBag, readBagManifests, validateBag, zipBagSource } from './formats/bagit/index.js';
 export type {
   BagLike,
   CombineInput,

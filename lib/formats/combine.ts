@@ -21,6 +21,7 @@
  *   root's restrictions and rights go on the directory holding the METS file.
  * Pure; no I/O. Mismatches are sorted by path then field.
  */
+import { quoteForMessage } from '../core/paths.js';
 import { alignPaths, bagDigests, cleanPath, dirnameOf, joinPath, metsBase } from './combine/align.js';
 import { compareFile } from './combine/compare.js';
 import type { CombineInput, ListingEntry, MetsDirectoryLike, MetsFileLike } from './combine/inputs.js';
@@ -62,7 +63,10 @@ interface MetsView {
 export function combineDeposit(input: CombineInput): CombinedDeposit {
   const mismatches: Mismatch[] = [];
   const listing = new Map<string, ListingEntry>();
-  for (const e of input.listing) listing.set(cleanPath(e.path), e);
+  for (const e of input.listing) {
+    listing.set(cleanPath(e.path), e);
+    if (e.unreadable !== undefined) mismatches.push(unreadableEntry(cleanPath(e.path), e.unreadable));
+  }
   const paths = new Set(listing.keys());
   const explicitDirs = (input.directories ?? []).map(cleanPath).filter((d) => d !== '');
   const dirPaths = allDirectoryPaths(paths, explicitDirs);
@@ -85,6 +89,25 @@ export function combineDeposit(input: CombineInput): CombinedDeposit {
   files.sort((a, b) => compare(a.localPath, b.localPath));
   mismatches.sort((a, b) => compare(a.localPath, b.localPath) || compare(a.field, b.field));
   return { root, files, mismatches };
+}
+
+const UNREADABLE_TEXT: Record<NonNullable<ListingEntry['unreadable']>, string> = {
+  fifo: 'a FIFO',
+  socket: 'a socket',
+  'char-device': 'a character device',
+  'block-device': 'a block device',
+  unknown: 'neither a file nor a directory',
+  'undecodable-name': 'an entry whose name is not valid UTF-8',
+};
+
+/** The deposit has something at `path` that is not a file: reported, kept in the tree, never read. */
+function unreadableEntry(path: string, type: NonNullable<ListingEntry['unreadable']>): Mismatch {
+  return {
+    localPath: path,
+    field: 'entry',
+    values: { deposit: type },
+    message: `${quoteForMessage(path)} is ${UNREADABLE_TEXT[type]}, not a regular file; never read`,
+  };
 }
 
 function compare(a: string, b: string): number {

@@ -151,8 +151,12 @@ export interface WorkingDirectory {
 /** A disagreement between two sources about one file, reported rather than resolved. */
 export interface Mismatch {
   localPath: string;
-  /** `path`: the same file is named with different letter case by two sources. */
-  field: 'digest' | 'size' | 'contentType' | 'format' | 'presence' | 'path';
+  /**
+   * `path`: the same file is named with different letter case by two sources. `entry`: the
+   * deposit holds something at this path that is not a regular file (FIFO, socket, device,
+   * undecodable name); it is never read.
+   */
+  field: 'digest' | 'size' | 'contentType' | 'format' | 'presence' | 'path' | 'entry';
   /** Each source's value, e.g. { METS: '...', BagIt: '...', S3: '...' }. */
   values: Record<string, string | number | null>;
   message: string;

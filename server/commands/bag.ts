@@ -8,13 +8,13 @@
  * Exit codes: 0 valid (warnings allowed; a holey bag is valid but reported incomplete), 1 invalid,
  * 2 bad usage or a location that cannot be read.
  */
-import { readFileSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { statSync } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { openZipBagInStore, storeBagSource } from '../../lib/engine/bag-source.js';
 import type { BagManifest, BagModel } from '../../lib/formats/bagit/model.js';
-import { storeBagSource } from '../../lib/formats/bagit/store-source.js';
+import type { BagSource } from '../../lib/formats/bagit/source.js';
 import { type BagValidation, validateBag } from '../../lib/formats/bagit/validate.js';
-import { zipBagSource } from '../../lib/formats/bagit/zip-source.js';
 import { openStore } from '../../lib/storage/location.js';
 import { createProgressBar } from '../progress.js';
 import { parseArgs } from './args.js';
@@ -48,6 +48,8 @@ export const run: Command = async (argv, io) => {
     bar.done();
     io.stderr.write(`strongroom bag: cannot read ${location}: ${(err as Error).message}\n`);
     return EXIT.USAGE;
+  } finally {
+    await source.close?.();
   }
   bar.done();
   io.stdout.write(
@@ -56,11 +58,22 @@ export const run: Command = async (argv, io) => {
   return result.valid ? EXIT.OK : EXIT.NEGATIVE;
 };
 
-async function openBag(location: string, io: CommandIO) {
+async function openBag(
+  location: string,
+  io: CommandIO,
+): Promise<(BagSource & { close?(): Promise<void> }) | null> {
   try {
     const st = statSync(location);
     if (st.isDirectory()) return storeBagSource(await openStore(pathToFileURL(resolve(location)).href));
-    if (st.isFile()) return zipBagSource(readFileSync(location), `zip:${location}`);
+    // A zip is read where it lies, by ranges: never loaded whole.
+    if (st.isFile())
+      return await openZipBagInStore(
+        await openStore(pathToFileURL(resolve(dirname(location))).href),
+        basename(location),
+        {
+          location: `zip:${location}`,
+        },
+      );
     throw new Error('neither a directory nor a file');
   } catch (err) {
     io.stderr.write(`strongroom bag: cannot read ${location}: ${(err as Error).message}\n`);
@@ -81,7 +94,8 @@ export function toJson(r: BagValidation): object {
 }
 
 function bagJson(bag: BagModel): object {
-  const info: Record<string, string | string[]> = {};
+  // Null prototype: a `__proto__` label is an ordinary key, not a prototype change.
+  const info: Record<string, string | string[]> = Object.create(null);
   for (const { label, value } of bag.info) {
     const prior = info[label];
     info[label] = prior === undefined ? value : Array.isArray(prior) ? [...prior, value] : [prior, value];

@@ -7,11 +7,17 @@
  * Exit codes: 0 when the folder was read (whatever the tools say — problems and viruses are
  * printed, not turned into a verdict), 2 for bad usage or an unreadable folder.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { statSync } from 'node:fs';
 import type { Metadata } from '../../lib/formats/model.js';
 import { metadataLocation } from '../../lib/formats/tools/classify.js';
-import { readToolOutputs, type ToolOutputsResult } from '../../lib/formats/tools/index.js';
+import {
+  readToolOutputs,
+  TOOL_OUTPUT_MAX_BYTES,
+  type ToolOutputFile,
+  type ToolOutputsResult,
+  type ToolSpecialEntry,
+} from '../../lib/formats/tools/index.js';
+import { FsStore } from '../../lib/storage/fs/fs-store.js';
 import { parseArgs } from './args.js';
 import { type Command, EXIT } from './io.js';
 
@@ -26,35 +32,43 @@ export const run: Command = async (argv, io) => {
   }
   const json = args.flags.has('--json');
   const folder = args.positionals[0]!;
-  let depositPaths: string[];
+  let deposit: Awaited<ReturnType<typeof readDeposit>>;
   try {
     if (!statSync(folder).isDirectory()) throw new Error('not a directory');
-    depositPaths = listFiles(folder);
+    deposit = await readDeposit(new FsStore(folder, { readOnly: true }));
   } catch (err) {
     io.stderr.write(`strongroom tools: cannot read ${folder}: ${(err as Error).message}\n`);
     return EXIT.USAGE;
   }
-  // Only files under a metadata folder can be tool outputs: read just those.
-  const outputs = depositPaths
-    .filter((p) => metadataLocation(p) !== null)
-    .map((p) => ({ path: p, bytes: readFileSync(join(folder, ...p.split('/'))) }));
-  const result = readToolOutputs(outputs, depositPaths);
+  const result = readToolOutputs(deposit.outputs, deposit.paths, { specialEntries: deposit.special });
   io.stdout.write(json ? `${JSON.stringify(toJson(result), null, 2)}\n` : toText(result));
   return EXIT.OK;
 };
 
-/** Every regular file below `root`, as sorted `/`-separated relative paths (symlinks not followed). */
-function listFiles(root: string): string[] {
-  const out: string[] = [];
-  const walk = (dir: string, prefix: string) => {
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      const rel = prefix === '' ? e.name : `${prefix}/${e.name}`;
-      if (e.isDirectory()) walk(join(dir, e.name), rel);
-      else if (e.isFile()) out.push(rel);
+/**
+ * The deposit's files (sorted), its special entries (FIFOs, sockets, devices, undecodable names:
+ * reported, never read), and the bytes of the files under a metadata folder (only those can be
+ * tool outputs), each read up to TOOL_OUTPUT_MAX_BYTES; a larger one passes its first 8 KiB
+ * (enough to recognise it) and its size, and is reported as too large. Symlinks are not read.
+ */
+async function readDeposit(store: FsStore) {
+  const paths: string[] = [];
+  const special: ToolSpecialEntry[] = [];
+  const outputs: ToolOutputFile[] = [];
+  for await (const e of store.list('', { delimiter: false })) {
+    if (e.kind === 'other') special.push({ path: e.key, type: e.type });
+    if (e.kind !== 'file') continue;
+    paths.push(e.key);
+    if (e.symlink || metadataLocation(e.key) === null) continue;
+    if (e.size <= TOOL_OUTPUT_MAX_BYTES) {
+      outputs.push({ path: e.key, bytes: await store.readBytes(e.key, { maxBytes: TOOL_OUTPUT_MAX_BYTES }) });
+      continue;
     }
-  };
-  walk(root, '');
-  return out.sort();
+    const head: Buffer[] = [];
+    for await (const c of await store.read(e.key, { start: 0, end: 8191 })) head.push(c as Buffer);
+    outputs.push({ path: e.key, bytes: Buffer.concat(head), size: e.size });
+  }
+  return { paths: paths.sort(), special, outputs };
 }
 
 function toJson(r: ToolOutputsResult): object {

@@ -101,6 +101,7 @@ const CORE_BUILTINS = new Set(['node:crypto']);
 const FORMAT_BUILTINS = new Set([
   'node:crypto',
   'node:stream',
+  'node:stream/promises',
   'node:zlib',
   'node:string_decoder',
   'node:events',
@@ -116,12 +117,11 @@ const WRITABLE =
  * is resolved.
  */
 const KNOWN: string[] = [
-  'lib/formats/bagit/store-source.ts (formats) imports lib/hash/digest-files.ts (hash)',
-  'lib/formats/bagit/store-source.ts (formats) imports lib/storage/port.ts (storage)',
+  'lib/formats/bagit/zip-source.ts (formats: pure parsers) imports node:stream/promises',
+  'server/commands/bag.ts imports lib/engine/bag-source.ts (server/ uses the public API, lib/index.ts)',
   'server/commands/bag.ts imports lib/formats/bagit/model.ts (server/ uses the public API, lib/index.ts)',
-  'server/commands/bag.ts imports lib/formats/bagit/store-source.ts (server/ uses the public API, lib/index.ts)',
+  'server/commands/bag.ts imports lib/formats/bagit/source.ts (server/ uses the public API, lib/index.ts)',
   'server/commands/bag.ts imports lib/formats/bagit/validate.ts (server/ uses the public API, lib/index.ts)',
-  'server/commands/bag.ts imports lib/formats/bagit/zip-source.ts (server/ uses the public API, lib/index.ts)',
   'server/commands/bag.ts imports lib/storage/location.ts (server/ uses the public API, lib/index.ts)',
   'server/commands/location.ts imports lib/storage/location.ts (server/ uses the public API, lib/index.ts)',
   'server/commands/location.ts imports lib/storage/port.ts (server/ uses the public API, lib/index.ts)',
@@ -136,6 +136,7 @@ const KNOWN: string[] = [
   'server/commands/tools.ts imports lib/formats/model.ts (server/ uses the public API, lib/index.ts)',
   'server/commands/tools.ts imports lib/formats/tools/classify.ts (server/ uses the public API, lib/index.ts)',
   'server/commands/tools.ts imports lib/formats/tools/index.ts (server/ uses the public API, lib/index.ts)',
+  'server/commands/tools.ts imports lib/storage/fs/fs-store.ts (server/ uses the public API, lib/index.ts)',
   'server/commands/validate.ts imports lib/core/ocfl/codes.ts (server/ uses the public API, lib/index.ts)',
   'server/commands/validate.ts imports lib/engine/validate/inventory-file.ts (server/ uses the public API, lib/index.ts)',
   'server/commands/validate.ts imports lib/engine/validate/object.ts (server/ uses the public API, lib/index.ts)',

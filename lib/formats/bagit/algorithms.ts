@@ -32,20 +32,21 @@ const TABLE: BagAlgorithm[] = [
 ];
 
 const BY_NAME = new Map(TABLE.map((a) => [a.name, a]));
-const ALIASES: Record<string, string> = {
-  'sha-1': 'sha1',
-  'sha-224': 'sha224',
-  'sha-256': 'sha256',
-  'sha-384': 'sha384',
-  'sha-512': 'sha512',
-  blake2b512: 'blake2b-512',
-  'sha512-256': 'sha512/256',
-};
+// A Map, not an object literal: `manifest-constructor.txt` must not find Object's constructor.
+const ALIASES = new Map<string, string>([
+  ['sha-1', 'sha1'],
+  ['sha-224', 'sha224'],
+  ['sha-256', 'sha256'],
+  ['sha-384', 'sha384'],
+  ['sha-512', 'sha512'],
+  ['blake2b512', 'blake2b-512'],
+  ['sha512-256', 'sha512/256'],
+]);
 
 /** Canonical lowercase name of a manifest algorithm label (unknown labels are lowercased only). */
 export function canonicalAlgorithm(label: string): string {
-  const lower = label.toLowerCase();
-  return ALIASES[lower] ?? lower;
+  const lower = String(label).toLowerCase();
+  return ALIASES.get(lower) ?? lower;
 }
 
 /** The algorithm for a (canonical or alias) name, or undefined when we cannot compute it. */

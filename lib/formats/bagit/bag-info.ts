@@ -4,6 +4,7 @@
  * starts with a space or tab continues the previous value (joined with one space). Real bags put
  * whitespace on either side of the colon (`Test-Tag   :   5`), so both are trimmed.
  */
+import { quoteForMessage } from '../../core/paths.js';
 import type { BagIssues } from './issues.js';
 import { type BagInfoEntry, infoValues, type PayloadOxum } from './model.js';
 import { splitLines } from './text.js';
@@ -45,10 +46,18 @@ export function readPayloadOxum(info: BagInfoEntry[], file: string, issues: BagI
   const values = infoValues(info, 'Payload-Oxum');
   if (values.length === 0) return null;
   if (new Set(values).size > 1)
-    issues.error('payload-oxum-invalid', file, `conflicting Payload-Oxum values ${values.join(', ')}`);
+    issues.error(
+      'payload-oxum-invalid',
+      file,
+      `conflicting Payload-Oxum values ${values
+        .slice(0, 5)
+        .map((v) => quoteForMessage(v, 40))
+        .join(', ')}`,
+    );
   else if (values.length > 1) issues.warn('payload-oxum-invalid', file, 'Payload-Oxum is repeated');
   const oxum = parsePayloadOxum(values[0]!);
-  if (oxum === null) issues.error('payload-oxum-invalid', file, `malformed Payload-Oxum "${values[0]}"`);
+  if (oxum === null)
+    issues.error('payload-oxum-invalid', file, `malformed Payload-Oxum ${quoteForMessage(values[0]!, 40)}`);
   return oxum;
 }
 

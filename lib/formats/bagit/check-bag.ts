@@ -3,6 +3,7 @@
  * and the payload, Payload-Oxum against the payload, manifest algorithms, and the optional
  * advisories (weak algorithms, tag files no tag manifest covers).
  */
+import { quoteForMessage } from '../../core/paths.js';
 import { bagAlgorithm } from './algorithms.js';
 import { isV1 } from './declaration.js';
 import type { BagIssues } from './issues.js';
@@ -87,7 +88,7 @@ export function checkAlgorithms(bag: BagModel, issues: BagIssues): void {
   const anyVerifiable = bag.manifests.some((m) => m.supported);
   for (const m of [...bag.manifests, ...bag.tagManifests]) {
     if (m.supported) continue;
-    const what = `unknown algorithm "${m.algorithm}": digests not checked`;
+    const what = `unknown algorithm ${quoteForMessage(m.algorithm, 40)}: digests not checked`;
     if (m.kind === 'payload' && !anyVerifiable) issues.error('algorithm-unknown', m.file, what);
     else issues.warn('algorithm-unknown', m.file, what);
   }

@@ -6,6 +6,7 @@
  * `digits.digits` (`.97`). BagIt 1.0 also forbids a byte-order mark and any other line; for older
  * versions those are warnings, since tools of that era wrote them.
  */
+import { quoteForMessage } from '../../core/paths.js';
 import type { BagIssues } from './issues.js';
 import type { BagDeclaration } from './model.js';
 import { decodeTagText, hasUtf8Bom, splitLines, utf16Bom } from './text.js';
@@ -23,6 +24,10 @@ export const KNOWN_VERSIONS = ['0.93', '0.94', '0.95', '0.96', '0.97', '1.0'] as
  */
 export function parseBagDeclaration(bytes: Uint8Array, issues: BagIssues): BagDeclaration {
   const decl: BagDeclaration = { version: null, encoding: null };
+  if (!(bytes instanceof Uint8Array)) {
+    issues.error('declaration-invalid', FILE, 'not bytes; not read');
+    return decl;
+  }
   const bom16 = utf16Bom(bytes);
   const decoded = decodeTagText(bytes, bom16 === null ? 'UTF-8' : 'UTF-16');
   if (decoded.problem !== null) issues.error('encoding-invalid', FILE, decoded.problem);
@@ -36,14 +41,18 @@ export function parseBagDeclaration(bytes: Uint8Array, issues: BagIssues): BagDe
         isV1(decl.version) ? 'error' : 'warning',
         'declaration-invalid',
         FILE,
-        `unexpected line "${line}"`,
+        `unexpected line ${quoteForMessage(line, 80)}`,
       );
       continue;
     }
     const name = label.trim();
     const value = m[2]!.trim();
     if (label !== name)
-      issues.error('declaration-invalid', FILE, `invalid whitespace in the label "${label}"`);
+      issues.error(
+        'declaration-invalid',
+        FILE,
+        `invalid whitespace in the label ${quoteForMessage(label, 80)}`,
+      );
     else if (!/^ \S/.test(m[2]!) || /\s$/.test(m[2]!)) {
       // Values are trimmed by every reader we know of; only the label form is held strictly.
       issues.warn('declaration-invalid', FILE, `"${name}" value is not written as ": value"`);
@@ -65,22 +74,19 @@ function checkDeclaration(
   issues: BagIssues,
 ): void {
   const v1 = isV1(decl.version);
+  // RFC 8493 §2.1.1 (and 0.97 before it): the declaration MUST NOT start with a BOM, whatever
+  // the version it then declares. UTF-16 is a BOM too, and not UTF-8 besides.
   if (hasUtf8Bom(bytes) || utf16) {
-    issues.add(
-      v1 ? 'error' : 'warning',
-      'declaration-invalid',
-      FILE,
-      'must be UTF-8 without a byte-order mark',
-    );
+    issues.error('declaration-invalid', FILE, 'must be UTF-8 without a byte-order mark');
   }
   if (decl.version === null) issues.error('version-invalid', FILE, `missing ${VERSION}`);
   else if (!/^\d+\.\d+$/.test(decl.version)) {
-    issues.error('version-invalid', FILE, `invalid ${VERSION} "${decl.version}"`);
+    issues.error('version-invalid', FILE, `invalid ${VERSION} ${quoteForMessage(decl.version, 40)}`);
   } else if (!(KNOWN_VERSIONS as readonly string[]).includes(decl.version)) {
     issues.warn(
       'version-unknown',
       FILE,
-      `unknown ${VERSION} ${decl.version}; checked with the closest known rules`,
+      `unknown ${VERSION} ${quoteForMessage(decl.version, 40)}; checked with the closest known rules`,
     );
   }
   if (decl.encoding === null) issues.error('encoding-missing', FILE, `missing ${ENCODING}`);
@@ -92,7 +98,7 @@ function checkDeclaration(
 
 /** Numeric (major, minor) of a `M.N` version string, or null when malformed. */
 export function parseVersion(version: string | null): [number, number] | null {
-  const m = version === null ? null : /^(\d+)\.(\d+)$/.exec(version);
+  const m = typeof version === 'string' ? /^(\d+)\.(\d+)$/.exec(version) : null;
   return m ? [Number(m[1]), Number(m[2])] : null;
 }
 

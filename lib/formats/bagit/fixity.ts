@@ -3,6 +3,8 @@
  * worker pool), otherwise by hashing what `stream` or `read` return with node:crypto.
  */
 import { createHash, type Hash } from 'node:crypto';
+import { UnsupportedError } from '../../core/errors.js';
+import { truncateForMessage } from '../../core/paths.js';
 import { bagAlgorithm } from './algorithms.js';
 import type { BagDigestOptions, BagDigestRequest, BagDigestResult, BagSource } from './source.js';
 
@@ -53,7 +55,7 @@ export async function hashChunks(
 ): Promise<BagDigestResult> {
   const hashes: Hash[] = req.algorithms.map((name) => {
     const alg = bagAlgorithm(name);
-    if (!alg) throw new Error(`unsupported algorithm ${name}`);
+    if (!alg) throw new UnsupportedError(`unsupported algorithm ${truncateForMessage(name, 40)}`);
     return createHash(alg.nodeName);
   });
   let size = 0;
@@ -61,7 +63,7 @@ export async function hashChunks(
     size += chunk.length;
     for (const h of hashes) h.update(chunk);
   }
-  const digests: Record<string, string> = {};
+  const digests: Record<string, string> = Object.create(null);
   req.algorithms.forEach((name, i) => {
     digests[name] = hashes[i]!.digest('hex');
   });

@@ -3,6 +3,7 @@
  * `<file>: <what> <path>` (e.g. `manifest-sha256.txt: digest mismatch data/a.csv`), so people
  * and the corpus expectations can match them; programs use `code`.
  */
+import { quoteForMessage } from '../../core/paths.js';
 import type { BagIssue, BagIssueCode, BagSeverity } from './model.js';
 
 /** Collects errors and warnings in the order found. Never throws. */
@@ -21,7 +22,7 @@ export class BagIssues {
 
   /** Record at the given severity (for rules whose severity depends on the BagIt version). */
   add(severity: BagSeverity, code: BagIssueCode, file: string, what: string, path?: string): void {
-    const message = path === undefined ? `${file}: ${what}` : `${file}: ${what} ${path}`;
+    const message = path === undefined ? `${file}: ${what}` : `${file}: ${what} ${shown(path)}`;
     const issue: BagIssue = { severity, code, message, file };
     if (path !== undefined) issue.path = path;
     this.list.push(issue);
@@ -31,4 +32,12 @@ export class BagIssues {
   hasErrors(): boolean {
     return this.list.some((i) => i.severity === 'error');
   }
+}
+
+/**
+ * A path from the bag as messages show it: as written when short and printable (the corpus
+ * expectations match those), else quoted and cut so a hostile name cannot flood or forge a line.
+ */
+function shown(path: string): string {
+  return path.length > 200 || /[\u0000-\u001f\u007f-\u009f"]/.test(path) ? quoteForMessage(path) : path;
 }

@@ -28,6 +28,7 @@ export function parseManifest(
   version: string | null,
   issues: BagIssues,
 ): BagManifest {
+  if (typeof file !== 'string') file = String(file);
   const named = manifestName(file);
   const kind = named?.kind ?? 'payload';
   const algorithm = named?.algorithm ?? 'unknown';

@@ -47,7 +47,25 @@ export type BagIssueCode =
   | 'fetch-not-in-manifest'
   | 'fetch-pending'
   | 'tag-manifest-missing'
-  | 'tag-file-unlisted';
+  | 'tag-file-unlisted'
+  /** A tag file larger than its cap (see limits.ts): not read. */
+  | 'tag-file-too-large'
+  /** A FIFO, socket or device (or a zip member of such a type): never read. */
+  | 'special-file'
+  /** An entry whose name is not valid UTF-8: never read. */
+  | 'name-not-utf8'
+  /** A zip member whose name is absolute, climbs with `..`, or holds `\` or control characters. */
+  | 'unsafe-name'
+  /** A zip member that is a symbolic link. */
+  | 'zip-symlink'
+  /** A zip member name that occurs more than once (no copy is believed). */
+  | 'duplicate-member'
+  /** A zip member that is encrypted or uses an unsupported compression method. */
+  | 'member-unsupported'
+  /** A zip member past the inflation limits (size, total, or an impossible ratio). */
+  | 'member-too-large'
+  /** A zip member whose sizes disagree or whose data overlaps another member's. */
+  | 'member-inconsistent';
 
 /** One finding. `file` is the tag file it is about (e.g. `manifest-sha256.txt`), `path` the entry. */
 export interface BagIssue {

@@ -4,11 +4,14 @@
  * `parseBagTagFiles` is pure (bytes in, model out); `readBag` and `readBagManifests` fetch the
  * bytes from a {@link BagSource}.
  */
+import { hasCode, MalformedError, TooLargeError } from '../../core/errors.js';
+import { quoteForMessage, truncateForMessage } from '../../core/paths.js';
 import { bagAlgorithm } from './algorithms.js';
 import { baggingDate, parseBagInfo, readPayloadOxum } from './bag-info.js';
 import { parseBagDeclaration } from './declaration.js';
 import { parseFetch } from './fetch.js';
 import { BagIssues } from './issues.js';
+import { tagFileLimit } from './limits.js';
 import { manifestName, parseManifest } from './manifest.js';
 import type { BagIssue, BagManifest, BagModel } from './model.js';
 import type { BagFile, BagSource } from './source.js';
@@ -28,11 +31,29 @@ export function isParsedTagFile(path: string): boolean {
 /**
  * Build the model from the bytes of a bag's root tag files (name → bytes; other names ignored).
  * Every problem is reported to `issues`; a missing `bagit.txt` is an error and tag files are then
- * read as UTF-8 with 1.0 rules unknown (version null).
+ * read as UTF-8 with 1.0 rules unknown (version null). `unread` names tag files that are present
+ * but could not be read (already reported), so they are not also called missing.
  */
-export function parseBagTagFiles(files: ReadonlyMap<string, Uint8Array>, issues: BagIssues): BagModel {
+export function parseBagTagFiles(
+  files: ReadonlyMap<string, Uint8Array>,
+  issues: BagIssues,
+  unread: ReadonlySet<string> = new Set(),
+): BagModel {
+  if (!(files instanceof Map)) files = new Map();
+  // Values that are not bytes (an embedder's mistake) are reported and treated as unreadable.
+  const given = files;
+  files = new Map([...given].filter(([, b]) => b instanceof Uint8Array));
+  if (files.size !== given.size) {
+    unread = new Set(unread);
+    for (const [name, b] of given) {
+      if (b instanceof Uint8Array || typeof name !== 'string') continue;
+      issues.error('tag-file-unreadable', name, 'cannot be read (not bytes)');
+      (unread as Set<string>).add(name);
+    }
+  }
   const declBytes = files.get('bagit.txt');
-  if (declBytes === undefined) issues.error('declaration-missing', 'bagit.txt', 'missing');
+  if (declBytes === undefined && !unread.has('bagit.txt'))
+    issues.error('declaration-missing', 'bagit.txt', 'missing');
   const decl =
     declBytes === undefined ? { version: null, encoding: null } : parseBagDeclaration(declBytes, issues);
   const decode = tagDecoder(decl.encoding, issues);
@@ -77,7 +98,7 @@ function tagDecoder(encoding: string | null, issues: BagIssues): Decode {
       issues.error(
         'encoding-unsupported',
         'bagit.txt',
-        `unsupported Tag-File-Character-Encoding "${encoding}"`,
+        `unsupported Tag-File-Character-Encoding ${quoteForMessage(encoding ?? '', 40)}`,
       );
     }
     if (d.problem !== null) issues.add(badBytes, 'encoding-invalid', file, d.problem);
@@ -88,7 +109,12 @@ function tagDecoder(encoding: string | null, issues: BagIssues): Decode {
 /** Collect a source's listing into a map keyed by bag-relative path. */
 export async function listBag(source: BagSource, signal?: AbortSignal): Promise<Map<string, BagFile>> {
   const files = new Map<string, BagFile>();
-  for await (const f of source.list(signal)) files.set(f.path, f);
+  for await (const listed of source.list(signal)) {
+    const f = checkedEntry(listed);
+    // A second entry for a path (a source that lists one twice) must not hide a defect.
+    const prior = files.get(f.path);
+    if (prior?.defect === undefined) files.set(f.path, f);
+  }
   return files;
 }
 
@@ -103,14 +129,42 @@ export async function readBag(
   const files = listing ?? (await listBag(source));
   const issues = new BagIssues();
   const bytes = new Map<string, Uint8Array>();
-  for (const path of [...files.keys()].filter(isParsedTagFile)) {
+  const unread = new Set<string>();
+  for (const [path, file] of files) {
+    // Entries with a defect are reported by the validator and never opened.
+    if (!isParsedTagFile(path) || file.defect !== undefined) continue;
+    const max = tagFileLimit(path);
     try {
-      bytes.set(path, await source.read(path));
+      if (file.size > max) throw tooLarge(path, max);
+      const read = await source.read(path, { maxBytes: max });
+      if (!(read instanceof Uint8Array))
+        throw new MalformedError('the bag source returned something other than bytes', {
+          operation: 'readBag',
+        });
+      bytes.set(path, read);
     } catch (err) {
-      issues.error('tag-file-unreadable', path, `cannot be read (${(err as Error).message})`);
+      unread.add(path);
+      if (hasCode(err, 'TOO_LARGE'))
+        issues.error('tag-file-too-large', path, `larger than ${max} bytes; not read`);
+      else issues.error('tag-file-unreadable', path, `cannot be read (${errorText(err)})`);
     }
   }
-  return { bag: parseBagTagFiles(bytes, issues), issues: issues.list };
+  return { bag: parseBagTagFiles(bytes, issues, unread), issues: issues.list };
+}
+
+/** A listed entry as the validator can use it: a string path; a size that is not a count reads as 0. */
+function checkedEntry(f: BagFile): BagFile {
+  if (typeof f?.path !== 'string')
+    throw new MalformedError('the bag source listed an entry without a path', { operation: 'listBag' });
+  return Number.isSafeInteger(f.size) && f.size >= 0 ? f : { ...f, size: 0 };
+}
+
+function tooLarge(path: string, max: number): TooLargeError {
+  return new TooLargeError(`${path} is larger than ${max} bytes`, max, { key: path, operation: 'readBag' });
+}
+
+function errorText(err: unknown): string {
+  return truncateForMessage(err instanceof Error ? err.message : String(err), 200);
 }
 
 /** Digests by bag-relative path then algorithm, as the combiner takes them. */
@@ -134,7 +188,8 @@ function digestMap(manifests: BagManifest[]): BagDigestMap {
   for (const m of manifests) {
     for (const e of m.entries) {
       if (e.path === null) continue;
-      const digests = out.get(e.path) ?? {};
+      // Null prototype: an algorithm named `__proto__` or `constructor` is an ordinary key.
+      const digests = out.get(e.path) ?? (Object.create(null) as Record<string, string>);
       if (digests[m.algorithm] === undefined) digests[m.algorithm] = e.digest;
       out.set(e.path, digests);
     }

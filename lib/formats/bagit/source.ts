@@ -1,8 +1,17 @@
 /**
  * Where a bag's bytes come from. Validation needs to list files, read small tag files and digest
  * payload files; nothing else. A folder, an object store prefix or a zip file can each be a
- * source (see `storeBagSource` and `zipBagSource`), so the validator never touches node:fs.
+ * source (see `storeBagSource` in lib/engine and `openZipBag`), so the validator never touches
+ * node:fs.
  */
+import type { ZipMemberDefect } from './zip-members.js';
+
+/**
+ * Why a listed entry must never be read: a FIFO, socket or device (a read could block forever),
+ * a name that is not valid UTF-8 (it cannot be opened by the name we hold), or a zip member
+ * judged unsafe (see zip-members.ts). The validator reports each as an error naming the entry.
+ */
+export type BagEntryDefect = ZipMemberDefect | 'fifo' | 'socket' | 'char-device' | 'block-device' | 'unknown';
 
 /** One file of the bag, path relative to the bag root (`data/a.txt`, `bagit.txt`). */
 export interface BagFile {
@@ -10,6 +19,14 @@ export interface BagFile {
   size: number;
   /** The file is a symbolic link (filesystem sources only). */
   symlink?: boolean;
+  /** Set when the entry is there but must never be read (see {@link BagEntryDefect}). */
+  defect?: BagEntryDefect;
+}
+
+/** Options of {@link BagSource.read}. */
+export interface BagReadOptions {
+  /** Largest file accepted, in bytes; past it the read rejects with TooLargeError (default 64 MiB). */
+  maxBytes?: number;
 }
 
 /** Digest one file with the given BagIt algorithm names (`sha256`, `md5`, ...). */
@@ -40,8 +57,11 @@ export interface BagSource {
   readonly location: string;
   /** Every file below the bag root, recursively, in any order. */
   list(signal?: AbortSignal): AsyncIterable<BagFile>;
-  /** A whole (small) file. Rejects when it does not exist. */
-  read(path: string): Promise<Uint8Array>;
+  /**
+   * A whole (small) file, at most `options.maxBytes` (default 64 MiB). Rejects when it does not
+   * exist (NotFoundError) or is larger (TooLargeError).
+   */
+  read(path: string, options?: BagReadOptions): Promise<Uint8Array>;
   /** A file as chunks, so large payload files need not be held in memory. */
   stream?(path: string, signal?: AbortSignal): Promise<AsyncIterable<Uint8Array>>;
   /**

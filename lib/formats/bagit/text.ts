@@ -16,6 +16,8 @@ export interface DecodedText {
   unsupported: boolean;
 }
 
+import { truncateForMessage } from '../../core/paths.js';
+
 const UTF8 = new Set(['utf8', 'utf-8']);
 const UTF16 = new Set(['utf16', 'utf-16', 'ucs2', 'ucs-2']);
 const UTF16LE = new Set(['utf16le', 'utf-16le']);
@@ -40,7 +42,8 @@ const LATIN1 = new Set([
  * the bytes plainly say otherwise. Never throws: bad bytes are replaced and reported in `problem`.
  */
 export function decodeTagText(bytes: Uint8Array, encoding: string | null = 'UTF-8'): DecodedText {
-  const label = (encoding ?? 'UTF-8').trim().toLowerCase();
+  if (!(bytes instanceof Uint8Array)) return { text: '', problem: 'not bytes', unsupported: false };
+  const label = (typeof encoding === 'string' ? encoding : 'UTF-8').trim().toLowerCase();
   if (UTF8.has(label)) return decodeWith('utf-8', stripUtf8Bom(bytes), 'UTF-8');
   if (UTF16.has(label)) return decodeUtf16(bytes);
   if (UTF16LE.has(label)) return decodeWith('utf-16le', stripBom16(bytes, 0xff, 0xfe), 'UTF-16LE');
@@ -56,6 +59,7 @@ export function decodeTagText(bytes: Uint8Array, encoding: string | null = 'UTF-
 
 /** Split text into lines at LF, CR or CRLF. A final terminator does not make an extra line. */
 export function splitLines(text: string): string[] {
+  if (typeof text !== 'string') return [];
   const lines = text.split(/\r\n|\r|\n/);
   if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
   return lines;
@@ -88,7 +92,7 @@ function decodeWith(whatwgLabel: string, bytes: Uint8Array, shown: string): Deco
     return { text: decoder.decode(bytes), problem: null, unsupported: false };
   } catch {
     const text = new TextDecoder(whatwgLabel).decode(bytes);
-    return { text, problem: `bytes are not valid ${shown}`, unsupported: false };
+    return { text, problem: `bytes are not valid ${truncateForMessage(shown, 40)}`, unsupported: false };
   }
 }
 

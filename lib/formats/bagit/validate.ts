@@ -7,8 +7,10 @@
  * algorithms; then read each file once and compare it with every digest any manifest claims.
  * Everything is collected: a bad manifest line does not stop the other checks.
  */
+import { truncateForMessage } from '../../core/paths.js';
 import { checkAdvisories, checkAlgorithms, checkFetch, checkPayloadOxum } from './check-bag.js';
 import { checkManifest, type DigestExpectation } from './check-manifests.js';
+import { separateDefects } from './defects.js';
 import { digestBagFiles } from './fixity.js';
 import { BagIssues } from './issues.js';
 import { BagListing } from './listing.js';
@@ -52,10 +54,12 @@ export async function validateBag(
   source: BagSource,
   options: ValidateBagOptions = {},
 ): Promise<BagValidation> {
-  const files = await listBag(source, options.signal);
+  const listed = await listBag(source, options.signal);
+  const issues = new BagIssues();
+  // FIFOs, devices, undecodable names and hostile zip members: reported, never read.
+  const files = separateDefects(listed, issues);
   const listing = new BagListing(files);
   const read = await readBag(source, files);
-  const issues = new BagIssues();
   issues.list.push(...read.issues);
   const { bag } = read;
   for (const f of files.values()) if (f.symlink) issues.warn('symlink', f.path, 'is a symbolic link');
@@ -98,7 +102,12 @@ async function verifyDigests(
     if (r === undefined || r.error !== undefined) {
       if (!unreadable.has(x.listingPath)) {
         unreadable.add(x.listingPath);
-        issues.error('unreadable-file', x.file, `cannot read (${r?.error ?? 'no result'})`, x.listingPath);
+        issues.error(
+          'unreadable-file',
+          x.file,
+          `cannot read (${truncateForMessage(r?.error ?? 'no result')})`,
+          x.listingPath,
+        );
       }
     } else if (r.digests[x.algorithm] !== x.digest) {
       issues.error('digest-mismatch', x.file, 'digest mismatch', x.entryPath);

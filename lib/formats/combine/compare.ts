@@ -143,7 +143,7 @@ function differ<T extends string | number>(
   out: Mismatch[],
 ): void {
   if (new Set(claims.map((c) => norm(c.value))).size <= 1) return;
-  const values: Record<string, string | number> = {};
+  const values: Record<string, string | number> = Object.create(null);
   for (const c of claims) values[c.label] = c.value;
   out.push({
     localPath,

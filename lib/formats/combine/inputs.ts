@@ -13,6 +13,12 @@ export interface ListingEntry {
   modified?: string | null;
   /** SHA-256 (hex) the store holds for the object (S3 additional checksum), when any. */
   s3Sha256?: string | null;
+  /**
+   * Set when the entry is there but is not a regular file (storage lists it as `other`): a FIFO,
+   * socket or device, or a name that is not valid UTF-8. It is reported (an `entry` mismatch),
+   * never skipped and never read.
+   */
+  unreadable?: 'fifo' | 'socket' | 'char-device' | 'block-device' | 'unknown' | 'undecodable-name';
 }
 
 /** A file as the METS describes it (paths relative to the METS file's folder). */

@@ -15,9 +15,10 @@
  *   dmdSec that no file-level div uses.
  */
 
+import { quoteForMessage } from '../../core/paths.js';
 import type { CollectedMets } from './collector.js';
 import { deriveDirectories, type PlacedFile } from './directories.js';
-import { newMetsFile } from './early.js';
+import { hrefOptions, newMetsFile } from './early.js';
 import { mergeFileFacts } from './file-facts.js';
 import type { MetsFile, MetsModel, MetsProblem } from './model.js';
 import { baseName, type HrefPath, hrefToPath, stripPlaceholder } from './paths.js';
@@ -58,6 +59,7 @@ export function assemble(c: CollectedMets): MetsModel {
   const placed = buildFiles(c, ctx, model.files);
   const dirs = deriveDirectories(c.divs, placed, (d) => ctx.originalName(d.admIds));
   model.directories = dirs.directories;
+  problems.push(...dirs.problems);
   const dirByPath = new Map(model.directories.map((d) => [d.path, d]));
   for (const [i, p] of [...dirs.divPaths].sort((a, b) => b[0] - a[0])) {
     // Visited last-to-first so that the first div for a path has the final say.
@@ -148,7 +150,7 @@ class Resolver {
     this.problems.push(
       problem(
         'SECTION_RELEASED',
-        `ADMID "${id}" was already used by another file; its metadata is not repeated`,
+        `ADMID ${quoteForMessage(id, 80)} was already used by another file; its metadata is not repeated`,
         path,
       ),
     );
@@ -158,7 +160,9 @@ class Resolver {
     const key = `${kind} ${id}`;
     if (this.reported.has(key)) return;
     this.reported.add(key);
-    this.problems.push(problem('UNRESOLVED_REFERENCE', `${kind} "${id}" names no element`, path));
+    this.problems.push(
+      problem('UNRESOLVED_REFERENCE', `${kind} ${quoteForMessage(id, 80)} names no element`, path),
+    );
   }
 }
 
@@ -166,7 +170,14 @@ function buildFiles(c: CollectedMets, ctx: Resolver, out: MetsFile[]): PlacedFil
   const ids = new Set<string>();
   for (const f of c.files) {
     if (f.id !== null && ids.has(f.id)) {
-      ctx.problems.push(problem('DUPLICATE_ID', `mets:file ID "${f.id}" is used more than once`, null, f.at));
+      ctx.problems.push(
+        problem(
+          'DUPLICATE_ID',
+          `mets:file ID ${quoteForMessage(f.id, 80)} is used more than once`,
+          null,
+          f.at,
+        ),
+      );
       f.id = null;
     } else if (f.id !== null) {
       ids.add(f.id);
@@ -208,23 +219,41 @@ function buildFile(
   const problems = ctx.problems;
   if (!f.early && (f.href === null || f.href.trim() === '')) {
     problems.push(
-      problem('MISSING_LOCATION', `mets:file ${f.id ?? '(no ID)'} has no FLocat href; skipped`, null, f.at),
+      problem(
+        'MISSING_LOCATION',
+        `mets:file ${quoteForMessage(f.id ?? '(no ID)', 80)} has no FLocat href; skipped`,
+        null,
+        f.at,
+      ),
     );
     return null;
   }
   // An early entry whose href was dropped had a plain relative path.
-  const loc: HrefPath = f.href === null ? { path: f.early!.model.path } : hrefToPath(f.href);
+  const loc: HrefPath = f.href === null ? { path: f.early!.model.path } : hrefToPath(f.href, hrefOptions(c));
+  const shown = f.href === null ? '' : quoteForMessage(f.href, 120);
+  if (loc.unsafe !== undefined) {
+    // The path is never used: not in the model, not as a key, not in the problem's `path`.
+    problems.push(
+      problem(
+        'UNSAFE_PATH',
+        `mets:file ${quoteForMessage(f.id ?? '(no ID)', 80)} href ${shown} is not a safe relative path (${loc.unsafe}); skipped`,
+        null,
+        f.at,
+      ),
+    );
+    return null;
+  }
   if (loc.notRelative)
-    problems.push(problem('NOT_RELATIVE_PATH', `href "${f.href}" is not relative`, loc.path, f.at));
+    problems.push(problem('NOT_RELATIVE_PATH', `href ${shown} is not relative`, loc.path, f.at));
   if (loc.badEscapes)
     problems.push(
-      problem('BAD_PERCENT_ENCODING', `href "${f.href}" has %-escapes that are not UTF-8`, loc.path, f.at),
+      problem('BAD_PERCENT_ENCODING', `href ${shown} has %-escapes that are not UTF-8`, loc.path, f.at),
     );
   if (seen.has(loc.path)) {
     problems.push(
       problem(
         'DUPLICATE_PATH',
-        `a second mets:file (${f.id ?? 'no ID'}) for the same path; skipped`,
+        `a second mets:file (${quoteForMessage(f.id ?? 'no ID', 80)}) for the same path; skipped`,
         loc.path,
         f.at,
       ),

@@ -9,6 +9,7 @@
  * for finding the object's own descriptive metadata.
  */
 import type { QualifiedAttribute, QualifiedTag } from 'sax';
+import { quoteForMessage } from '../../core/paths.js';
 import { resolveEarly } from './early.js';
 import { DmdCollector, MdSectionCollector } from './md-collector.js';
 import type { MetsProblem } from './model.js';
@@ -28,6 +29,13 @@ import {
 /** Longest text kept for one captured element (titles, names, digests). */
 const MAX_TEXT = 65536;
 
+/**
+ * Deepest structMap div nesting read. Deeper divs are skipped and reported once: a directory
+ * path costs its whole length at every level, so unbounded nesting would grow the model with
+ * the square of the depth. Real structMaps nest a few levels to a few dozen.
+ */
+export const MAX_DIV_DEPTH = 64;
+
 interface Frame {
   vocab: Vocabulary;
   local: string;
@@ -39,6 +47,8 @@ interface StructMapDraft {
   divs: DivRecord[];
   stack: number[];
   depth: number;
+  /** Divs open below {@link MAX_DIV_DEPTH} (not recorded). */
+  skipped: number;
 }
 
 /** The record of every metadata section that holds nothing we use (shared, never mutated). */
@@ -118,6 +128,7 @@ export class MetsCollector {
   private file: FileRecord | null = null;
   private structMap: StructMapDraft | null = null;
   private bestRank = 0;
+  private reportedDepth = false;
   /** The ID of the dmdSec or metadata section being read (stored when it closes). */
   private openId: string | null = null;
   /** IDs seen so far, looked up in the records themselves rather than kept a second time. */
@@ -285,7 +296,7 @@ export class MetsCollector {
     const label = attr(tag, 'LABEL');
     if (label) this.out.structMapLabels.push(label);
     const keep = rank > this.bestRank;
-    this.structMap = { rank, keep, divs: [], stack: [], depth: this.stack.length };
+    this.structMap = { rank, keep, divs: [], stack: [], depth: this.stack.length, skipped: 0 };
   }
 
   private openDiv(tag: QualifiedTag): void {
@@ -295,6 +306,20 @@ export class MetsCollector {
     const top = this.stack.length === sm.depth + 1;
     if (top) (sm.keep ? this.out.topDmdIds : this.out.otherTopDmdIds).push(...dmdIds);
     if (!sm.keep) return;
+    if (sm.skipped > 0 || sm.stack.length >= MAX_DIV_DEPTH) {
+      if (sm.skipped++ === 0 && !this.reportedDepth) {
+        this.reportedDepth = true;
+        this.out.problems.push(
+          problem(
+            'STRUCTURE_TOO_DEEP',
+            `structMap divs nest deeper than ${MAX_DIV_DEPTH} levels; the deeper divs are not read`,
+            null,
+            this.position(),
+          ),
+        );
+      }
+      return;
+    }
     const div: DivRecord = {
       id: attr(tag, 'ID'),
       type: internOrNull(attr(tag, 'TYPE')),
@@ -310,7 +335,7 @@ export class MetsCollector {
 
   private addFptr(fileId: string | null): void {
     const sm = this.structMap;
-    if (!sm?.keep || !fileId || sm.stack.length === 0) return;
+    if (!sm?.keep || !fileId || sm.stack.length === 0 || sm.skipped > 0) return;
     const div = sm.divs[sm.stack[sm.stack.length - 1]!]!;
     // An <area FILEID> inside an <fptr FILEID> names the same file: keep it once.
     if (div.fileIds[div.fileIds.length - 1] !== fileId) div.fileIds.push(fileId);
@@ -367,6 +392,10 @@ export class MetsCollector {
       if (this.file) this.resolveFile(this.file);
       this.file = null;
     } else if (local === 'div') {
+      if (this.structMap !== null && this.structMap.skipped > 0) {
+        this.structMap.skipped--;
+        return;
+      }
       const index = this.structMap?.stack.pop();
       const div = index === undefined ? undefined : this.structMap?.divs[index];
       // push() leaves room for 17 entries; an exact copy saves ~130 bytes a div.
@@ -399,7 +428,12 @@ export class MetsCollector {
     if (id === null || id === '') return null;
     if (this.known.has(id)) {
       this.out.problems.push(
-        problem('DUPLICATE_ID', `ID "${id}" is used more than once`, null, this.position()),
+        problem(
+          'DUPLICATE_ID',
+          `ID ${quoteForMessage(id, 80)} is used more than once`,
+          null,
+          this.position(),
+        ),
       );
       return null;
     }
@@ -411,17 +445,21 @@ function internOrNull(s: string | null): string | null {
   return s === null ? null : intern(s);
 }
 
-/** An unqualified attribute's value (METS attributes carry no namespace). */
+/**
+ * An unqualified attribute's value (METS attributes carry no namespace). Own properties only: an
+ * attribute named `__proto__` or `constructor` must not answer for another.
+ */
 function attr(tag: QualifiedTag, name: string): string | null {
+  if (!Object.hasOwn(tag.attributes, name)) return null;
   const a = tag.attributes[name] as QualifiedAttribute | undefined;
-  return a && a.uri === '' ? flatten(a.value) : null;
+  return a && typeof a.value === 'string' && a.uri === '' ? flatten(a.value) : null;
 }
 
 /** The xlink:href attribute, matched by namespace; a bare `href` is accepted too. */
 function xlinkHref(tag: QualifiedTag): string | null {
   let bare: string | null = null;
   for (const a of Object.values(tag.attributes) as QualifiedAttribute[]) {
-    if (a.local !== 'href') continue;
+    if (a.local !== 'href' || typeof a.value !== 'string') continue;
     if (a.uri === NS.xlink) return flatten(a.value);
     if (a.uri === '') bare = flatten(a.value);
   }

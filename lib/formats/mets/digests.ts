@@ -9,20 +9,20 @@
  * know) and the disagreement is reported.
  */
 
-/** Hex length of each algorithm we can check. */
-const HEX_LENGTH: Record<string, number> = {
-  md5: 32,
-  sha1: 40,
-  sha224: 56,
-  sha256: 64,
-  sha384: 96,
-  sha512: 128,
-};
+import { quoteForMessage } from '../../core/paths.js';
+
+/** Hex length of each algorithm we can check (a Map: a label `constructor` is just unknown). */
+const HEX_LENGTH = new Map<string, number>([
+  ['md5', 32],
+  ['sha1', 40],
+  ['sha224', 56],
+  ['sha256', 64],
+  ['sha384', 96],
+  ['sha512', 128],
+]);
 
 /** The one algorithm each checked length implies. */
-const ALGORITHM_BY_LENGTH: Record<number, string> = Object.fromEntries(
-  Object.entries(HEX_LENGTH).map(([alg, len]) => [len, alg]),
-);
+const ALGORITHM_BY_LENGTH = new Map<number, string>([...HEX_LENGTH].map(([alg, len]) => [len, alg]));
 
 /**
  * Normalise an algorithm label: "SHA-256", "SHA256", "sha-256", "SHA 256" → "sha256";
@@ -65,19 +65,20 @@ export function checkDigest(
   const hex = (value ?? '').trim().toLowerCase();
   if (hex === '') return { ok: false, reason: 'empty digest value' };
   const claimed = normaliseAlgorithm(label);
-  if (!/^[0-9a-f]+$/.test(hex)) return { ok: false, reason: `digest "${hex}" is not hexadecimal` };
-  const implied = ALGORITHM_BY_LENGTH[hex.length] ?? null;
-  if (claimed !== null && HEX_LENGTH[claimed] === undefined) {
+  if (!/^[0-9a-f]+$/.test(hex))
+    return { ok: false, reason: `digest ${quoteForMessage(hex, 140)} is not hexadecimal` };
+  const implied = ALGORITHM_BY_LENGTH.get(hex.length) ?? null;
+  if (claimed !== null && !HEX_LENGTH.has(claimed)) {
     // An algorithm we cannot length-check (CRC32, BLAKE2...): keep it under its own name.
     return { ok: true, algorithm: claimed, hex, relabelled: false };
   }
-  if (claimed !== null && HEX_LENGTH[claimed] === hex.length) {
+  if (claimed !== null && HEX_LENGTH.get(claimed) === hex.length) {
     return { ok: true, algorithm: claimed, hex, relabelled: false };
   }
   if (implied === null) {
     return {
       ok: false,
-      reason: `${hex.length}-hex digest fits no known algorithm${claimed ? ` (labelled ${label})` : ''}`,
+      reason: `${hex.length}-hex digest fits no known algorithm${claimed ? ` (labelled ${quoteForMessage(String(label), 40)})` : ''}`,
     };
   }
   return { ok: true, algorithm: implied, hex, relabelled: true, claimed };

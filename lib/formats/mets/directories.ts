@@ -13,8 +13,10 @@
  * AIP-name div, the Leeds API's "__ROOT"): it is not listed as a directory. Directories implied
  * by file paths but absent from the structMap are added with a null name.
  */
-import type { MetsDirectory } from './model.js';
-import { parentPath, stripPlaceholder } from './paths.js';
+import { quoteForMessage } from '../../core/paths.js';
+import type { MetsDirectory, MetsProblem } from './model.js';
+import { parentPath, pathProblem, stripPlaceholder } from './paths.js';
+import { problem } from './problems.js';
 import { type DivRecord, isDirectoryType } from './records.js';
 
 /** A file already placed: its path and the index of the div holding its fptr (-1 for none). */
@@ -30,6 +32,8 @@ export interface DirectoryResult {
   /** Directory div index → path, for divs that got one. */
   divPaths: Map<number, string>;
   directories: MetsDirectory[];
+  /** Directory paths built from a LABEL or PREMIS name that were not safe (UNSAFE_PATH). */
+  problems: MetsProblem[];
 }
 
 /**
@@ -54,8 +58,9 @@ export function deriveDirectories(
     const d = divs[f.divIndex]!;
     assign(isDirectoryType(d.type) ? f.divIndex : dirAncestor[f.divIndex]!, parentPath(f.path));
   }
-  resolveWithoutFiles(divs, dirAncestor, paths, originalNameOf);
-  return { divPaths: paths, directories: listDirectories(divs, paths, files) };
+  const problems: MetsProblem[] = [];
+  resolveWithoutFiles(divs, dirAncestor, paths, originalNameOf, problems);
+  return { divPaths: paths, directories: listDirectories(divs, paths, files), problems };
 }
 
 function nearestDirectory(divs: readonly DivRecord[], start: number): number {
@@ -69,31 +74,41 @@ function resolveWithoutFiles(
   dirAncestor: number[],
   paths: Map<number, string>,
   originalNameOf: (div: DivRecord) => string | null,
+  problems: MetsProblem[],
 ): void {
   const outermost = divs.filter((d, i) => isDirectoryType(d.type) && dirAncestor[i]! < 0).length;
+  // A path built from a LABEL is data too: it must pass the same check as an href.
+  const set = (i: number, path: string) => {
+    const why = path === '' ? null : pathProblem(path);
+    if (why === null) paths.set(i, path);
+    else {
+      const div = divs[i]!;
+      const what = `structMap div ${quoteForMessage(div.id ?? '(no ID)', 80)} (LABEL ${quoteForMessage(div.label ?? '', 80)})`;
+      problems.push(problem('UNSAFE_PATH', `${what} does not make a safe directory path (${why}); left out`));
+    }
+  };
   // Parents come before children in document order, so one pass resolves top-down.
   divs.forEach((div, i) => {
     if (!isDirectoryType(div.type) || paths.has(i)) return;
     const orig = cleanOriginalName(originalNameOf(div));
     const parent = dirAncestor[i]!;
     if (parent < 0) {
-      if (outermost === 1) paths.set(i, orig ?? '');
-      else if (orig !== null || div.label) paths.set(i, orig ?? div.label!);
+      if (outermost === 1) set(i, orig ?? '');
+      else if (orig !== null || div.label) set(i, orig ?? div.label!);
       return;
     }
     const base = paths.get(parent);
     if (base === undefined) return;
-    if (orig !== null && parentPath(orig) === base) paths.set(i, orig);
-    else if (div.label) paths.set(i, base === '' ? div.label : `${base}/${div.label}`);
+    if (orig !== null && parentPath(orig) === base) set(i, orig);
+    else if (div.label) set(i, base === '' ? div.label : `${base}/${div.label}`);
   });
 }
 
-/** A usable relative path from a PREMIS originalName, or null. */
+/** A usable relative path from a PREMIS originalName, or null (unsafe names are not evidence). */
 function cleanOriginalName(name: string | null): string | null {
   if (!name) return null;
   const p = stripPlaceholder(name).replace(/\/+$/, '');
-  if (p === '' || p.startsWith('/') || /^[a-z]:[\\/]/i.test(p) || p.includes('\\')) return null;
-  return p;
+  return p === '' || pathProblem(p) !== null ? null : p;
 }
 
 function listDirectories(

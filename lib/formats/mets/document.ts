@@ -10,6 +10,12 @@
  * back to `toModel()`. Times are always the caller's: nothing here reads the clock.
  */
 import { InvalidInputError, NotFoundError, UnsupportedError } from '../../core/errors.js';
+import {
+  describePathProblem,
+  pathSafetyProblems,
+  quoteForMessage,
+  truncateForMessage,
+} from '../../core/paths.js';
 import { checkDigest } from './digests.js';
 import { assignKeys, comparePaths, itemIds } from './ids.js';
 import type { MetsDirectory, MetsFile, MetsFormat, MetsModel, MetsVirusCheck } from './model.js';
@@ -350,13 +356,15 @@ function setDigest(file: DocumentFile, algorithm: string, hex: string): void {
 }
 
 /** A METS-relative path: no leading or trailing `/`, no empty, `.` or `..` segments, no controls. */
+/** The one core path check (no `..`, nothing absolute, no backslash or control character). */
 function checkPath(path: string): string {
-  const bad =
-    typeof path !== 'string' ||
-    path === '' ||
-    path.split('/').some((s) => s === '' || s === '.' || s === '..') ||
-    /[\u0000-\u001F]/.test(path);
-  if (bad) throw new InvalidInputError(`invalid METS path "${path}"`, { key: String(path) });
+  const problems = pathSafetyProblems(path);
+  if (problems.length > 0) {
+    const shown = typeof path === 'string' ? quoteForMessage(path) : typeof path;
+    throw new InvalidInputError(`invalid METS path ${shown}: ${describePathProblem(problems[0]!)}`, {
+      key: typeof path === 'string' ? truncateForMessage(path, 512) : String(path),
+    });
+  }
   return assertXmlText(path, 'path');
 }
 

@@ -14,7 +14,7 @@
 import type { CollectedMets } from './collector.js';
 import { type MergedFacts, mergeFileFacts } from './file-facts.js';
 import type { MetsFile, MetsProblem } from './model.js';
-import { hrefToPath } from './paths.js';
+import { type HrefOptions, hrefToPath } from './paths.js';
 import type { FileRecord, MdSectionRecord } from './records.js';
 
 /**
@@ -71,8 +71,10 @@ export function resolveEarly(
       if (!sections.includes(s)) sections.push(s);
     }
   }
+  const loc = hrefToPath(f.href, hrefOptions(c));
+  // An unsafe href is reported and dropped when the document ends (assemble.ts), never used.
+  if (loc.unsafe !== undefined) return null;
   const problems: MetsProblem[] = [];
-  const loc = hrefToPath(f.href);
   const facts = mergeFileFacts(loc.path, f, sections, problems);
   release(c, f.admIds);
   // The href is needed again only for the problems an unusual one gets (assemble.ts).
@@ -82,6 +84,14 @@ export function resolveEarly(
     originalName: facts.originalName,
     problems: problems.length ? problems : NO_PROBLEMS,
   };
+}
+
+/**
+ * How this document's hrefs are read: METS of the Finnish KDK / DPRES profiles write
+ * `file://` before relative paths; elsewhere `file://host/...` names another machine.
+ */
+export function hrefOptions(c: Pick<CollectedMets, 'profile'>): HrefOptions {
+  return { fileUriIsRelative: /kdk|digitalpreservation\.fi/i.test(c.profile ?? '') };
 }
 
 function pushSection(c: CollectedMets, out: MdSectionRecord[], id: string): void {

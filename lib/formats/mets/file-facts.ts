@@ -12,6 +12,7 @@
  * - Format, original name: the first PREMIS object that gives one.
  * - Virus check: the latest "virus check" event by its date as written (last one on ties).
  */
+import { quoteForMessage, truncateForMessage } from '../../core/paths.js';
 import { algorithmInText, checkDigest } from './digests.js';
 import type { MetsFormat, MetsProblem, MetsVirusCheck } from './model.js';
 import { problem, type SourcePosition } from './problems.js';
@@ -33,7 +34,8 @@ export function mergeFileFacts(
   sections: MdSectionRecord[],
   problems: MetsProblem[],
 ): MergedFacts {
-  const digests: Record<string, string> = {};
+  // Null prototype: an algorithm label such as `constructor` is an ordinary key.
+  const digests: Record<string, string> = Object.create(null);
   const objects = sections.flatMap((s) => s.objects);
   const events = sections.flatMap((s) => s.events);
   for (const o of objects) for (const d of o.digests) addDigest(digests, d, path, problems, true);
@@ -72,11 +74,12 @@ function addDigest(
     return;
   }
   if (v.relabelled && authoritative) {
-    const claimed = v.claimed === null ? 'an unlabelled digest' : `digest labelled "${d.label}"`;
+    const claimed =
+      v.claimed === null ? 'an unlabelled digest' : `digest labelled ${quoteForMessage(d.label ?? '', 40)}`;
     problems.push(
       problem(
         'DIGEST_LENGTH_MISMATCH',
-        `${claimed} has ${v.hex.length} hex digits; kept as ${v.algorithm}, not as ${v.claimed ?? 'labelled'}`,
+        `${claimed} has ${v.hex.length} hex digits; kept as ${v.algorithm}, not as ${quoteForMessage(v.claimed ?? 'labelled', 40)}`,
         path,
         d.at,
       ),
@@ -89,7 +92,7 @@ function addDigest(
     problems.push(
       problem(
         'DIGEST_CONFLICT',
-        `two different ${v.algorithm} values: ${existing} (kept) and ${v.hex}`,
+        `two different ${quoteForMessage(v.algorithm, 40)} values: ${truncateForMessage(existing, 140)} (kept) and ${truncateForMessage(v.hex, 140)}`,
         path,
         d.at,
       ),
@@ -128,7 +131,9 @@ function parseSize(raw: string, path: string, at: SourcePosition, problems: Mets
   const s = raw.trim();
   if (s === '') return null;
   if (!/^\d+$/.test(s) || !Number.isSafeInteger(Number(s))) {
-    problems.push(problem('SIZE_INVALID', `size "${s}" is not a byte count; dropped`, path, at));
+    problems.push(
+      problem('SIZE_INVALID', `size ${quoteForMessage(s, 40)} is not a byte count; dropped`, path, at),
+    );
     return null;
   }
   return Number(s);

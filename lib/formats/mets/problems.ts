@@ -11,7 +11,9 @@
  * | `SIZE_INVALID`              | a size that is not a non-negative integer; dropped |
  * | `SIZE_CONFLICT`             | PREMIS size and mets:file SIZE differ; the PREMIS value is kept |
  * | `MISSING_LOCATION`          | a mets:file without a usable FLocat href; skipped |
- * | `NOT_RELATIVE_PATH`         | an href that is an absolute URL or path; kept as written |
+ * | `NOT_RELATIVE_PATH`         | an href that is a URL of another scheme (http:, urn:); kept as written |
+ * | `UNSAFE_PATH`               | an href, or a directory path built from a LABEL or PREMIS name, that is not a safe relative path (`..`, absolute, `file:///`, a host, a drive letter, backslashes, NUL or control characters, too long or too deep); the file or directory is left out and the path is never used |
+ * | `STRUCTURE_TOO_DEEP`        | structMap divs nested deeper than the reader follows; the deeper divs are not read (reported once) |
  * | `BAD_PERCENT_ENCODING`      | an href whose %XX escapes are not UTF-8; kept undecoded |
  * | `DUPLICATE_PATH`            | two mets:file elements with the same path; the first is kept |
  * | `DUPLICATE_ID`              | an ID used twice; the first element keeps it |
@@ -32,6 +34,8 @@ export type MetsProblemCode =
   | 'SIZE_CONFLICT'
   | 'MISSING_LOCATION'
   | 'NOT_RELATIVE_PATH'
+  | 'UNSAFE_PATH'
+  | 'STRUCTURE_TOO_DEEP'
   | 'BAD_PERCENT_ENCODING'
   | 'DUPLICATE_PATH'
   | 'DUPLICATE_ID'

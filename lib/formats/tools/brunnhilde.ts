@@ -14,6 +14,8 @@
  * classify.ts knows that layout; this module reads report.html's provenance. Pure; no I/O.
  */
 
+import { BRUNNHILDE_REPORT_MAX_BYTES } from './limits.js';
+
 /** Facts from report.html's Provenance section. */
 export interface BrunnhildeProvenance {
   /** "Input source (directory or disk image)" as printed (a workstation path). */
@@ -25,11 +27,16 @@ export interface BrunnhildeProvenance {
   scanStarted: string | null;
 }
 
-/** Read the Provenance facts of a Brunnhilde report.html (text already decoded). Never throws. */
+/**
+ * Read the Provenance facts of a Brunnhilde report.html (text already decoded). Never throws; a
+ * report past {@link BRUNNHILDE_REPORT_MAX_BYTES} (or not text) gives no facts.
+ */
 export function readBrunnhildeReport(html: string): BrunnhildeProvenance {
   const facts = new Map<string, string>();
-  // Each fact is `<strong>Label:</strong> value</p>`; the value may span lines.
-  const re = /<strong>\s*([^<:]+?)\s*:\s*<\/strong>([\s\S]*?)<\/p>/gi;
+  if (typeof html !== 'string' || html.length > BRUNNHILDE_REPORT_MAX_BYTES) html = '';
+  // Each fact is `<strong>Label:</strong> value</p>`; the value may span lines. Label and value
+  // are bounded so that a report without `</p>` costs linear time, not a scan to the end per fact.
+  const re = /<strong>\s*([^<:]{1,200}?)\s*:\s*<\/strong>([\s\S]{0,4096}?)<\/p>/gi;
   for (let m = re.exec(html); m !== null; m = re.exec(html)) {
     const label = m[1]!.trim().toLowerCase();
     if (!facts.has(label)) facts.set(label, htmlText(m[2]!));
@@ -57,7 +64,15 @@ function isoLocal(s: string): string | null {
   return m === null ? null : `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}${m[7] ?? ''}`;
 }
 
-const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' };
+// A Map: `&constructor;` must not find Object's constructor.
+const ENTITIES = new Map<string, string>([
+  ['amp', '&'],
+  ['lt', '<'],
+  ['gt', '>'],
+  ['quot', '"'],
+  ['apos', "'"],
+  ['nbsp', '\u00a0'],
+]);
 
 /** Strip tags and decode the common entities; trims. */
 function htmlText(fragment: string): string {
@@ -66,9 +81,10 @@ function htmlText(fragment: string): string {
     .replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (all, e: string) => {
       if (e[0] === '#') {
         const code = e[1] === 'x' || e[1] === 'X' ? Number.parseInt(e.slice(2), 16) : Number(e.slice(1));
-        return Number.isFinite(code) ? String.fromCodePoint(code) : all;
+        // fromCodePoint throws past U+10FFFF: such a reference is kept as written.
+        return Number.isInteger(code) && code >= 0 && code <= 0x10ffff ? String.fromCodePoint(code) : all;
       }
-      return ENTITIES[e.toLowerCase()] ?? all;
+      return ENTITIES.get(e.toLowerCase()) ?? all;
     })
     .trim();
 }

@@ -21,7 +21,10 @@
  * files those are, so it says so in the summary (`listing`) and leaves the inference to
  * readToolOutputs, which knows the run's scope (Brunnhilde's file list or the deposit).
  */
+
+import { quoteForMessage } from '../../core/paths.js';
 import type { VirusScanMetadata } from '../model.js';
+import { CLAMAV_LOG_MAX_BYTES, inputSize, overCap } from './limits.js';
 import { type ProblemSink, problemSink, type ToolProblem } from './problems.js';
 import type { ToolFileRecord } from './siegfried.js';
 import { decodeToolText, parseCount, splitLines } from './text.js';
@@ -70,7 +73,8 @@ export interface ClamAvReadOptions {
 }
 
 const SUMMARY_RULE = /^-{3,}\s*SCAN SUMMARY\s*-{3,}\s*$/;
-const RESULT = /^(.*): (?:OK|(.+) FOUND|(.*) ERROR)$/;
+/** Longest line read: ClamAV prints one path a line; longer lines are skipped (and reported). */
+const MAX_LINE = 65536;
 
 /** True when the text looks like ClamAV output: a SCAN SUMMARY rule or verdict lines. */
 export function looksLikeClamAv(text: string): boolean {
@@ -86,6 +90,8 @@ export function looksLikeClamAv(text: string): boolean {
 export function readClamAvLog(input: Uint8Array | string, options: ClamAvReadOptions = {}): ClamAvReport {
   const problems: ToolProblem[] = [];
   const report = problemSink(problems, options.origin);
+  if (overCap(inputSize(input), CLAMAV_LOG_MAX_BYTES, report))
+    return { files: [], summary: null, errors: [], problems };
   const scan = scanLog(splitLines(decodeToolText(input, problems, options.origin).text), report);
   const infectedListed = [...scan.verdicts.values()].filter((v) => v.viruses.length > 0).length;
   const counts = { listed: scan.verdicts.size, infectedListed, okLines: scan.okLines };
@@ -96,7 +102,7 @@ export function readClamAvLog(input: Uint8Array | string, options: ClamAvReadOpt
   }));
   for (const f of files) {
     if (!f.record.hasVirus) continue;
-    const message = `${f.toolPath}: ${f.record.virusesFound.join(', ')}`;
+    const message = `${quoteForMessage(f.toolPath)}: ${quoteForMessage(f.record.virusesFound.join(', '))}`;
     report('TOOL_VIRUS_FOUND', message);
   }
   return { files, summary, errors: scan.errors, problems };
@@ -115,10 +121,14 @@ const INFORMATIONAL =
   /^(LibClamAV|WARNING|ERROR|Loading|\S.*: (Symbolic link|Empty file|Excluded|Is a directory))/;
 
 function scanLog(lines: string[], report: ProblemSink): LogScan {
-  const scan: LogScan = { verdicts: new Map(), errors: [], fields: {}, sawSummary: false, okLines: 0 };
+  // Null prototype: a summary line `__proto__: x` is a field like any other.
+  const fields: Record<string, string> = Object.create(null);
+  const scan: LogScan = { verdicts: new Map(), errors: [], fields, sawSummary: false, okLines: 0 };
   let inSummary = false;
   for (const [n, line] of lines.entries()) {
-    if (SUMMARY_RULE.test(line)) scan.sawSummary = inSummary = true;
+    if (line.length > MAX_LINE)
+      report('TOOL_SYNTAX', `line longer than ${MAX_LINE} characters; skipped`, n + 1);
+    else if (SUMMARY_RULE.test(line)) scan.sawSummary = inSummary = true;
     else if (line.trim() === '') continue;
     else if (inSummary && parseResultLine(line) === null) {
       const kv = /^([^:]+):\s*(.*)$/.exec(line);
@@ -135,10 +145,11 @@ function scanLog(lines: string[], report: ProblemSink): LogScan {
 function addResult(scan: LogScan, line: string, lineNo: number, report: ProblemSink): void {
   const r = parseResultLine(line);
   if (r === null) {
-    if (!INFORMATIONAL.test(line)) report('TOOL_SYNTAX', `unrecognised line: ${line}`, lineNo);
+    if (!INFORMATIONAL.test(line))
+      report('TOOL_SYNTAX', `unrecognised line: ${quoteForMessage(line, 120)}`, lineNo);
   } else if (r.kind === 'error') {
     scan.errors.push({ toolPath: r.path, message: r.detail });
-    report('TOOL_SCAN_ERROR', `${r.path}: ${r.detail}`, lineNo);
+    report('TOOL_SCAN_ERROR', `${quoteForMessage(r.path)}: ${quoteForMessage(r.detail, 120)}`, lineNo);
   } else {
     if (r.kind === 'ok') scan.okLines++;
     const v = scan.verdicts.get(r.path) ?? { viruses: [], lines: [] };
@@ -150,10 +161,13 @@ function addResult(scan: LogScan, line: string, lineNo: number, report: ProblemS
 
 type ResultLine = { kind: 'ok' | 'found' | 'error'; path: string; detail: string };
 
-/** Split a verdict line at the last `: ` before the verdict (paths may contain `: `). */
+/**
+ * Split a verdict line at the last `: ` before the verdict (paths may contain `: `). Scanned by
+ * hand: the equivalent regular expression backtracks quadratically on long lines.
+ */
 export function parseResultLine(line: string): ResultLine | null {
-  if (!RESULT.test(line)) return null;
   if (line.endsWith(': OK')) return { kind: 'ok', path: line.slice(0, -4), detail: 'OK' };
+  if (!line.endsWith(' FOUND') && !line.endsWith(' ERROR')) return null;
   const found = line.endsWith(' FOUND');
   const body = line.slice(0, -' FOUND'.length); // ' ERROR' has the same length
   // ERROR messages may contain ': ' themselves ("lstat() failed: No such file or directory.").
@@ -195,7 +209,8 @@ function summarise(
 ): ClamAvSummary {
   const date = (key: string) => {
     const iso = clamDate(fields[key] ?? null);
-    if (fields[key] !== undefined && iso === null) report('TOOL_SYNTAX', `unreadable ${key}: ${fields[key]}`);
+    if (fields[key] !== undefined && iso === null)
+      report('TOOL_SYNTAX', `unreadable ${key}: ${quoteForMessage(fields[key], 80)}`);
     return iso;
   };
   const scannedFiles = parseCount(fields['Scanned files']);

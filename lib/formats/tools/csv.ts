@@ -21,6 +21,7 @@ export interface CsvParse {
 
 /** Parse CSV text (BOM already removed). Never throws. */
 export function parseCsv(text: string): CsvParse {
+  if (typeof text !== 'string') return { records: [], unterminatedQuoteLine: null };
   const st = { records: [] as CsvRecord[], fields: [] as string[], field: '', line: 1, start: 1 };
   let quoted = false;
   let quoteLine = 0;

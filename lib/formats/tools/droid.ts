@@ -9,6 +9,7 @@
 import type { FormatMatch } from '../model.js';
 import { parseCsv } from './csv.js';
 import { makeMatch, type RawIdentification, toFormatRecord } from './format-record.js';
+import { DROID_CSV_MAX_BYTES, inputSize, overCap } from './limits.js';
 import { problemSink, type ToolProblem } from './problems.js';
 import type { SiegfriedReadOptions, SiegfriedReport } from './siegfried.js';
 import { decodeToolText, parseCount } from './text.js';
@@ -26,7 +27,6 @@ export function readDroidCsv(
 ): SiegfriedReport {
   const problems: ToolProblem[] = [];
   const report = problemSink(problems, options.origin);
-  const [header, ...rows] = parseCsv(decodeToolText(input, problems, options.origin).text).records;
   const run = {
     version: null,
     scanDate: null,
@@ -34,6 +34,9 @@ export function readDroidCsv(
     created: null,
     identifiers: [{ name: 'pronom', details: null }],
   };
+  if (overCap(inputSize(input), DROID_CSV_MAX_BYTES, report))
+    return { syntax: 'csv', run, files: [], problems };
+  const [header, ...rows] = parseCsv(decodeToolText(input, problems, options.origin).text).records;
   const col = new Map((header?.fields ?? []).map((h, i) => [h.trim().toUpperCase(), i]));
   const puid = col.get('PUID');
   if (header === undefined || col.get('FILE_PATH') === undefined || puid === undefined) {

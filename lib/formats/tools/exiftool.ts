@@ -13,7 +13,10 @@
  * tags are present (else the `fallbackPath` option). ExifTool does not print when it ran, so
  * `timestamp` is null. `exiftool -j` (JSON) output is read too (readExifToolJson).
  */
+
+import { quoteForMessage } from '../../core/paths.js';
 import type { ExifMetadata } from '../model.js';
+import { EXIFTOOL_MAX_BYTES, inputSize, overCap } from './limits.js';
 import { type ProblemSink, problemSink, type ToolProblem } from './problems.js';
 import type { ToolFileRecord } from './siegfried.js';
 import { decodeToolText, splitLines } from './text.js';
@@ -40,7 +43,30 @@ export interface ExifToolReadOptions {
 
 const HEADER = /^={8} (.*)$/;
 const COUNT = /^\s+(\d+) ((?:image )?files? .*|directories? .*|output files? .*)$/;
-const TAG = /^(?:\[([^\]]*)\]\s+)?(\S(?:.*?\S)?)\s*: ?(.*)$/;
+/** Longest line read; ExifTool prints long binary values as a placeholder, so longer is junk. */
+const MAX_LINE = 65536;
+
+/**
+ * `[Group]   Tag Name : value` → [group, name, value], or null. By hand: the equivalent pattern
+ * (a lazy name before `\s*:`) backtracks quadratically on long lines without a colon.
+ */
+function parseTagLine(line: string): [string | undefined, string, string] | null {
+  let rest = line;
+  let group: string | undefined;
+  if (rest.startsWith('[')) {
+    const close = rest.indexOf(']');
+    if (close > 0 && /\s/.test(rest[close + 1] ?? '')) {
+      group = rest.slice(1, close);
+      rest = rest.slice(close + 1).trimStart();
+    }
+  }
+  const colon = rest.indexOf(':');
+  if (colon < 0) return null;
+  const name = rest.slice(0, colon).trim();
+  if (name === '' || /^\s/.test(rest)) return null;
+  const value = rest.slice(colon + 1);
+  return [group, name, value.startsWith(' ') ? value.slice(1) : value];
+}
 
 /** True when the text looks like ExifTool output (version line, `========` headers or grouped tags). */
 export function looksLikeExifTool(text: string): boolean {
@@ -55,20 +81,27 @@ export function readExifToolText(
 ): ExifToolReport {
   const problems: ToolProblem[] = [];
   const report = problemSink(problems, options.origin);
+  if (overCap(inputSize(input), EXIFTOOL_MAX_BYTES, report))
+    return { files: [], version: null, counts: Object.create(null), problems };
   const lines = splitLines(decodeToolText(input, problems, options.origin).text);
   const blocks: Block[] = [];
-  const counts: Record<string, number> = {};
+  // Null prototypes: tag names and count labels such as `constructor` are ordinary keys.
+  const counts: Record<string, number> = Object.create(null);
   for (const [n, line] of lines.entries()) {
+    if (line.length > MAX_LINE) {
+      report('TOOL_SYNTAX', `line longer than ${MAX_LINE} characters; skipped`, n + 1);
+      continue;
+    }
     const h = HEADER.exec(line);
     const c = h === null ? COUNT.exec(line) : null;
-    const t = h === null && c === null ? TAG.exec(line) : null;
-    if (h !== null) blocks.push({ header: h[1]!, tags: {} });
+    const t = h === null && c === null ? parseTagLine(line) : null;
+    if (h !== null) blocks.push({ header: h[1]!, tags: Object.create(null) });
     else if (c !== null) counts[c[2]!.trim()] = Number(c[1]);
     else if (line.trim() === '') continue;
-    else if (t === null) report('TOOL_SYNTAX', `unrecognised line: ${line}`, n + 1);
+    else if (t === null) report('TOOL_SYNTAX', `unrecognised line: ${quoteForMessage(line, 120)}`, n + 1);
     else {
-      if (blocks.length === 0) blocks.push({ header: null, tags: {} });
-      addTag(blocks[blocks.length - 1]!.tags, t[1] === undefined ? t[2]! : `${t[1]}:${t[2]}`, t[3]!);
+      if (blocks.length === 0) blocks.push({ header: null, tags: Object.create(null) });
+      addTag(blocks[blocks.length - 1]!.tags, t[0] === undefined ? t[1] : `${t[0]}:${t[1]}`, t[2]);
     }
   }
   const files = blocks.map((b) => toRecord(b, options, report)).filter((f) => f !== null);
@@ -84,12 +117,12 @@ interface Block {
 }
 
 function addTag(tags: Record<string, string>, key: string, value: string): void {
-  if (!(key in tags)) {
+  if (!Object.hasOwn(tags, key)) {
     tags[key] = value;
     return;
   }
   let i = 2;
-  while (`${key} (${i})` in tags) i++;
+  while (Object.hasOwn(tags, `${key} (${i})`)) i++;
   tags[`${key} (${i})`] = value;
 }
 
@@ -149,20 +182,24 @@ export function readExifToolJson(
 ): ExifToolReport {
   const problems: ToolProblem[] = [];
   const report = problemSink(problems, options.origin);
+  if (overCap(inputSize(input), EXIFTOOL_MAX_BYTES, report))
+    return { files: [], version: null, counts: Object.create(null), problems };
   let items: unknown;
   try {
     items = JSON.parse(decodeToolText(input, problems, options.origin).text);
-  } catch (err) {
-    report('TOOL_SYNTAX', `not JSON: ${(err as Error).message}`);
-    return { files: [], version: null, counts: {}, problems };
+  } catch {
+    // JSON.parse's own message quotes the input: say only that it is not JSON.
+    report('TOOL_SYNTAX', 'not valid JSON');
+    return { files: [], version: null, counts: Object.create(null), problems };
   }
+  if (!Array.isArray(items)) report('TOOL_SYNTAX', 'not a JSON array of files');
   const files: ToolFileRecord<ExifMetadata>[] = [];
   for (const item of Array.isArray(items) ? items : []) {
     if (item === null || typeof item !== 'object' || typeof item.SourceFile !== 'string') {
       report('TOOL_SYNTAX', 'an entry without SourceFile');
       continue;
     }
-    const tags: Record<string, string> = {};
+    const tags: Record<string, string> = Object.create(null);
     for (const [k, v] of Object.entries(item as Record<string, unknown>)) {
       if (k !== 'SourceFile') tags[k] = typeof v === 'string' ? v : JSON.stringify(v);
     }
@@ -176,5 +213,5 @@ export function readExifToolJson(
     files.length === 0
       ? null
       : findTag(files[0]!.record.tags, ['ExifToolVersion', 'ExifTool Version Number']);
-  return { files, version, counts: {}, problems };
+  return { files, version, counts: Object.create(null), problems };
 }

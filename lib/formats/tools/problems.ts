@@ -11,6 +11,8 @@
  * | `TOOL_INCONSISTENT`      | warning  | the output contradicts itself (two sizes for one file, counts that do not add up) |
  * | `TOOL_UNRESOLVED_PATH`   | warning  | a path the tool recorded matches no deposit file and no other path in the output |
  * | `TOOL_SCAN_ERROR`        | warning  | the tool reported an error for a file (ClamAV `ERROR`, Siegfried `errors`) |
+ * | `TOOL_TOO_LARGE`         | warning  | the output is larger than its cap (limits.ts); not read |
+ * | `TOOL_SPECIAL_ENTRY`     | warning  | a deposit entry under metadata/ that is not a regular file (FIFO, socket, device, undecodable name); never read |
  * | `TOOL_VIRUS_FOUND`       | error    | ClamAV found a virus |
  */
 
@@ -23,6 +25,8 @@ export interface ToolProblem {
     | 'TOOL_INCONSISTENT'
     | 'TOOL_UNRESOLVED_PATH'
     | 'TOOL_SCAN_ERROR'
+    | 'TOOL_TOO_LARGE'
+    | 'TOOL_SPECIAL_ENTRY'
     | 'TOOL_VIRUS_FOUND';
   severity: 'error' | 'warning';
   message: string;

@@ -13,6 +13,21 @@ export interface ToolOutputFile {
   /** Deposit-relative path (no leading slash). */
   path: string;
   bytes: Uint8Array;
+  /**
+   * The file's size when `bytes` holds less than all of it (a caller that read at most
+   * `TOOL_OUTPUT_MAX_BYTES`, or only the start): the output is then reported as too large
+   * rather than half-read. Default `bytes.length`.
+   */
+  size?: number;
+}
+
+/**
+ * A deposit entry that is not a regular file (as storage lists it: FIFO, socket, device, or a
+ * name that is not valid UTF-8). Never read; reported when it sits where tool outputs live.
+ */
+export interface ToolSpecialEntry {
+  path: string;
+  type: 'fifo' | 'socket' | 'char-device' | 'block-device' | 'unknown' | 'undecodable-name';
 }
 
 /** How the clean files of an infected-only ClamAV log were found (see virus-scope.ts). */

@@ -182,6 +182,19 @@ function withInferred(
   result: ToolOutputsResult,
 ): ClamAvRunSummary {
   const report = problemSink(result.problems, u.c.path);
+  const clam = u.clam!.summary!;
+  const listedInfected = u.clam!.files.filter((f) => f.record.hasVirus).length;
+  if (clam.infectedFiles === null || clam.infectedFiles !== listedInfected) {
+    // The summary counts infected files the log does not name (or cannot be checked): any of the
+    // unlisted files may be one of them, so none is called clean; they stay without a verdict.
+    const counted =
+      clam.infectedFiles === null ? 'gives no infected count' : `counts ${clam.infectedFiles} infected`;
+    report(
+      'TOOL_INCONSISTENT',
+      `infected-only log ${counted} but names ${listedInfected}: no clean verdicts inferred for unlisted files (their status is unknown)`,
+    );
+    return summary;
+  }
   if (placed === null) {
     // Calling the rest clean when we cannot tell where a listed (infected) file is could hide it.
     report(

@@ -13,9 +13,12 @@
  * (file columns repeated); shorter groups are padded with empty cells. Rows are merged per file.
  * The CSV has no scan date, so its records' timestamp is null unless the caller supplies one.
  */
+
+import { quoteForMessage } from '../../core/paths.js';
 import type { FileFormatMetadata, FormatMatch } from '../model.js';
 import { parseCsv } from './csv.js';
 import { makeMatch, type RawIdentification, type RecordProvenance, toFormatRecord } from './format-record.js';
+import { inputSize, overCap, SIEGFRIED_MAX_BYTES } from './limits.js';
 import { type ProblemSink, problemSink, type ToolProblem } from './problems.js';
 import { decodeToolText, nonEmpty } from './text.js';
 import { parseYamlSubset, type YamlMap, type YamlValue } from './yaml-subset.js';
@@ -78,6 +81,8 @@ export function readSiegfriedYaml(
 ): SiegfriedReport {
   const problems: ToolProblem[] = [];
   const report = problemSink(problems, options.origin);
+  if (overCap(inputSize(input), SIEGFRIED_MAX_BYTES, report))
+    return { syntax: 'yaml', run: emptyRun(), files: [], problems };
   const parsed = parseYamlSubset(decodeToolText(input, problems, options.origin).text);
   for (const e of parsed.errors) report('TOOL_SYNTAX', e.message, e.line);
   const run = emptyRun();
@@ -100,7 +105,8 @@ function toEntry(
   report: ProblemSink,
 ): ToolFileRecord<FileFormatMetadata> {
   const record = toFormatRecord(raw, prov);
-  if (record.errors) report('TOOL_SCAN_ERROR', `${raw.filename}: ${record.errors}`);
+  if (record.errors)
+    report('TOOL_SCAN_ERROR', `${quoteForMessage(raw.filename)}: ${quoteForMessage(record.errors, 120)}`);
   return { toolPath: raw.filename, record };
 }
 
@@ -132,7 +138,7 @@ function readHeader(map: YamlMap): SiegfriedRun {
 const FILE_KEYS = new Set(['filename', 'filesize', 'modified', 'errors', 'matches']);
 
 function readFileDoc(map: YamlMap): RawIdentification {
-  const hashes: Record<string, string> = {};
+  const hashes: Record<string, string> = Object.create(null);
   for (const [k, v] of Object.entries(map)) {
     if (!FILE_KEYS.has(k) && typeof v === 'string') hashes[k] = v;
   }
@@ -174,6 +180,8 @@ export function readSiegfriedCsv(
 ): SiegfriedReport {
   const problems: ToolProblem[] = [];
   const report = problemSink(problems, options.origin);
+  if (overCap(inputSize(input), SIEGFRIED_MAX_BYTES, report))
+    return { syntax: 'csv', run: emptyRun(), files: [], problems };
   const csv = parseCsv(decodeToolText(input, problems, options.origin).text);
   if (csv.unterminatedQuoteLine !== null)
     report('TOOL_SYNTAX', 'unterminated quoted field', csv.unterminatedQuoteLine);
@@ -298,7 +306,7 @@ function mergeCsvRow(
     file = newCsvFile(filename, row, layout);
     byName.set(filename, file);
   } else if (nonEmpty(cell(row, layout.filesize)) !== nonEmpty(file.raw.filesize)) {
-    report('TOOL_INCONSISTENT', `${filename}: rows give different sizes`, line);
+    report('TOOL_INCONSISTENT', `${quoteForMessage(filename)}: rows give different sizes`, line);
   }
   for (const [gi, g] of layout.groups.entries()) {
     // Padding cells of an identifier with fewer matches than another are empty: not a match.
@@ -313,7 +321,7 @@ function newCsvFile(filename: string, row: string[], layout: CsvLayout): CsvFile
     filesize: cell(row, layout.filesize),
     modified: cell(row, layout.modified),
     errors: cell(row, layout.errors),
-    hashes: {},
+    hashes: Object.create(null),
     matches: [],
   };
   for (const h of layout.hashes) raw.hashes[h.name] = cell(row, h.index) ?? '';

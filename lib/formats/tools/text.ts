@@ -26,6 +26,16 @@ export function decodeToolText(
   path?: string,
 ): DecodedText {
   if (typeof input === 'string') return { text: stripBom(input), encoding: 'utf-8' };
+  if (!(input instanceof Uint8Array)) {
+    // A caller passed something else (an embedder's mistake, a JSON value): nothing to read.
+    problems?.push({
+      code: 'TOOL_SYNTAX',
+      severity: 'warning',
+      message: `input is ${input === null ? 'null' : typeof input}, not bytes or text; nothing read`,
+      ...(path === undefined ? {} : { path }),
+    });
+    return { text: '', encoding: 'utf-8' };
+  }
   const b = input;
   if (b.length >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) {
     return { text: new TextDecoder('utf-8').decode(b.subarray(3)), encoding: 'utf-8' };
@@ -54,7 +64,7 @@ function decodeSingleByte(b: Uint8Array): string {
     return new TextDecoder('windows-1252').decode(b);
   } catch {
     // Builds without the legacy encodings: latin-1 is the closest we can do without a table.
-    return Array.from(b, (c) => String.fromCharCode(c)).join('');
+    return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('latin1');
   }
 }
 
@@ -65,6 +75,7 @@ export function stripBom(text: string): string {
 
 /** Split into lines on LF, CRLF or lone CR; a final line terminator does not add an empty line. */
 export function splitLines(text: string): string[] {
+  if (typeof text !== 'string') return [];
   const lines = text.split(/\r\n|\n|\r/);
   if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
   return lines;

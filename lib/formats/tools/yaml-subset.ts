@@ -12,14 +12,28 @@
  * flow collections other than `[]`/`{}` (kept as their literal text), complex keys.
  * Plain scalars stay strings (no number/boolean typing); an empty value or `~`/`null` is null.
  * Lines that fit nowhere are skipped and reported with their line number; nothing throws.
+ *
+ * Kept (rather than the `yaml` package) because it reads Siegfried output about 20 times faster
+ * in a sixth of the memory (bench/tools/README.md). Hostile input is bounded: mappings are
+ * null-prototype objects (`__proto__` is an ordinary key), there are no aliases to expand,
+ * nesting deeper than {@link MAX_YAML_DEPTH} is skipped with an error (no stack overflow), and
+ * a quoted scalar running over many lines is scanned once (linear, not quadratic).
  */
 
-/** A parsed value: scalars are strings (or null), sequences arrays, mappings plain objects. */
+import { quoteForMessage } from '../../core/paths.js';
+
+/** A parsed value: scalars are strings (or null), sequences arrays, mappings null-prototype objects. */
 export type YamlValue = string | null | YamlValue[] | YamlMap;
-/** A mapping; keys keep document order. */
+/** A mapping; keys keep document order. Null prototype: `__proto__` and `constructor` are keys like any other. */
 export interface YamlMap {
   [key: string]: YamlValue;
 }
+
+/** Longest line read; longer ones are skipped with an error (no tool writes them). */
+export const MAX_YAML_LINE = 65536;
+
+/** Deepest nesting of mappings and sequences read (Siegfried's is 3); deeper nodes are skipped. */
+export const MAX_YAML_DEPTH = 32;
 
 /** One document with the line its content starts on. */
 export interface YamlDocument {
@@ -49,6 +63,7 @@ interface Cursor {
 
 /** Parse a YAML stream (BOM already removed). Never throws. */
 export function parseYamlSubset(text: string): YamlParse {
+  if (typeof text !== 'string') return { documents: [], errors: [{ line: 1, message: 'not text' }] };
   const raw = text.split(/\r\n|\n|\r/);
   const errors: YamlParse['errors'] = [];
   const documents: YamlDocument[] = [];
@@ -57,12 +72,12 @@ export function parseYamlSubset(text: string): YamlParse {
     if (chunk.length === 0) return;
     const cur: Cursor = { lines: chunk, raw, i: 0, errors };
     const first = chunk[0]!;
-    documents.push({ value: parseNode(cur, first.indent), line: first.no });
+    documents.push({ value: parseNode(cur, first.indent, 0), line: first.no });
     // Lines the document's top node did not take (e.g. a stray less-indented line) are reported.
     for (; cur.i < chunk.length; cur.i++) {
       errors.push({
         line: chunk[cur.i]!.no,
-        message: `line outside the document's structure: ${chunk[cur.i]!.text}`,
+        message: `line outside the document's structure: ${quoteForMessage(chunk[cur.i]!.text, 80)}`,
       });
     }
     chunk = [];
@@ -76,7 +91,11 @@ export function parseYamlSubset(text: string): YamlParse {
         chunk.push({ indent: 3, text: rest, no: n + 1 });
       continue;
     }
-    const t = line.replace(/\s+$/, '');
+    if (line.length > MAX_YAML_LINE) {
+      errors.push({ line: n + 1, message: `line longer than ${MAX_YAML_LINE} characters; skipped` });
+      continue;
+    }
+    const t = line.trimEnd();
     const body = t.trimStart();
     if (body === '' || body.startsWith('#') || t.startsWith('%')) continue;
     chunk.push({ indent: t.length - body.length, text: body, no: n + 1 });
@@ -85,21 +104,33 @@ export function parseYamlSubset(text: string): YamlParse {
   return { documents, errors };
 }
 
-/** Parse the node that starts at the cursor, whose lines sit at `indent`. */
-function parseNode(cur: Cursor, indent: number): YamlValue {
+/** Parse the node that starts at the cursor, whose lines sit at `indent`, `depth` levels down. */
+function parseNode(cur: Cursor, indent: number, depth: number): YamlValue {
   const line = cur.lines[cur.i];
   if (line === undefined) return null;
-  if (isSeqItem(line.text)) return parseSequence(cur, line.indent);
-  if (splitKey(line.text) !== null) return parseMapping(cur, indent);
+  if (depth > MAX_YAML_DEPTH) return skipDeep(cur, indent);
+  if (isSeqItem(line.text)) return parseSequence(cur, line.indent, depth);
+  if (splitKey(line.text) !== null) return parseMapping(cur, indent, depth);
   cur.i++;
   return readScalar(cur, line.text, line);
+}
+
+/** Skip a node nested too deep (all lines at `indent` or deeper), reporting it once. */
+function skipDeep(cur: Cursor, indent: number): null {
+  cur.errors.push({
+    line: cur.lines[cur.i]!.no,
+    message: `nesting deeper than ${MAX_YAML_DEPTH} levels is not read`,
+  });
+  cur.i++;
+  while (cur.lines[cur.i] !== undefined && cur.lines[cur.i]!.indent >= indent) cur.i++;
+  return null;
 }
 
 function isSeqItem(text: string): boolean {
   return text === '-' || text.startsWith('- ');
 }
 
-function parseSequence(cur: Cursor, indent: number): YamlValue[] {
+function parseSequence(cur: Cursor, indent: number, depth: number): YamlValue[] {
   const out: YamlValue[] = [];
   for (;;) {
     const line = cur.lines[cur.i];
@@ -109,106 +140,144 @@ function parseSequence(cur: Cursor, indent: number): YamlValue[] {
     if (content === '') {
       cur.i++;
       const next = cur.lines[cur.i];
-      out.push(next !== undefined && next.indent > indent ? parseNode(cur, next.indent) : null);
+      out.push(next !== undefined && next.indent > indent ? parseNode(cur, next.indent, depth + 1) : null);
       continue;
     }
     // The item's content behaves as if it were on its own line at the column it starts in.
     const col = indent + 1 + (after.length - content.length);
     cur.lines[cur.i] = { indent: col, text: content, no: line.no };
-    out.push(parseNode(cur, col));
+    out.push(parseNode(cur, col, depth + 1));
   }
 }
 
-function parseMapping(cur: Cursor, indent: number): YamlMap {
-  const out: YamlMap = {};
+function parseMapping(cur: Cursor, indent: number, depth: number): YamlMap {
+  const out: YamlMap = Object.create(null);
   for (;;) {
     const line = cur.lines[cur.i];
     if (line === undefined || line.indent < indent) return out;
     if (line.indent > indent || isSeqItem(line.text)) {
       if (line.indent === indent) return out; // a sibling sequence item ends this mapping
-      cur.errors.push({ line: line.no, message: `unexpected indentation: ${line.text}` });
+      cur.errors.push({
+        line: line.no,
+        message: `unexpected indentation: ${quoteForMessage(line.text, 80)}`,
+      });
       cur.i++;
       continue;
     }
     const kv = splitKey(line.text);
     if (kv === null) {
-      cur.errors.push({ line: line.no, message: `expected "key: value": ${line.text}` });
+      cur.errors.push({ line: line.no, message: `expected "key: value": ${quoteForMessage(line.text, 80)}` });
       cur.i++;
       continue;
     }
     cur.i++;
-    out[kv.key] = kv.rest === '' ? parseNested(cur, indent) : readScalar(cur, kv.rest, line);
+    out[kv.key] = kv.rest === '' ? parseNested(cur, indent, depth) : readScalar(cur, kv.rest, line);
   }
 }
 
 /** The value of a key with nothing after its colon: a deeper block, a same-indent sequence, or null. */
-function parseNested(cur: Cursor, indent: number): YamlValue {
+function parseNested(cur: Cursor, indent: number, depth: number): YamlValue {
   const next = cur.lines[cur.i];
   if (next === undefined) return null;
-  if (next.indent > indent) return parseNode(cur, next.indent);
-  if (next.indent === indent && isSeqItem(next.text)) return parseSequence(cur, indent);
+  if (next.indent > indent) return parseNode(cur, next.indent, depth + 1);
+  if (next.indent === indent && isSeqItem(next.text)) {
+    return depth + 1 > MAX_YAML_DEPTH ? skipDeep(cur, indent) : parseSequence(cur, indent, depth + 1);
+  }
   return null;
 }
 
-/** Split `key : rest` (key plain or quoted); null when the line is not a mapping entry. */
+/**
+ * Split `key : rest` (key plain or quoted); null when the line is not a mapping entry. Scanned
+ * by hand, in one pass: a backtracking pattern here was quadratic on long lines.
+ */
 function splitKey(text: string): { key: string; rest: string } | null {
-  const m = /^('(?:[^']|'')*'|"(?:[^"\\]|\\.)*"|[^'"#:\s][^:]*?)\s*:(?:\s+(.*))?$/.exec(text);
-  if (m === null) return null;
-  const rawKey = m[1]!;
-  const key = rawKey.startsWith("'")
-    ? rawKey.slice(1, -1).replace(/''/g, "'")
-    : rawKey.startsWith('"')
-      ? unescapeDouble(rawKey.slice(1, -1))
-      : rawKey.trim();
-  return { key, rest: (m[2] ?? '').trim() };
+  let key: string;
+  let colon: number;
+  const q = text[0];
+  if (q === "'" || q === '"') {
+    const close = closingQuote(text, q, 1).end;
+    if (close < 0) return null;
+    key = q === "'" ? text.slice(1, close).replace(/''/g, "'") : unescapeDouble(text.slice(1, close));
+    colon = close + 1;
+    while (colon < text.length && isSpace(text[colon]!)) colon++;
+    if (text[colon] !== ':') return null;
+  } else {
+    if (q === undefined || q === '#' || q === ':' || isSpace(q)) return null;
+    colon = text.indexOf(':');
+    if (colon < 0) return null;
+    key = text.slice(0, colon).trim();
+  }
+  const after = text[colon + 1];
+  if (after !== undefined && !isSpace(after)) return null;
+  return { key, rest: text.slice(colon + 1).trim() };
+}
+
+function isSpace(c: string): boolean {
+  return c === ' ' || c === '\t' || c === '\r' || c === '\n' || c === '\f' || c === '\v';
 }
 
 /** Read a scalar starting with `text` on `line`; quoted scalars may continue on following lines. */
 function readScalar(cur: Cursor, text: string, line: Line): YamlValue {
   const q = text[0];
   if (q === "'" || q === '"') return readQuoted(cur, text, line, q);
-  const plain = text.replace(/\s+#.*$/, '').trim();
+  const hash = text.search(/\s#/);
+  const plain = (hash < 0 ? text : text.slice(0, hash)).trim();
   if (plain === '' || plain === '~' || plain === 'null' || plain === 'Null' || plain === 'NULL') return null;
   if (plain === '[]') return [];
-  if (plain === '{}') return {};
+  if (plain === '{}') return Object.create(null) as YamlMap;
   return plain;
 }
 
 function readQuoted(cur: Cursor, text: string, line: Line, q: string): string {
-  let buf = text;
+  const parts = [text];
   let lineNo = line.no;
+  // Scan each line once, carrying the position (an escape may straddle a line break).
+  let from = 1;
   for (;;) {
-    const end = closingQuote(buf, q);
-    if (end >= 0) {
-      const trailing = buf.slice(end + 1).trim();
+    const last = parts[parts.length - 1]!;
+    const scan = closingQuote(last, q, from);
+    if (scan.end >= 0) {
+      const trailing = last.slice(scan.end + 1).trim();
       if (trailing !== '' && !trailing.startsWith('#')) {
-        cur.errors.push({ line: lineNo, message: `text after closing quote: ${trailing}` });
+        cur.errors.push({
+          line: lineNo,
+          message: `text after closing quote: ${quoteForMessage(trailing, 80)}`,
+        });
       }
-      return decodeQuoted(buf.slice(1, end), q);
+      parts[parts.length - 1] = last.slice(0, scan.end);
+      return decodeQuoted(parts.join('\n').slice(1), q);
     }
     // Continue on the next raw line (YAML folds the break); keep the structured cursor in step.
     const nextRaw = cur.raw[lineNo];
     if (nextRaw === undefined) {
       cur.errors.push({ line: line.no, message: 'unterminated quoted scalar' });
-      return decodeQuoted(buf.slice(1), q);
+      return decodeQuoted(parts.join('\n').slice(1), q);
     }
-    buf += `\n${nextRaw}`;
+    // The resume point is past this line; on the next one it counts from its start (the break
+    // itself is the character an escape at the very end of this line consumed).
+    from = scan.resume - last.length - 1;
+    parts.push(nextRaw);
     lineNo++;
     while (cur.lines[cur.i] !== undefined && cur.lines[cur.i]!.no <= lineNo) cur.i++;
   }
 }
 
-/** Index of the closing quote in `s` (which starts with the opening quote), or -1. */
-function closingQuote(s: string, q: string): number {
-  for (let i = 1; i < s.length; i++) {
+/**
+ * Index of the closing quote in `s` at or after `from` (`s` starts with the opening quote on the
+ * first line), or -1 with where the scan stopped (past the end when the last character escaped
+ * the line break).
+ */
+function closingQuote(s: string, q: string, from: number): { end: number; resume: number } {
+  let i = Math.max(0, from);
+  for (; i < s.length; i++) {
     const c = s[i];
     if (q === '"' && c === '\\') i++;
     else if (c === q) {
       if (q === "'" && s[i + 1] === "'") i++;
-      else return i;
+      else return { end: i, resume: i };
     }
   }
-  return -1;
+  return { end: -1, resume: i };
 }
 
 /** Undo quoting and fold line breaks (one break → space, n+1 breaks → n newlines). */

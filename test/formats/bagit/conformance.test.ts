@@ -15,8 +15,8 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
+import { storeBagSource } from '../../../lib/engine/bag-source.js';
 import type { BagSource } from '../../../lib/formats/bagit/source.js';
-import { storeBagSource } from '../../../lib/formats/bagit/store-source.js';
 import { validateBag } from '../../../lib/formats/bagit/validate.js';
 import { zipBagSource } from '../../../lib/formats/bagit/zip-source.js';
 import { FsStore } from '../../../lib/storage/fs/fs-store.js';
@@ -50,7 +50,7 @@ async function zipLooksLikeBag(path: string): Promise<boolean> {
   const zip = path.endsWith('.zip') ? path : `${path}.zip`;
   if (!existsSync(zip) || !statSync(zip).isFile()) return false;
   try {
-    for await (const f of zipBagSource(readFileSync(zip)).list()) {
+    for await (const f of (await zipBagSource(readFileSync(zip))).list()) {
       if (f.path === 'bagit.txt' || /^(tag)?manifest-[^/]+\.txt$/.test(f.path)) return true;
     }
   } catch {
@@ -59,7 +59,7 @@ async function zipLooksLikeBag(path: string): Promise<boolean> {
   return false;
 }
 
-function openCase(path: string): BagSource | null {
+async function openCase(path: string): Promise<BagSource | null> {
   if (path.endsWith('.zip') && existsSync(path)) return zipBagSource(readFileSync(path), path);
   if (existsSync(`${path}.zip`)) return zipBagSource(readFileSync(`${path}.zip`), `${path}.zip`);
   if (existsSync(path) && statSync(path).isDirectory())
@@ -89,7 +89,7 @@ for (const source of sources) {
     t.test(
       `${source}/${key} is ${exp.valid ? 'valid' : 'invalid'}${exp.warnings.length ? ' with warnings' : ''}`,
       async (t) => {
-        const bag = openCase(join(dir, key));
+        const bag = await openCase(join(dir, key));
         if (bag === null) return t.fail(`case ${key} not found as a folder or zip`);
         const r = await validateBag(bag);
         const detail = { errors: r.errors, warnings: r.warnings };

@@ -5,8 +5,8 @@
 import { appendFileSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
+import { storeBagSource } from '../../../lib/engine/bag-source.js';
 import type { BagSource } from '../../../lib/formats/bagit/source.js';
-import { storeBagSource } from '../../../lib/formats/bagit/store-source.js';
 import { validateBag } from '../../../lib/formats/bagit/validate.js';
 import { zipBagSource } from '../../../lib/formats/bagit/zip-source.js';
 import { FsStore } from '../../../lib/storage/fs/fs-store.js';
@@ -217,7 +217,7 @@ t.test(
   'a zipped bag (one top folder, an empty directory, deflated members) is read from the zip',
   async (t) => {
     const zip = readFileSync(join(fixturesDir, 'bagit', 'zipped-bag.zip'));
-    const r = await validateBag(zipBagSource(zip, 'zipped-bag.zip'));
+    const r = await validateBag(await zipBagSource(zip, 'zipped-bag.zip'));
     t.same([r.valid, r.errors, r.warnings], [true, [], []]);
     t.same(r.payload, { files: 2, octets: 26 });
   },
@@ -225,6 +225,6 @@ t.test(
 
 t.test('macOS __MACOSX/ entries in a zipped bag are not part of the bag', async (t) => {
   const zip = readFileSync(join(fixturesDir, 'bagit', 'zipped-bag-macos.zip'));
-  const r = await validateBag(zipBagSource(zip, 'zipped-bag-macos.zip'));
+  const r = await validateBag(await zipBagSource(zip, 'zipped-bag-macos.zip'));
   t.same([r.valid, r.errors, r.warnings], [true, [], []]);
 });

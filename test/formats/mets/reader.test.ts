@@ -233,37 +233,42 @@ t.test('unresolved references are reported, once each', async (t) => {
   );
 });
 
-t.test('hrefs: %XX decoded as UTF-8, + kept, file:// and ./ stripped, absolute URLs flagged', async (t) => {
-  const m = await readMets(
-    mets(
-      fileSec(
-        file('F1', 'file://asettamiset/p%C3%A4%C3%A4t%C3%B6s+1.pdf') +
-          file('F2', './objects/a%20b.txt') +
-          file('F3', 'http://example.org/fedora/get/x') +
-          file('F4', 'objects/100%.txt') +
-          file('F5', 'objects/bad%FF.txt'),
+t.test(
+  "hrefs: %XX decoded as UTF-8, + kept, the KDK profile's file:// and ./ stripped, absolute URLs flagged",
+  async (t) => {
+    const kdk = (body: string) =>
+      `<mets:mets PROFILE="http://www.kdk.fi/kdk-mets-profile" ${NS}>${body}</mets:mets>`;
+    const m = await readMets(
+      kdk(
+        fileSec(
+          file('F1', 'file://asettamiset/p%C3%A4%C3%A4t%C3%B6s+1.pdf') +
+            file('F2', './objects/a%20b.txt') +
+            file('F3', 'http://example.org/fedora/get/x') +
+            file('F4', 'objects/100%.txt') +
+            file('F5', 'objects/bad%FF.txt'),
+        ),
       ),
-    ),
-  );
-  t.same(
-    m.files.map((f) => f.path),
-    [
-      'asettamiset/päätös+1.pdf',
-      'objects/a b.txt',
-      'http://example.org/fedora/get/x',
-      'objects/100%.txt',
-      'objects/bad%FF.txt',
-    ],
-  );
-  t.same(
-    m.problems.map((p) => p.code),
-    ['NOT_RELATIVE_PATH', 'BAD_PERCENT_ENCODING'],
-  );
-  t.notOk(
-    m.directories.some((d) => d.path.startsWith('http')),
-    'absolute URLs imply no directories',
-  );
-});
+    );
+    t.same(
+      m.files.map((f) => f.path),
+      [
+        'asettamiset/päätös+1.pdf',
+        'objects/a b.txt',
+        'http://example.org/fedora/get/x',
+        'objects/100%.txt',
+        'objects/bad%FF.txt',
+      ],
+    );
+    t.same(
+      m.problems.map((p) => p.code),
+      ['NOT_RELATIVE_PATH', 'BAD_PERCENT_ENCODING'],
+    );
+    t.notOk(
+      m.directories.some((d) => d.path.startsWith('http')),
+      'absolute URLs imply no directories',
+    );
+  },
+);
 
 t.test('no structMap: files come from fileSec and directories from their paths', async (t) => {
   const m = await readMets(mets(fileSec(file('F1', 'objects/sub/a.txt') + file('F2', 'b.txt'))));

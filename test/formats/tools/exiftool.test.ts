@@ -127,5 +127,6 @@ t.test('exiftool -j output is read: SourceFile is the path, other values kept as
 t.test('broken exiftool -j output is a problem, not an exception', async (t) => {
   const r = readExifToolJson('[{"SourceFile": "a"');
   t.same(r.files, []);
-  t.match(r.problems, [{ code: 'TOOL_SYNTAX', message: /not JSON/ }]);
+  t.match(r.problems, [{ code: 'TOOL_SYNTAX', message: /not valid JSON/ }]);
+  t.notOk(r.problems[0]!.message.includes('SourceFile'), 'the message does not quote the input');
 });

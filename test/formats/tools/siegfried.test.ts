@@ -182,7 +182,7 @@ matches  :
     warning : 'no match'
 `);
   t.equal(r.files[0]!.record.errors, 'empty source');
-  t.match(r.problems, [{ code: 'TOOL_SCAN_ERROR', message: /empty\.txt: empty source/ }]);
+  t.match(r.problems, [{ code: 'TOOL_SCAN_ERROR', message: /empty\.txt": "empty source"/ }]);
 });
 
 t.test('the YAML header gives the run; the scan date is every record timestamp', async (t) => {
