@@ -87,11 +87,12 @@ export function expandStorageMap(entry: StorageMapEntry): StorageMap {
   const distinct = unpack(entry.hashes);
   const hashPaths = unpack(entry.hashPaths);
   const hashIdx = unpackInts(entry.hashIdx);
-  const files: StorageMap['files'] = {};
+  // Null prototypes, as the builder makes them: `__proto__` is an ordinary logical path or hash.
+  const files: StorageMap['files'] = Object.create(null);
   for (let i = 0; i < paths.length; i++) {
     files[paths[i]!] = { hash: distinct[hashIdx[i]!]!, fullPath: fullPaths[i]! };
   }
-  const hashes: StorageMap['hashes'] = {};
+  const hashes: StorageMap['hashes'] = Object.create(null);
   for (let i = 0; i < hashPaths.length; i++) hashes[distinct[i]!] = hashPaths[i]!;
   const f = structuredClone(entry.fields);
   return {

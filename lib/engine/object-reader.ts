@@ -25,10 +25,13 @@ import {
   snapshotView,
 } from '../cache/inventory-snapshot.js';
 import { type InventoryCache, objectCacheKey } from '../cache/port.js';
-import { InvalidObjectError, NotFoundError } from '../core/errors.js';
+import { InvalidObjectError, NotFoundError, TooLargeError } from '../core/errors.js';
 import type { Inventory } from '../core/inventory.js';
+import { describeJsonError, findDuplicateKeys } from '../core/json-scan.js';
 import { digestBytes } from '../core/ocfl/digests.js';
 import { MAX_INVENTORY_BYTES } from '../core/ocfl/inventory-parse.js';
+import { assertInventoryPathsSafe } from '../core/ocfl/path-safety.js';
+import { quoteForMessage, truncateForMessage } from '../core/paths.js';
 import { type InventoryView, inventoryView } from '../core/versions.js';
 import { joinKey, type ReadableStore } from '../storage/port.js';
 
@@ -372,6 +375,14 @@ function assemble(
   return out;
 }
 
+function inventoryTooLarge(size: number, key: string | undefined): TooLargeError {
+  return new TooLargeError(
+    `${truncateForMessage(key ?? 'inventory')} is ${size} bytes, too large for this reader (limit ${MAX_INVENTORY_BYTES})`,
+    MAX_INVENTORY_BYTES,
+    { operation: 'parseInventory', ...(key !== undefined && { key }) },
+  );
+}
+
 function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
@@ -390,45 +401,55 @@ function shapeProblems(json: Record<string, unknown>): string[] {
   }
   for (const [name, block] of Object.entries(json['versions'])) {
     if (!isRecord(block) || typeof block['created'] !== 'string' || !isRecord(block['state'])) {
-      problems.push(`version ${name} lacks "created" or "state"`);
+      problems.push(`version ${quoteForMessage(name)} lacks "created" or "state"`);
+      if (problems.length >= 10) break; // enough to say what is wrong, bounded for hostile input
     }
   }
-  if (typeof json['head'] === 'string' && !(json['head'] in json['versions'])) {
-    problems.push(`head ${json['head']} is not among the versions`);
+  // Own keys only: a head of `toString` or `__proto__` must not find Object.prototype's.
+  if (typeof json['head'] === 'string' && !Object.hasOwn(json['versions'], json['head'])) {
+    problems.push(`head ${truncateForMessage(json['head'])} is not among the versions`);
   }
   return problems;
 }
 
 /**
  * Parse inventory bytes with only the checks navigation needs. Throws InvalidObjectError naming
- * every shape problem (bad JSON, missing id/head/manifest/versions, head not a version).
+ * every shape problem (bad JSON, missing id/head/manifest/versions, head not a version, a
+ * duplicated key), PathEscapeError for a content or logical path that could leave the object
+ * root (see `lib/core/ocfl/path-safety.ts`), TooLargeError past {@link MAX_INVENTORY_BYTES}.
+ * Messages never quote the file's text (a parse error gives only the position).
  */
 export function parseInventoryLenient(bytes: Uint8Array, key?: string): Inventory {
+  const where = truncateForMessage(key ?? 'inventory');
+  if (bytes.byteLength > MAX_INVENTORY_BYTES) throw inventoryTooLarge(bytes.byteLength, key);
   let json: unknown;
   try {
     // A view over the same memory (no copy of a large inventory); a BOM is tolerated.
     const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
     json = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (cause) {
-    throw new InvalidObjectError(`${key ?? 'inventory'} is not valid JSON`, {
+    // Not `cause`: V8's SyntaxError message quotes the text it choked on.
+    throw new InvalidObjectError(`${where} is not valid JSON (${describeJsonError(cause)})`, {
       operation: 'parseInventory',
-      key,
-      cause,
+      ...(key !== undefined && { key }),
     });
   }
   if (!isRecord(json)) {
-    throw new InvalidObjectError(`${key ?? 'inventory'} is not a JSON object`, {
+    throw new InvalidObjectError(`${where} is not a JSON object`, {
       operation: 'parseInventory',
-      key,
+      ...(key !== undefined && { key }),
     });
   }
   const problems = shapeProblems(json);
+  const duplicates = findDuplicateKeys(bytes, { limit: 3 });
+  for (const d of duplicates) problems.push(`key ${quoteForMessage(d.key, 80)} appears twice in ${d.where}`);
   if (problems.length > 0) {
-    throw new InvalidObjectError(`${key ?? 'inventory'} is unusable: ${problems.join('; ')}`, {
+    throw new InvalidObjectError(`${where} is unusable: ${problems.join('; ')}`, {
       operation: 'parseInventory',
-      key,
+      ...(key !== undefined && { key }),
     });
   }
+  assertInventoryPathsSafe(json, where);
   const inventory = json as unknown as Inventory;
   if (typeof inventory.type !== 'string') inventory.type = '';
   if (!isRecord(inventory.fixity)) delete inventory.fixity;

@@ -3,8 +3,10 @@
  * file `0=<dvalue>` whose content is `<dvalue>\n`, with dvalue `ocfl_object_<version>` for an
  * object and `ocfl_<version>` for a storage root. The two differ only in codes and prefix.
  */
+
 import { INVENTORY_TYPES, type OcflSpecVersion } from '../../core/inventory.js';
 import type { OcflCode, ValidationReport } from '../../core/ocfl/codes.js';
+import { q } from '../../core/ocfl/context.js';
 import type { ReadableStore } from '../../storage/port.js';
 import { joinKey } from '../../storage/port.js';
 
@@ -81,7 +83,7 @@ export async function checkDeclaration(
     if (v === undefined) continue;
     const body = (await store.readBytes(joinKey(dir, name))).toString('utf8');
     if (body !== `${name.slice(2)}\n`) {
-      report.add(rules.body, `declaration content must be "${name.slice(2)}" and a newline`, name);
+      report.add(rules.body, `declaration content must be ${q(name.slice(2))} and a newline`, name);
     }
     version ??= v;
   }
@@ -90,17 +92,17 @@ export async function checkDeclaration(
 
 function checkName(name: string, rules: (typeof RULES)[DeclarationKind], report: ValidationReport) {
   if (!name.startsWith('0=')) {
-    report.add(rules.zero, `declaration "${name}" must start with "0="`, name);
+    report.add(rules.zero, `declaration ${q(name)} must start with "0="`, name);
     return undefined;
   }
   const dvalue = name.slice(2);
   if (!dvalue.startsWith(rules.prefix)) {
-    report.add(rules.value, `declaration value "${dvalue}" does not start with ${rules.prefix}`, name);
+    report.add(rules.value, `declaration value ${q(dvalue)} does not start with ${rules.prefix}`, name);
     return undefined;
   }
   const v = dvalue.slice(rules.prefix.length);
   if (!Object.hasOwn(INVENTORY_TYPES, v)) {
-    report.add(rules.name, `declaration names an unknown OCFL version "${v}"`, name);
+    report.add(rules.name, `declaration names an unknown OCFL version ${q(v)}`, name);
     return undefined;
   }
   return v as OcflSpecVersion;

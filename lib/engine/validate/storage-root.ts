@@ -14,8 +14,10 @@
  * Directories are listed a few at a time and objects validated a couple at a time (object
  * fixity already hashes several files in parallel).
  */
+
 import type { OcflSpecVersion } from '../../core/inventory.js';
 import { ValidationReport } from '../../core/ocfl/codes.js';
+import { q } from '../../core/ocfl/context.js';
 import { isRegisteredExtension } from '../../core/ocfl/extensions.js';
 import type { ReadableStore } from '../../storage/port.js';
 import { joinKey } from '../../storage/port.js';
@@ -131,7 +133,7 @@ async function checkRootExtensions(
     for (const name of children.files.keys()) {
       report.add(
         'E112',
-        `file directly in the storage root extensions directory: ${name}`,
+        `file directly in the storage root extensions directory: ${q(name)}`,
         `extensions/${name}`,
       );
     }
@@ -140,7 +142,7 @@ async function checkRootExtensions(
     if (!isRegisteredExtension(name)) {
       report.add(
         'W016',
-        `storage root extension "${name}" is not a registered extension name`,
+        `storage root extension ${q(name)} is not a registered extension name`,
         `extensions/${name}`,
       );
     }
