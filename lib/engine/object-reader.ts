@@ -25,11 +25,12 @@ import {
   snapshotView,
 } from '../cache/inventory-snapshot.js';
 import { type InventoryCache, objectCacheKey } from '../cache/port.js';
-import { InvalidObjectError, NotFoundError, TooLargeError } from '../core/errors.js';
+import { hasCode, InvalidObjectError, NotFoundError, TooLargeError } from '../core/errors.js';
 import type { Inventory } from '../core/inventory.js';
 import { describeJsonError, findDuplicateKeys } from '../core/json-scan.js';
 import { digestBytes } from '../core/ocfl/digests.js';
 import { MAX_INVENTORY_BYTES } from '../core/ocfl/inventory-parse.js';
+import { MAX_SIDECAR_BYTES } from '../core/ocfl/limits.js';
 import { assertInventoryPathsSafe } from '../core/ocfl/path-safety.js';
 import { quoteForMessage, truncateForMessage } from '../core/paths.js';
 import { type InventoryView, inventoryView } from '../core/versions.js';
@@ -113,16 +114,29 @@ function isObjectEntry(value: unknown): value is ObjectEntry {
   );
 }
 
-/** The files and sub-directories directly in `dir`. */
+/**
+ * The files and sub-directories directly in `dir`. FIFOs, sockets, devices and undecodable
+ * names count as files (they are there) and are also in `special`: never read one.
+ */
 async function listDir(store: ReadableStore, dir: string, signal?: AbortSignal) {
   const files = new Set<string>();
   const dirs = new Set<string>();
+  const special = new Set<string>();
   for await (const entry of store.list(dir, { delimiter: true, ...(signal && { signal }) })) {
     const name = entry.key.slice(entry.key.lastIndexOf('/') + 1);
-    if (entry.kind === 'file') files.add(name);
-    else if (entry.kind === 'prefix') dirs.add(name);
+    if (entry.kind === 'prefix') dirs.add(name);
+    else files.add(name);
+    if (entry.kind === 'other') special.add(name);
   }
-  return { files, dirs };
+  return { files, dirs, special };
+}
+
+/** InvalidObjectError for a file we must read that is a FIFO, device or the like. */
+function notAFile(key: string): InvalidObjectError {
+  return new InvalidObjectError(`${truncateForMessage(key)} is not a regular file: not read`, {
+    operation: 'readObject',
+    key,
+  });
 }
 
 const PREFERRED_SIDECARS = ['sha512', 'sha256'];
@@ -150,15 +164,25 @@ async function readSidecar(
   store: ReadableStore,
   objectKey: string,
   dir: string,
-  files: Set<string>,
+  listed: { files: Set<string>; special: Set<string> },
   signal?: AbortSignal,
 ): Promise<InventoryFiles> {
-  const algorithm = pickSidecar(files);
+  if (listed.special.has('inventory.json')) throw notAFile(joinKey(objectKey, dir, 'inventory.json'));
+  const algorithm = pickSidecar(listed.files);
   if (algorithm === undefined) return { dir };
-  const bytes = await store.readBytes(
-    joinKey(objectKey, dir, `inventory.json.${algorithm}`),
-    signal && { signal },
-  );
+  const key = joinKey(objectKey, dir, `inventory.json.${algorithm}`);
+  if (listed.special.has(`inventory.json.${algorithm}`)) throw notAFile(key);
+  let bytes: Buffer;
+  try {
+    bytes = await store.readBytes(key, { maxBytes: MAX_SIDECAR_BYTES, ...(signal && { signal }) });
+  } catch (err) {
+    if (!hasCode(err, 'TOO_LARGE')) throw err;
+    // A sidecar is ~150 bytes; a large one is not a sidecar, and its junk must not pass as one.
+    throw new InvalidObjectError(
+      `${truncateForMessage(key)} is larger than ${MAX_SIDECAR_BYTES} bytes: not an inventory sidecar`,
+      { operation: 'readObject', key },
+    );
+  }
   const recorded = parseSidecar(bytes.toString('utf8'));
   return recorded === undefined
     ? { dir, sidecarAlgorithm: algorithm }
@@ -173,8 +197,8 @@ async function findMutableHead(store: ReadableStore, objectKey: string, signal?:
     [LEGACY_MUTABLE_HEAD_DIR, 'legacy'],
   ] as const) {
     if (!dirs.has(dir.split('/')[1]!)) continue;
-    const { files } = await listDir(store, joinKey(objectKey, dir), signal);
-    if (files.has('inventory.json')) return { dir, naming, files };
+    const listed = await listDir(store, joinKey(objectKey, dir), signal);
+    if (listed.files.has('inventory.json')) return { dir, naming, listed };
   }
   return undefined;
 }
@@ -207,6 +231,7 @@ export async function probeObject(
 ): Promise<ObjectProbe> {
   const { signal } = options;
   const root = await listDir(store, key, signal);
+  if (root.special.has('inventory.json')) throw notAFile(joinKey(key, 'inventory.json'));
   if (!root.files.has('inventory.json')) {
     if (root.files.size === 0 && root.dirs.size === 0) {
       throw new NotFoundError(`no OCFL object at ${key}`, { operation: 'readObject', key });
@@ -216,9 +241,9 @@ export async function probeObject(
       key,
     });
   }
-  const rootFiles = await readSidecar(store, key, '', root.files, signal);
+  const rootFiles = await readSidecar(store, key, '', root, signal);
   const headAt = root.dirs.has('extensions') ? await findMutableHead(store, key, signal) : undefined;
-  const headFiles = headAt && (await readSidecar(store, key, headAt.dir, headAt.files, signal));
+  const headFiles = headAt && (await readSidecar(store, key, headAt.dir, headAt.listed, signal));
   const location = `${store.uri.replace(/\/+$/, '')}/${key}`;
   const digests = [rootFiles.recorded, ...(headFiles ? [headFiles.recorded] : [])];
   const probe: ObjectProbe = { key, location, rootFiles };
@@ -297,10 +322,7 @@ async function loadInventory(
   signal?: AbortSignal,
 ): Promise<Loaded> {
   const inventoryKey = joinKey(objectKey, at.dir, 'inventory.json');
-  const bytes = await store.readBytes(inventoryKey, {
-    maxBytes: MAX_INVENTORY_BYTES,
-    ...(signal && { signal }),
-  });
+  const bytes = await readInventoryBytes(store, inventoryKey, signal);
   const { sidecarAlgorithm: algorithm, recorded } = at;
   const digest = algorithm && recorded ? digestOffThread(bytes, algorithm) : undefined;
   // Parse while the digest is computed; a parse error still waits for it (no stray rejection).
@@ -375,9 +397,31 @@ function assemble(
   return out;
 }
 
-function inventoryTooLarge(size: number, key: string | undefined): TooLargeError {
+/**
+ * The bytes of an inventory, at most {@link MAX_INVENTORY_BYTES}. Past the cap: TooLargeError
+ * "too large for this reader" (a limit of ours, not a fault of the object), before reading it.
+ * Shared by the reader and the validator.
+ */
+export async function readInventoryBytes(
+  store: ReadableStore,
+  key: string,
+  signal?: AbortSignal,
+): Promise<Buffer> {
+  try {
+    return await store.readBytes(key, { maxBytes: MAX_INVENTORY_BYTES, ...(signal && { signal }) });
+  } catch (err) {
+    if (!hasCode(err, 'TOO_LARGE')) throw err;
+    const size = await store.stat(key).then(
+      (s) => s.size,
+      () => undefined,
+    );
+    throw inventoryTooLarge(size, key);
+  }
+}
+
+function inventoryTooLarge(size: number | undefined, key: string | undefined): TooLargeError {
   return new TooLargeError(
-    `${truncateForMessage(key ?? 'inventory')} is ${size} bytes, too large for this reader (limit ${MAX_INVENTORY_BYTES})`,
+    `${truncateForMessage(key ?? 'inventory')} is ${size === undefined ? 'more than the limit' : `${size} bytes`}, too large for this reader (limit ${MAX_INVENTORY_BYTES} bytes)`,
     MAX_INVENTORY_BYTES,
     { operation: 'parseInventory', ...(key !== undefined && { key }) },
   );

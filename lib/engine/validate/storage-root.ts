@@ -15,16 +15,19 @@
  * fixity already hashes several files in parallel).
  */
 
+import { hasCode, NotFoundError } from '../../core/errors.js';
 import type { OcflSpecVersion } from '../../core/inventory.js';
+import { describeJsonError, findDuplicateKeys } from '../../core/json-scan.js';
 import { ValidationReport } from '../../core/ocfl/codes.js';
 import { q } from '../../core/ocfl/context.js';
 import { isRegisteredExtension } from '../../core/ocfl/extensions.js';
+import { MAX_HIERARCHY_DEPTH, MAX_LAYOUT_FILE_BYTES } from '../../core/ocfl/limits.js';
 import type { ReadableStore } from '../../storage/port.js';
 import { joinKey } from '../../storage/port.js';
 import { mapLimit } from '../concurrency.js';
 import { checkDeclaration, declaredVersion, isDeclarationName } from './namaste.js';
 import { type ObjectValidationReport, validateObject } from './object.js';
-import { type Children, listChildren } from './tree.js';
+import { type Children, listChildren, type TreeFile } from './tree.js';
 
 /** Options for {@link validateStorageRoot}. */
 export interface StorageRootValidationOptions {
@@ -80,7 +83,7 @@ export async function validateStorageRoot(
 ): Promise<StorageRootReport> {
   const report = new StorageRootReport();
   const top = await listChildren(store, '', options.signal);
-  const declared = await checkDeclaration(store, '', top.files.keys(), 'storage-root', report);
+  const declared = await checkDeclaration(store, '', top.files, 'storage-root', report);
   if (declared) report.specVersion = declared;
   await checkLayoutFile(store, top, report);
   const hierarchy = [...top.dirs].filter((d) => d !== 'extensions');
@@ -94,13 +97,19 @@ export async function validateStorageRoot(
 }
 
 async function checkLayoutFile(store: ReadableStore, top: Children, report: StorageRootReport) {
-  if (!top.files.has('ocfl_layout.json')) return;
+  const file = top.files.get('ocfl_layout.json');
+  if (!file) return;
+  const bytes = await readLayoutFile(store, file, report);
+  if (bytes === undefined) return;
   let layout: unknown;
   try {
-    layout = JSON.parse((await store.readBytes('ocfl_layout.json')).toString('utf8'));
-  } catch {
-    report.add('E070', 'ocfl_layout.json is not JSON', 'ocfl_layout.json');
+    layout = JSON.parse(bytes.toString('utf8'));
+  } catch (err) {
+    report.add('E070', `ocfl_layout.json is not JSON (${describeJsonError(err)})`, 'ocfl_layout.json');
     return;
+  }
+  for (const d of findDuplicateKeys(bytes, { limit: 5 })) {
+    report.add('E070', `ocfl_layout.json has the key ${q(d.key)} more than once`, 'ocfl_layout.json');
   }
   const obj = typeof layout === 'object' && layout !== null && !Array.isArray(layout) ? layout : undefined;
   const keys = obj ? Object.keys(obj).sort() : [];
@@ -119,6 +128,29 @@ async function checkLayoutFile(store: ReadableStore, top: Children, report: Stor
       'ocfl_layout.json',
     );
   } else report.layout = ext;
+}
+
+/** The layout file's bytes, or undefined after E070 when it is not a regular file or too large. */
+async function readLayoutFile(store: ReadableStore, file: TreeFile, report: ValidationReport) {
+  if (file.special !== undefined) {
+    report.add(
+      'E070',
+      `ocfl_layout.json is not a regular file (${file.special}): not read`,
+      'ocfl_layout.json',
+    );
+    return undefined;
+  }
+  try {
+    return await store.readBytes('ocfl_layout.json', { maxBytes: MAX_LAYOUT_FILE_BYTES });
+  } catch (err) {
+    if (!hasCode(err, 'TOO_LARGE')) throw err;
+    report.add(
+      'E070',
+      `ocfl_layout.json is larger than ${MAX_LAYOUT_FILE_BYTES} bytes: not read`,
+      'ocfl_layout.json',
+    );
+    return undefined;
+  }
 }
 
 /** Root `extensions/`: only sub-directories (E112, a 1.1 rule), registered names (W016). */
@@ -158,11 +190,23 @@ async function findObjectRoots(
 ): Promise<string[]> {
   const roots: string[] = [];
   let level = start;
-  while (level.length > 0) {
+  for (let depth = 1; level.length > 0; depth++) {
+    if (depth > MAX_HIERARCHY_DEPTH) {
+      // A chain of thousands of folders is a trap, not a layout: say so once per branch, stop.
+      for (const dir of level.slice(0, 100)) {
+        report.add(
+          'E085',
+          `storage hierarchy deeper than ${MAX_HIERARCHY_DEPTH} levels: not walked further, no object found`,
+          dir,
+        );
+      }
+      break;
+    }
     const next: string[] = [];
     await mapLimit(level, 4, async (dir) => {
       const children = await listChildren(store, dir, signal);
-      if ([...children.files.keys()].some(isDeclarationName)) {
+      // An inventory without a declaration is still an object (an invalid one, E003), not stray files.
+      if ([...children.files.keys()].some(isDeclarationName) || children.files.has('inventory.json')) {
         roots.push(dir);
         return;
       }
@@ -219,16 +263,28 @@ async function validateObjects(
   report.objects.sort((a, b) => (a.objectRoot < b.objectRoot ? -1 : a.objectRoot > b.objectRoot ? 1 : 0));
 }
 
-/** What kind of OCFL thing is at `prefix` ('' = store root)? Looks only at its direct files. */
+/**
+ * What kind of OCFL thing is at `prefix` ('' = store root)? Looks only at its direct children:
+ * an object declaration, or else an `inventory.json` (an object that lost its declaration is an
+ * invalid object, E003, not "not OCFL"), makes an object; a storage root declaration a storage
+ * root. Throws NotFoundError when nothing at all is there.
+ */
 export async function detectLocationKind(
   store: ReadableStore,
   prefix: string,
 ): Promise<'object' | 'storage-root' | 'unknown'> {
-  const { files } = await listChildren(store, prefix);
+  const { files, dirs } = await listChildren(store, prefix);
+  if (files.size === 0 && dirs.size === 0) {
+    throw new NotFoundError(`nothing at ${q(prefix || store.uri)}`, {
+      operation: 'detectLocationKind',
+      key: prefix,
+    });
+  }
   const names = [...files.keys()];
   if (names.some((n) => n.startsWith('0=ocfl_object_'))) return 'object';
   if (names.some((n) => declaredVersion(n, 'storage-root') !== undefined || n.startsWith('0=ocfl_1'))) {
     return 'storage-root';
   }
+  if (files.has('inventory.json')) return 'object';
   return 'unknown';
 }
