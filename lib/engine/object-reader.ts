@@ -485,7 +485,7 @@ export function parseInventoryLenient(bytes: Uint8Array, key?: string): Inventor
     });
   }
   const problems = shapeProblems(json);
-  const duplicates = findDuplicateKeys(bytes, { limit: 3 });
+  const duplicates = findDuplicateKeys(bytes, { limit: 3, parsed: json });
   for (const d of duplicates) problems.push(`key ${quoteForMessage(d.key, 80)} appears twice in ${d.where}`);
   if (problems.length > 0) {
     throw new InvalidObjectError(`${where} is unusable: ${problems.join('; ')}`, {

@@ -67,7 +67,7 @@ function parseJsonObject(bytes: Uint8Array | string, what: string): Record<strin
     throw new MalformedError(`${what} must hold a JSON object`, { operation: 'parse', key: what });
   }
   // Two `extension` keys would let two readers pick two layouts: refuse rather than guess.
-  const [duplicate] = findDuplicateKeys(Buffer.from(text), { limit: 1 });
+  const [duplicate] = findDuplicateKeys(Buffer.from(text), { limit: 1, parsed: value });
   if (duplicate) {
     throw new MalformedError(`${what} has the key ${quoteForMessage(duplicate.key, 80)} twice`, {
       operation: 'parse',

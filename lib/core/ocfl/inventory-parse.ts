@@ -93,7 +93,7 @@ export function parseInventory(bytes: Uint8Array, options: ParseInventoryOptions
     return { issues: report.issues, digests, versionNames: [] };
   }
   const result = validateInventory(raw, options);
-  const duplicates = duplicateKeyIssues(bytes, options.path);
+  const duplicates = duplicateKeyIssues(bytes, raw, options.path);
   if (duplicates.length > 0) result.issues = [...duplicates, ...result.issues];
   const alg = result.inventory?.digestAlgorithm;
   if (alg && !digests[alg] && canCompute(alg)) Object.assign(digests, digestBytes(bytes, [alg]));
@@ -101,7 +101,8 @@ export function parseInventory(bytes: Uint8Array, options: ParseInventoryOptions
 }
 
 /**
- * Issues for keys repeated within one JSON object of an inventory, at most 100. **Errors**, not
+ * Issues for keys repeated within one JSON object of an inventory (`parsed` is what JSON.parse
+ * made of `bytes`: it makes the check cheap), at most 100. **Errors**, not
  * warnings: `JSON.parse` keeps the last value and silently drops the first, so a repeated
  * manifest or state digest loses content or logical paths, a repeated version name loses a whole
  * version and a repeated `head` or `id` may be read differently by another tool; the object's
@@ -110,9 +111,9 @@ export function parseInventory(bytes: Uint8Array, options: ParseInventoryOptions
  * fixity block, E033 (not JSON of the required structure) anywhere else. The message names the
  * key and the object it is repeated in (`versions.v1.state`), both shortened.
  */
-export function duplicateKeyIssues(bytes: Uint8Array, path?: string): ValidationIssue[] {
+export function duplicateKeyIssues(bytes: Uint8Array, parsed: unknown, path?: string): ValidationIssue[] {
   const report = new ValidationReport();
-  for (const d of findDuplicateKeys(bytes)) {
+  for (const d of findDuplicateKeys(bytes, { parsed })) {
     const code = d.where === 'manifest' ? 'E096' : /^fixity\.[^.]+$/.test(d.where) ? 'E097' : 'E033';
     const where = d.where === '(top level)' ? 'the top level' : quoteForMessage(d.where, 120);
     report.add(

@@ -93,7 +93,32 @@ export async function validateStorageRoot(
     report.add('W015', 'the storage root mixes top-level objects with a directory hierarchy of objects');
   }
   await validateObjects(store, objectRoots, declared, report, options);
+  checkUniqueIds(report);
   return report;
+}
+
+/**
+ * Two objects with one id (E083: the id no longer maps to a unique storage path): each is
+ * reported at its object root, naming the others, so no reader has to pick one.
+ */
+function checkUniqueIds(report: StorageRootReport): void {
+  const byId = new Map<string, string[]>();
+  for (const o of report.objects) {
+    if (o.id === undefined || o.id === '') continue;
+    const roots = byId.get(o.id);
+    if (roots) roots.push(o.objectRoot);
+    else byId.set(o.id, [o.objectRoot]);
+  }
+  for (const [id, roots] of byId) {
+    if (roots.length < 2) continue;
+    for (const root of roots) {
+      const others = roots
+        .filter((r) => r !== root)
+        .slice(0, 5)
+        .map((r) => q(r));
+      report.add('E083', `object id ${q(id)} is also claimed by ${others.join(', ')}`, root);
+    }
+  }
 }
 
 async function checkLayoutFile(store: ReadableStore, top: Children, report: StorageRootReport) {
@@ -108,7 +133,7 @@ async function checkLayoutFile(store: ReadableStore, top: Children, report: Stor
     report.add('E070', `ocfl_layout.json is not JSON (${describeJsonError(err)})`, 'ocfl_layout.json');
     return;
   }
-  for (const d of findDuplicateKeys(bytes, { limit: 5 })) {
+  for (const d of findDuplicateKeys(bytes, { limit: 5, parsed: layout })) {
     report.add('E070', `ocfl_layout.json has the key ${q(d.key)} more than once`, 'ocfl_layout.json');
   }
   const obj = typeof layout === 'object' && layout !== null && !Array.isArray(layout) ? layout : undefined;
