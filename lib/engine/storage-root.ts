@@ -353,7 +353,7 @@ export async function openStorageRoot(
   options: OpenStorageRootOptions = {},
 ): Promise<StorageRoot> {
   const prefix = joinKey(options.prefix ?? '');
-  const { files, dirs } = await listDir(store, prefix, options.signal);
+  const { files, dirs, special } = await listDir(store, prefix, options.signal);
   const namaste = files.map((f) => NAMASTE.exec(f)).find((m) => m !== null);
   if (!namaste) {
     throw new NotFoundError(
@@ -364,7 +364,9 @@ export async function openStorageRoot(
       },
     );
   }
-  const chosen = await chooseLayout(store, prefix, files, dirs, options);
+  const chosen = special.has('ocfl_layout.json')
+    ? { source: 'none' as const, problem: 'ocfl_layout.json is not a regular file: not read' }
+    : await chooseLayout(store, prefix, files, dirs, options);
   return new StorageRoot(store, prefix, namaste[1]!, chosen.layout, chosen.source, chosen.problem, {
     ...(options.cache && { cache: options.cache }),
     ...(options.concurrency !== undefined && { concurrency: options.concurrency }),

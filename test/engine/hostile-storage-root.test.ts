@@ -77,20 +77,27 @@ t.test('an object added after the id index was built is found on the next lookup
   t.equal(map.files['b.txt']?.fullPath, 'v1/content/b.txt');
 });
 
-t.test('within the rescan interval a miss is answered from the index; noteObject and invalidate update it', async (t) => {
-  const dir = storageRootWith(t, { 'a/one': buildObject([{ 'a.txt': '1' }], 'urn:example:one') });
-  const store = new FsStore(dir, { readOnly: true });
-  const root = await openStorageRoot(store, { rescanIntervalMs: 60_000 });
-  t.equal(await root.resolveObjectRoot('urn:example:one'), 'a/one');
-  writeToDir(join(dir, 'b/two'), buildObject([{ 'b.txt': '2' }], 'urn:example:two'));
-  writeToDir(join(dir, 'c/three'), buildObject([{ 'c.txt': '3' }], 'urn:example:three'));
-  const miss = await root.resolveObjectRoot('urn:example:two').catch((e: unknown) => e);
-  t.ok(hasCode(miss, 'NOT_FOUND'), 'no walk per unknown id inside the interval');
-  root.noteObject('urn:example:two', 'b/two');
-  t.equal(await root.resolveObjectRoot('urn:example:two'), 'b/two', 'noteObject (after a commit) is seen');
-  root.invalidate();
-  t.equal(await root.resolveObjectRoot('urn:example:three'), 'c/three', 'invalidate makes the next lookup walk');
-});
+t.test(
+  'within the rescan interval a miss is answered from the index; noteObject and invalidate update it',
+  async (t) => {
+    const dir = storageRootWith(t, { 'a/one': buildObject([{ 'a.txt': '1' }], 'urn:example:one') });
+    const store = new FsStore(dir, { readOnly: true });
+    const root = await openStorageRoot(store, { rescanIntervalMs: 60_000 });
+    t.equal(await root.resolveObjectRoot('urn:example:one'), 'a/one');
+    writeToDir(join(dir, 'b/two'), buildObject([{ 'b.txt': '2' }], 'urn:example:two'));
+    writeToDir(join(dir, 'c/three'), buildObject([{ 'c.txt': '3' }], 'urn:example:three'));
+    const miss = await root.resolveObjectRoot('urn:example:two').catch((e: unknown) => e);
+    t.ok(hasCode(miss, 'NOT_FOUND'), 'no walk per unknown id inside the interval');
+    root.noteObject('urn:example:two', 'b/two');
+    t.equal(await root.resolveObjectRoot('urn:example:two'), 'b/two', 'noteObject (after a commit) is seen');
+    root.invalidate();
+    t.equal(
+      await root.resolveObjectRoot('urn:example:three'),
+      'c/three',
+      'invalidate makes the next lookup walk',
+    );
+  },
+);
 
 t.test('a hierarchy deeper than MAX_HIERARCHY_DEPTH: listObjects stops with TooLargeError', async (t) => {
   const store = new MemoryStore();
@@ -114,37 +121,41 @@ t.test('a hierarchy deeper than MAX_HIERARCHY_DEPTH: listObjects stops with TooL
   t.ok(report.errors.some((i) => i.code === 'E085' && /deeper than 512/.test(i.message)));
 });
 
-t.test('a chain of 3,000 nested empty folders on disk finishes with a finding', { timeout: 120_000 }, async (t) => {
-  const dir = tempDir(t, 'deep');
-  writeFileSync(join(dir, '0=ocfl_1.1'), 'ocfl_1.1\n');
-  // Paths this deep pass PATH_MAX (4,096 bytes): build the chain with relative mkdirs from a
-  // moving working directory, as an attacker's tar or rsync would.
-  const cwd = process.cwd();
-  t.teardown(() => {
-    removeChain(dir, 3000);
+t.test(
+  'a chain of 3,000 nested empty folders on disk finishes with a finding',
+  { timeout: 120_000 },
+  async (t) => {
+    const dir = tempDir(t, 'deep');
+    writeFileSync(join(dir, '0=ocfl_1.1'), 'ocfl_1.1\n');
+    // Paths this deep pass PATH_MAX (4,096 bytes): build the chain with relative mkdirs from a
+    // moving working directory, as an attacker's tar or rsync would.
+    const cwd = process.cwd();
+    t.teardown(() => {
+      removeChain(dir, 3000);
+      process.chdir(cwd);
+    });
+    process.chdir(dir);
+    for (let built = 0; built < 3000; built += 500) {
+      const step = Array.from({ length: 500 }, () => 'd').join('/');
+      mkdirSync(step, { recursive: true });
+      process.chdir(step);
+    }
     process.chdir(cwd);
-  });
-  process.chdir(dir);
-  for (let built = 0; built < 3000; built += 500) {
-    const step = Array.from({ length: 500 }, () => 'd').join('/');
-    mkdirSync(step, { recursive: true });
-    process.chdir(step);
-  }
-  process.chdir(cwd);
-  const started = Date.now();
-  const before = process.memoryUsage().heapUsed;
-  const report = await validateStorageRoot(new FsStore(dir, { readOnly: true }));
-  t.equal(report.valid, false);
-  const deepest = report.errors.find((i) => i.code === 'E085');
-  t.match(deepest?.message, /deeper than 512 levels/);
-  t.equal(deepest?.path?.split('/').length, MAX_HIERARCHY_DEPTH + 1, 'stops one level past the limit');
-  t.ok(Date.now() - started < 60_000, `walk took ${Date.now() - started} ms`);
-  t.ok(process.memoryUsage().heapUsed - before < 256 * 1024 * 1024, 'bounded memory');
-  const err = await collect((await openStorageRoot(new FsStore(dir, { readOnly: true }))).listObjects()).catch(
-    (e: unknown) => e,
-  );
-  t.ok(hasCode(err, 'TOO_LARGE'), 'listObjects stops with TooLargeError');
-});
+    const started = Date.now();
+    const before = process.memoryUsage().heapUsed;
+    const report = await validateStorageRoot(new FsStore(dir, { readOnly: true }));
+    t.equal(report.valid, false);
+    const deepest = report.errors.find((i) => i.code === 'E085');
+    t.match(deepest?.message, /deeper than 512 levels/);
+    t.equal(deepest?.path?.split('/').length, MAX_HIERARCHY_DEPTH + 1, 'stops one level past the limit');
+    t.ok(Date.now() - started < 60_000, `walk took ${Date.now() - started} ms`);
+    t.ok(process.memoryUsage().heapUsed - before < 256 * 1024 * 1024, 'bounded memory');
+    const err = await collect(
+      (await openStorageRoot(new FsStore(dir, { readOnly: true }))).listObjects(),
+    ).catch((e: unknown) => e);
+    t.ok(hasCode(err, 'TOO_LARGE'), 'listObjects stops with TooLargeError');
+  },
+);
 
 /** Remove a chain of `depth` folders named `d` below `dir` bottom-up (rm -r recurses too deep). */
 function removeChain(dir: string, depth: number): void {

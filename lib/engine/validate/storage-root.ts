@@ -83,6 +83,7 @@ export async function validateStorageRoot(
 ): Promise<StorageRootReport> {
   const report = new StorageRootReport();
   const top = await listChildren(store, '', options.signal);
+  reportSpecialEntries(top, '', report);
   const declared = await checkDeclaration(store, '', top.files, 'storage-root', report);
   if (declared) report.specVersion = declared;
   await checkLayoutFile(store, top, report);
@@ -178,6 +179,19 @@ async function readLayoutFile(store: ReadableStore, file: TreeFile, report: Vali
   }
 }
 
+/**
+ * FIFOs, sockets, devices and names that are not UTF-8 outside any object: E089 (a filesystem
+ * feature OCFL cannot hold unless wrapped in an image), even at the top level where other
+ * unknown files are ignored (E087). They are never read.
+ */
+function reportSpecialEntries(children: Children, dir: string, report: ValidationReport): void {
+  for (const [name, file] of children.files) {
+    if (file.special === undefined) continue;
+    const what = file.special === 'undecodable-name' ? 'a name that is not valid UTF-8' : `a ${file.special}`;
+    report.add('E089', `${what} in the storage root, outside any object: not read`, joinKey(dir, name));
+  }
+}
+
 /** Root `extensions/`: only sub-directories (E112, a 1.1 rule), registered names (W016). */
 async function checkRootExtensions(
   store: ReadableStore,
@@ -186,6 +200,7 @@ async function checkRootExtensions(
   signal?: AbortSignal,
 ) {
   const children = await listChildren(store, 'extensions', signal);
+  reportSpecialEntries(children, 'extensions', report);
   if (declared !== '1.0') {
     for (const name of children.files.keys()) {
       report.add(
@@ -239,6 +254,7 @@ async function findObjectRoots(
         report.add('E073', 'empty directory in the storage hierarchy', dir);
         return;
       }
+      reportSpecialEntries(children, dir, report);
       for (const name of children.files.keys()) {
         report.add('E072', 'file in the storage hierarchy that is not part of an object', joinKey(dir, name));
         if (children.dirs.size > 0) {
