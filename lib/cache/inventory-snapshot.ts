@@ -72,8 +72,14 @@ export function packInts(values: ArrayLike<number>): Uint8Array {
   return new Uint8Array(Uint32Array.from(values).buffer);
 }
 
-/** Read Uint32LE values; copies when the bytes are not 4-byte aligned (decoders may hand out any offset). */
+/**
+ * Read Uint32LE values; copies when the bytes are not 4-byte aligned (decoders may hand out any
+ * offset). Throws MalformedError when the length is not a multiple of 4 (a damaged cache value).
+ */
 export function unpackInts(bytes: Uint8Array): Uint32Array {
+  if (!(bytes instanceof Uint8Array) || bytes.byteLength % 4 !== 0) {
+    throw new MalformedError('cached integer table is damaged', { operation: 'unpackInts' });
+  }
   if (bytes.byteOffset % 4 === 0)
     return new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
   return new Uint32Array(bytes.slice().buffer);

@@ -277,6 +277,8 @@ export async function readProbedObject(
   const { key, location, cacheKey, rootFiles, headAt, headFiles } = probe;
   if (cache && cacheKey) {
     const hit = await cache.get(cacheKey);
+    // Tables are unpacked lazily: a damaged value (a cache file is someone's data too) surfaces
+    // as MalformedError from the view, never as a RangeError.
     if (isObjectEntry(hit)) return fromEntry(hit, key, location, options, true);
   }
   const entry: ObjectEntry = { kind: 'ocfl-object', committed: undefined as never };

@@ -219,7 +219,7 @@ export class StorageRoot {
     } catch (err) {
       if (!hasCode(err, 'NOT_FOUND')) throw err;
       throw new NotFoundError(
-        `no object ${id} in storage root ${this.store.uri}/${this.prefix} (looked at ${objectRoot})`,
+        `no object ${quoteForMessage(id)} in storage root ${this.describe()} (looked at ${truncateForMessage(objectRoot)})`,
         {
           operation: 'openObject',
           key: id,
@@ -242,10 +242,13 @@ export class StorageRoot {
     const probed = probe ?? (await this.probeObject(id, options.signal ? { signal: options.signal } : {}));
     const object = await readProbedObject(this.store, probed, this.readOptions(options));
     if (object.id !== id) {
-      throw new InvalidObjectError(`object root ${probed.key} holds ${object.id}, not ${id}`, {
-        operation: 'openObject',
-        key: probed.key,
-      });
+      throw new InvalidObjectError(
+        `object root ${quoteForMessage(probed.key)} holds ${quoteForMessage(object.id)}, not ${quoteForMessage(id)}`,
+        {
+          operation: 'openObject',
+          key: probed.key,
+        },
+      );
     }
     return object;
   }

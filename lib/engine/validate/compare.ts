@@ -35,7 +35,7 @@ export function compareWithRoot(
 ): void {
   const inv = older.inventory;
   if (inv.head !== '' && inv.head !== older.name) {
-    report.add('E040', `inventory in ${older.name} has head ${inv.head}`, older.path);
+    report.add('E040', `inventory in ${q(older.name)} has head ${q(inv.head)}`, older.path);
   }
   if (inv.id !== '' && root.id !== '' && inv.id !== root.id) {
     report.add(

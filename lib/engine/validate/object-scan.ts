@@ -101,14 +101,14 @@ export function checkVersionDirectories(
   for (const key of inventoryVersions) {
     const dir = dirByNumber.get(key.number);
     if (dir === undefined)
-      report.add('E046', `inventory version ${key.name} has no version directory`, key.name);
+      report.add('E046', `inventory version ${q(key.name)} has no version directory`, key.name);
     else if (dir !== key.name) {
-      report.add('E014', `inventory names version ${key.name} but its directory is ${dir}`, dir);
+      report.add('E014', `inventory names version ${q(key.name)} but its directory is ${q(dir)}`, dir);
     }
   }
   for (const dir of dirs) {
     if (!keyByNumber.has(dir.number)) {
-      report.add('E046', `version directory ${dir.name} is not a version of the inventory`, dir.name);
+      report.add('E046', `version directory ${q(dir.name)} is not a version of the inventory`, dir.name);
     }
   }
   return dirs;

@@ -10,6 +10,7 @@
 import { NotFoundError } from '../../core/errors.js';
 import type { Inventory, OcflSpecVersion } from '../../core/inventory.js';
 import { ValidationReport } from '../../core/ocfl/codes.js';
+import { q } from '../../core/ocfl/context.js';
 import { MUTABLE_HEAD_EXTENSION } from '../../core/ocfl/extensions.js';
 import type { VersionName } from '../../core/ocfl/version-names.js';
 import { quoteForMessage } from '../../core/paths.js';
@@ -183,7 +184,7 @@ async function loadVersionInventories(at: {
   await mapLimit(dirs, 1, async (dir) => {
     const children = childrenOf(listing, dir.name);
     if (!children.files.has('inventory.json')) {
-      report.add('W010', `version directory ${dir.name} has no inventory`, dir.name);
+      report.add('W010', `version directory ${q(dir.name)} has no inventory`, dir.name);
       return;
     }
     const loaded = await loadInventory({ store, objectRoot, dir: dir.name, children }, report, cache, {
@@ -214,12 +215,16 @@ function checkVersionInventories(
     const path = `${dir.name}/inventory.json`;
     sequence.push({ name: dir.name, inventory, path });
     if (dir.name === rootInv.head && loaded.sha512 !== root.sha512) {
-      report.add('E064', `the root inventory differs from the one in ${dir.name}`, path);
+      report.add('E064', `the root inventory differs from the one in ${q(dir.name)}`, path);
     }
     if (loaded.sha512 === root.sha512) {
       // A copy of the root inventory is right only in the head directory.
       if (rootInv.head !== '' && dir.name !== rootInv.head) {
-        report.add('E040', `inventory in ${dir.name} is the root inventory (head ${rootInv.head})`, path);
+        report.add(
+          'E040',
+          `inventory in ${q(dir.name)} is the root inventory (head ${q(rootInv.head)})`,
+          path,
+        );
       }
       continue;
     }
