@@ -17,13 +17,27 @@ export {
   sameDigest,
 } from './digests.js';
 export { isRegisteredExtension, MUTABLE_HEAD_EXTENSION, REGISTERED_EXTENSIONS } from './extensions.js';
-export { type ParsedInventory, parseInventory, serializeInventory } from './inventory-parse.js';
+export {
+  duplicateKeyIssues,
+  MAX_INVENTORY_BYTES,
+  type ParsedInventory,
+  parseInventory,
+  serializeInventory,
+} from './inventory-parse.js';
 export {
   type InventoryValidation,
   type InventoryValidationOptions,
   validateInventory,
 } from './inventory-validate.js';
 export { isRfc3339 } from './inventory-versions.js';
+export {
+  MAX_DECLARATION_BYTES,
+  MAX_EXTENSION_CONFIG_BYTES,
+  MAX_HIERARCHY_DEPTH,
+  MAX_LAYOUT_FILE_BYTES,
+  MAX_SIDECAR_BYTES,
+} from './limits.js';
+export { assertInventoryPathsSafe, assertSafeInventoryPath, INVENTORY_PATH_SAFETY } from './path-safety.js';
 export { findPathClashes, type PathClashes, type PathProblem, pathProblems, splitFirst } from './paths.js';
 export {
   checkVersionSequence,
