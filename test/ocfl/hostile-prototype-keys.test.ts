@@ -10,7 +10,7 @@ import t from 'tap';
 import { snapshotInventory, snapshotToInventory, snapshotView } from '../../lib/cache/inventory-snapshot.js';
 import { expandStorageMap, packStorageMap } from '../../lib/cache/storage-map-entry.js';
 import { buildObjectResources } from '../../lib/core/fedora/index.js';
-import { parseInventory } from '../../lib/core/ocfl/index.js';
+import { parseInventory, serializeInventory } from '../../lib/core/ocfl/index.js';
 import { buildStorageMap } from '../../lib/core/storage-map.js';
 import { readObject } from '../../lib/engine/object-reader.js';
 import { getStorageMap } from '../../lib/engine/storage-maps.js';
@@ -142,6 +142,20 @@ t.test('an object id spelled like a prototype key resolves through the id index'
   t.equal(await root.resolveObjectRoot('constructor'), 'b');
   await t.rejects(root.resolveObjectRoot('toString'), { code: 'NOT_FOUND' });
   t.equal((await getStorageMap(root, '__proto__')).files['a.txt']?.fullPath, 'v1/content/a.txt');
+});
+
+t.test('serializeInventory writes prototype-key names like any other key', async (t) => {
+  const text = inventoryText({
+    manifest: '{"__proto__": ["v1/content/__proto__"]}',
+    versions: versionsWith('{"__proto__": ["constructor"]}', '__proto__'),
+    fixity: '{"__proto__": {"__proto__": ["v1/content/__proto__"]}}',
+  });
+  const parsed = parseInventory(Buffer.from(text));
+  const again = JSON.parse(Buffer.from(serializeInventory(parsed.inventory!)).toString('utf8'));
+  t.same(Object.keys(again.manifest), ['__proto__']);
+  t.same(Object.keys(again.fixity), ['__proto__']);
+  t.same(Object.keys(again.versions), ['__proto__']);
+  t.same(again.versions.__proto__.state.__proto__, ['constructor']);
 });
 
 t.test('nothing above added a property to Object.prototype', async (t) => {

@@ -135,12 +135,13 @@ export function serializeInventory(inv: Inventory): Uint8Array {
   };
   if (inv.contentDirectory !== undefined) ordered.contentDirectory = inv.contentDirectory;
   if (inv.fixity !== undefined) {
-    const fixity: Record<string, DigestMap> = {};
+    // Null prototypes: a `__proto__` algorithm, version, digest or path is written like any other.
+    const fixity: Record<string, DigestMap> = Object.create(null);
     for (const alg of Object.keys(inv.fixity).sort()) fixity[alg] = sortedDigestMap(inv.fixity[alg]!);
     ordered.fixity = fixity;
   }
   ordered.manifest = sortedDigestMap(inv.manifest);
-  const versions: Record<string, unknown> = {};
+  const versions: Record<string, unknown> = Object.create(null);
   const names = Object.keys(inv.versions).sort(
     (a, b) => (versionNumber(a) ?? 0) - (versionNumber(b) ?? 0) || compare(a, b),
   );
@@ -161,7 +162,7 @@ function orderedVersion(v: InventoryVersion): Record<string, unknown> {
 }
 
 function sortedDigestMap(map: DigestMap): DigestMap {
-  const out: DigestMap = {};
+  const out: DigestMap = Object.create(null);
   for (const digest of Object.keys(map).sort(compare)) out[digest] = [...map[digest]!].sort(compare);
   return out;
 }
