@@ -20,22 +20,13 @@ import {
   TooLargeError,
   UnsupportedError,
 } from '../core/errors.js';
-import {
-  fedoraDefaultLayout,
-  layoutFromConfig,
-  parseExtensionConfig,
-  parseLayoutDeclaration,
-  type StorageLayout,
-} from '../core/layout/index.js';
+import type { StorageLayout } from '../core/layout/index.js';
 import { MAX_INVENTORY_BYTES } from '../core/ocfl/inventory-parse.js';
-import {
-  MAX_EXTENSION_CONFIG_BYTES,
-  MAX_HIERARCHY_DEPTH,
-  MAX_LAYOUT_FILE_BYTES,
-} from '../core/ocfl/limits.js';
-import { isSafeRelativePath, quoteForMessage, truncateForMessage } from '../core/paths.js';
+import { MAX_HIERARCHY_DEPTH } from '../core/ocfl/limits.js';
+import { quoteForMessage, truncateForMessage } from '../core/paths.js';
 import { joinKey, type ReadableStore } from '../storage/port.js';
 import { mapLimit } from './concurrency.js';
+import { listDir } from './list-dir.js';
 import {
   type ObjectProbe,
   type OcflObject,
@@ -45,6 +36,7 @@ import {
   readProbedObject,
 } from './object-reader.js';
 import { DEFAULT_RESCAN_INTERVAL_MS, type IndexedObject, ObjectIdIndex } from './storage-root-index.js';
+import { chooseLayout } from './storage-root-layout.js';
 
 /** Options for {@link openStorageRoot}. */
 export interface OpenStorageRootOptions {
@@ -90,24 +82,6 @@ export interface StoredObjectRef {
 
 const NAMASTE = /^0=ocfl_(1\.\d+)$/;
 const OBJECT_NAMASTE = /^0=ocfl_object_/;
-
-/**
- * The direct children of `dir`. FIFOs, sockets, devices and undecodable names (`other` entries)
- * are counted among the files (a FIFO named `0=ocfl_object_1.1` still marks an object root,
- * whose read then fails clearly) and listed in `special`, so nothing reads them.
- */
-async function listDir(store: ReadableStore, dir: string, signal?: AbortSignal) {
-  const files: string[] = [];
-  const dirs: string[] = [];
-  const special = new Set<string>();
-  for await (const entry of store.list(dir, { delimiter: true, ...(signal && { signal }) })) {
-    const name = entry.key.slice(entry.key.lastIndexOf('/') + 1);
-    if (entry.kind === 'prefix') dirs.push(name);
-    else files.push(name);
-    if (entry.kind === 'other') special.add(name);
-  }
-  return { files, dirs: dirs.sort(), special };
-}
 
 /** An opened storage root. Create with {@link openStorageRoot}. */
 export class StorageRoot {
@@ -376,75 +350,4 @@ export async function openStorageRoot(
     ...(options.includeMutableHead !== undefined && { includeMutableHead: options.includeMutableHead }),
     ...(options.rescanIntervalMs !== undefined && { rescanIntervalMs: options.rescanIntervalMs }),
   });
-}
-
-interface ChosenLayout {
-  layout?: StorageLayout;
-  source: LayoutSource;
-  problem?: string;
-}
-
-async function chooseLayout(
-  store: ReadableStore,
-  prefix: string,
-  files: string[],
-  dirs: string[],
-  options: OpenStorageRootOptions,
-): Promise<ChosenLayout> {
-  if (options.layout) return { layout: options.layout, source: 'option' };
-  if (files.includes('ocfl_layout.json')) return declaredLayout(store, prefix, options.signal);
-  if (options.fedora === true) return { layout: fedoraDefaultLayout(), source: 'fedora-default' };
-  if (options.fedora !== false && (await looksLikeFedoraRoot(store, prefix, dirs, options.signal))) {
-    return { layout: fedoraDefaultLayout(), source: 'fedora-default' };
-  }
-  return { source: 'none' };
-}
-
-async function declaredLayout(
-  store: ReadableStore,
-  prefix: string,
-  signal?: AbortSignal,
-): Promise<ChosenLayout> {
-  const read = (key: string, maxBytes: number) =>
-    store.readBytes(joinKey(prefix, key), { maxBytes, ...(signal && { signal }) });
-  const declaration = parseLayoutDeclaration(await read('ocfl_layout.json', MAX_LAYOUT_FILE_BYTES));
-  if (!isSafeRelativePath(declaration.extension) || declaration.extension.includes('/')) {
-    return {
-      source: 'none',
-      problem: `layout extension name ${quoteForMessage(declaration.extension)} is not a directory name`,
-    };
-  }
-  const configKey = `extensions/${declaration.extension}/config.json`;
-  const config = (await store.exists(joinKey(prefix, configKey)))
-    ? parseExtensionConfig(await read(configKey, MAX_EXTENSION_CONFIG_BYTES), declaration.extension)
-    : {};
-  try {
-    return { layout: layoutFromConfig(declaration.extension, config), source: 'declared' };
-  } catch (err) {
-    if (hasCode(err, 'UNSUPPORTED') || hasCode(err, 'INVALID_INPUT')) {
-      return { source: 'none', problem: (err as Error).message };
-    }
-    throw err;
-  }
-}
-
-const TUPLE = /^[0-9a-f]{3}$/;
-
-/** Follow the first 3-hex tuple path down: Fedora's layout ends in the 64-hex digest starting with those tuples. */
-async function looksLikeFedoraRoot(
-  store: ReadableStore,
-  prefix: string,
-  dirs: string[],
-  signal?: AbortSignal,
-): Promise<boolean> {
-  const top = dirs.filter((d) => d !== 'extensions');
-  if (top.length === 0 || !top.every((d) => TUPLE.test(d))) return false;
-  const path = [top[0]!];
-  for (let depth = 1; depth <= 3; depth++) {
-    const { dirs: below } = await listDir(store, joinKey(prefix, ...path), signal);
-    const pick = depth < 3 ? below.find((d) => TUPLE.test(d)) : below.find((d) => /^[0-9a-f]{64}$/.test(d));
-    if (pick === undefined) return false;
-    path.push(pick);
-  }
-  return path[3]!.startsWith(path.slice(0, 3).join(''));
 }

@@ -13,7 +13,7 @@ import { type ParsedInventory, parseInventory } from '../../core/ocfl/inventory-
 import { MAX_SIDECAR_BYTES } from '../../core/ocfl/limits.js';
 import type { ReadableStore } from '../../storage/port.js';
 import { joinKey } from '../../storage/port.js';
-import { readInventoryBytes } from '../object-reader.js';
+import { readInventoryBytes } from '../inventory-reading.js';
 import type { Children } from './tree.js';
 
 const SIDECAR_PREFIX = 'inventory.json.';
