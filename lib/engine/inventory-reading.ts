@@ -8,7 +8,8 @@ import { hasCode, InvalidObjectError, TooLargeError } from '../core/errors.js';
 import type { Inventory } from '../core/inventory.js';
 import { describeJsonError, findDuplicateKeys } from '../core/json-scan.js';
 import { MAX_INVENTORY_BYTES } from '../core/ocfl/inventory-parse.js';
-import { assertInventoryPathsSafe } from '../core/ocfl/path-safety.js';
+import { scanInventoryBytes } from '../core/ocfl/inventory-scan.js';
+import { assertInventoryPathsSafe, assertSafeInventoryPath } from '../core/ocfl/path-safety.js';
 import { quoteForMessage, truncateForMessage } from '../core/paths.js';
 import type { ReadableStore } from '../storage/port.js';
 
@@ -100,7 +101,9 @@ export function parseInventoryLenient(bytes: Uint8Array, key?: string): Inventor
     });
   }
   const problems = shapeProblems(json);
-  const duplicates = findDuplicateKeys(bytes, { limit: 3, parsed: json });
+  // One pass over the bytes answers both gates; the exact checks run only when it could not.
+  const scan = scanInventoryBytes(bytes, json);
+  const duplicates = !scan.followed || scan.keysMerged ? findDuplicateKeys(bytes, { limit: 3 }) : [];
   for (const d of duplicates) problems.push(`key ${quoteForMessage(d.key, 80)} appears twice in ${d.where}`);
   if (problems.length > 0) {
     throw new InvalidObjectError(`${where} is unusable: ${problems.join('; ')}`, {
@@ -108,7 +111,8 @@ export function parseInventoryLenient(bytes: Uint8Array, key?: string): Inventor
       ...(key !== undefined && { key }),
     });
   }
-  assertInventoryPathsSafe(json, where);
+  if (!scan.followed) assertInventoryPathsSafe(json, where);
+  else if (scan.unsafe) assertSafeInventoryPath(scan.unsafe.path, scan.unsafe.what, where);
   const inventory = json as unknown as Inventory;
   if (typeof inventory.type !== 'string') inventory.type = '';
   if (!isRecord(inventory.fixity)) delete inventory.fixity;
