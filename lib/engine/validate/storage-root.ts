@@ -76,7 +76,12 @@ export class StorageRootReport extends ValidationReport {
   }
 }
 
-/** Validate the storage root at the store's root. Throws only on I/O errors and aborts. */
+/**
+ * Validate the storage root at the store's root. Everything wrong with the root or its objects
+ * is an issue (two objects with one id: E083 on each; special entries outside objects: E089;
+ * a hierarchy deeper than `MAX_HIERARCHY_DEPTH`: E085, not walked further). Throws only on I/O
+ * errors, aborts, and TooLargeError for an inventory past the reader's limit.
+ */
 export async function validateStorageRoot(
   store: ReadableStore,
   options: StorageRootValidationOptions = {},
