@@ -7,8 +7,10 @@
  *   being picked by walk order. Objects whose inventory is unusable still count, by the id
  *   their inventory claims.
  * - **A miss re-checks the store.** An id the index does not know triggers one new walk (shared
- *   by concurrent lookups), at most once per `rescanIntervalMs`, so a long-lived process sees
- *   objects committed by someone else without turning every unknown id into a full walk.
+ *   by concurrent lookups), so a long-lived process sees objects committed by someone else. A
+ *   miss walks again only when the last walk finished at least `rescanIntervalMs` ago and at
+ *   least as long ago as it took: requests for made-up ids cannot keep the store busy walking
+ *   more than half the time.
  * - **Writers say what they did.** {@link ObjectIdIndex.noteObject} records an object just
  *   committed, {@link ObjectIdIndex.invalidate} drops everything (the next lookup walks again).
  */
@@ -26,6 +28,7 @@ export const DEFAULT_RESCAN_INTERVAL_MS = 1000;
 export class ObjectIdIndex {
   #index?: Promise<Map<string, string[]>>;
   #builtAt = Number.NEGATIVE_INFINITY;
+  #walkMs = 0;
   #rebuilding?: Promise<Map<string, string[]>>;
 
   constructor(
@@ -36,14 +39,16 @@ export class ObjectIdIndex {
 
   /**
    * Every object root claiming `id` (empty when none; more than one is a conflict for the
-   * caller to report). Walks the hierarchy on first use and again on a miss when the index is
-   * older than `rescanIntervalMs`. Errors of the walk (IoError, aborts) propagate and are not
+   * caller to report). Walks the hierarchy on first use and again on a miss (see the module doc
+   * for how often). Errors of the walk (IoError, aborts) propagate and are not
    * remembered: the next lookup walks again.
    */
   async lookup(id: string, signal?: AbortSignal): Promise<readonly string[]> {
     const index = await (this.#index ?? this.rebuild(signal));
     const found = index.get(id);
-    if (found !== undefined || this.now() - this.#builtAt < this.rescanIntervalMs) return found ?? [];
+    // 0 asks for a walk on every miss (tests, tiny roots); otherwise the walk's own time counts too.
+    const quiet = this.rescanIntervalMs === 0 ? 0 : Math.max(this.rescanIntervalMs, this.#walkMs);
+    if (found !== undefined || this.now() - this.#builtAt < quiet) return found ?? [];
     return (await this.rebuild(signal)).get(id) ?? [];
   }
 
@@ -88,7 +93,8 @@ export class ObjectIdIndex {
       if (roots) roots.push(objectRoot);
       else index.set(id, [objectRoot]);
     }
-    this.#builtAt = startedAt;
+    this.#builtAt = this.now();
+    this.#walkMs = this.#builtAt - startedAt;
     return index;
   }
 }

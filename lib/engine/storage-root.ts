@@ -130,7 +130,7 @@ export class StorageRoot {
 
   /**
    * Object root of `id`: by layout when there is one (not checked for existence: the layout
-   * gives each id one place, and an object elsewhere claiming it is the validator's E-finding),
+   * gives each id one place; another object claiming the same id is E083 in validateStorageRoot),
    * else through the id index (see `storage-root-index.ts`: built by one walk, re-walked on a
    * miss). Throws NotFoundError when no object claims `id`, ConflictError naming the object
    * roots when more than one does (never picks one).
