@@ -72,8 +72,14 @@ export function packInts(values: ArrayLike<number>): Uint8Array {
   return new Uint8Array(Uint32Array.from(values).buffer);
 }
 
-/** Read Uint32LE values; copies when the bytes are not 4-byte aligned (decoders may hand out any offset). */
+/**
+ * Read Uint32LE values; copies when the bytes are not 4-byte aligned (decoders may hand out any
+ * offset). Throws MalformedError when the length is not a multiple of 4 (a damaged cache value).
+ */
 export function unpackInts(bytes: Uint8Array): Uint32Array {
+  if (!(bytes instanceof Uint8Array) || bytes.byteLength % 4 !== 0) {
+    throw new MalformedError('cached integer table is damaged', { operation: 'unpackInts' });
+  }
   if (bytes.byteOffset % 4 === 0)
     return new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
   return new Uint32Array(bytes.slice().buffer);
@@ -156,7 +162,7 @@ function unpackDigestMap(packed: PackedDigestMap): UnpackedDigestMap {
 }
 
 function toDigestMap(m: UnpackedDigestMap): DigestMap {
-  const out: DigestMap = {};
+  const out: DigestMap = Object.create(null);
   m.digests.forEach((d, i) => {
     out[d] = m.paths.slice(m.starts[i], m.starts[i + 1]);
   });
@@ -171,7 +177,7 @@ export function snapshotView(snap: InventorySnapshot): InventoryView & { toInven
   const files = new Map<string, VersionFile[]>();
   const digests = new Map<string, Map<string, string>>();
   const getManifest = () => (manifest ??= unpackDigestMap(snap.manifest));
-  const versions: Record<string, VersionMeta> = {};
+  const versions: Record<string, VersionMeta> = Object.create(null);
   for (const v of snap.versions) {
     const meta: VersionMeta = { created: v.created };
     if (v.message !== undefined) meta.message = v.message;
@@ -247,16 +253,17 @@ export function snapshotToInventory(snap: InventorySnapshot): Inventory {
     digestAlgorithm: snap.digestAlgorithm,
     head: snap.head,
     manifest: toDigestMap(manifestMap),
-    versions: {},
+    // Null prototypes throughout: `__proto__` as a version name, digest or algorithm stays a key.
+    versions: Object.create(null),
   };
   if (snap.contentDirectory !== undefined) inventory.contentDirectory = snap.contentDirectory;
   for (const v of snap.versions) {
-    const state: DigestMap = {};
+    const state: DigestMap = Object.create(null);
     const di = unpackInts(v.digestIdx);
     const pi = unpackInts(v.pathIdx);
     for (let i = 0; i < di.length; i++) {
       const digest = manifestMap.digests[di[i]!]!;
-      const paths = state[digest] ?? [];
+      const paths = Object.hasOwn(state, digest) ? state[digest]! : [];
       paths.push(logical[pi[i]!]!);
       state[digest] = paths;
     }
@@ -266,7 +273,7 @@ export function snapshotToInventory(snap: InventorySnapshot): Inventory {
     inventory.versions[v.name] = block;
   }
   if (snap.fixity !== undefined) {
-    inventory.fixity = {};
+    inventory.fixity = Object.create(null) as Record<string, DigestMap>;
     for (const f of snap.fixity) inventory.fixity[f.algorithm] = toDigestMap(unpackDigestMap(f.block));
   }
   return inventory;

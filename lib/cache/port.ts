@@ -14,8 +14,10 @@ import { createHash } from 'node:crypto';
 /**
  * Bump when the shape of cached values changes: old entries then simply stop matching.
  * 1: InventorySnapshot v1 and parsed Fedora headers.
+ * 2: entries are written only for inventories whose paths passed the path-safety gate and that
+ *    have no duplicate keys (schema 1 entries may hold neither check's verdict: they must miss).
  */
-export const CACHE_SCHEMA_VERSION = 1;
+export const CACHE_SCHEMA_VERSION = 2;
 
 /** The cache port. */
 export interface InventoryCache {

@@ -10,6 +10,7 @@
  *
  * Key order is kept (files, hashes, and the top-level fields), so the JSON reads the same.
  */
+import { assertSafeInventoryPath } from '../core/ocfl/path-safety.js';
 import type { StorageMap } from '../core/storage-map.js';
 import { type PackedStrings, pack, packInts, unpack, unpackInts } from './inventory-snapshot.js';
 
@@ -80,19 +81,30 @@ export function isStorageMapEntry(value: unknown): value is StorageMapEntry {
   );
 }
 
-/** The StorageMap an entry holds: fresh objects on every call, so callers may modify them. */
+/**
+ * The StorageMap an entry holds: fresh objects on every call, so callers may modify them.
+ * Entries are written only after the builder's path check, but a cache is a file someone else
+ * may write to: every path goes through the path-safety gate again on the way out (a few ms for
+ * 100k files). Throws PathEscapeError for an unsafe one.
+ */
 export function expandStorageMap(entry: StorageMapEntry): StorageMap {
   const paths = unpack(entry.paths);
   const fullPaths = unpack(entry.fullPaths);
   const distinct = unpack(entry.hashes);
   const hashPaths = unpack(entry.hashPaths);
   const hashIdx = unpackInts(entry.hashIdx);
-  const files: StorageMap['files'] = {};
+  // Null prototypes, as the builder makes them: `__proto__` is an ordinary logical path or hash.
+  const files: StorageMap['files'] = Object.create(null);
+  const where = `cached storage map of ${entry.objectId}`;
   for (let i = 0; i < paths.length; i++) {
-    files[paths[i]!] = { hash: distinct[hashIdx[i]!]!, fullPath: fullPaths[i]! };
+    const logicalPath = assertSafeInventoryPath(paths[i], 'logical path', where);
+    const fullPath = assertSafeInventoryPath(fullPaths[i], 'content path', where);
+    files[logicalPath] = { hash: distinct[hashIdx[i]!]!, fullPath };
   }
-  const hashes: StorageMap['hashes'] = {};
-  for (let i = 0; i < hashPaths.length; i++) hashes[distinct[i]!] = hashPaths[i]!;
+  const hashes: StorageMap['hashes'] = Object.create(null);
+  for (let i = 0; i < hashPaths.length; i++) {
+    hashes[distinct[i]!] = assertSafeInventoryPath(hashPaths[i], 'content path', where);
+  }
   const f = structuredClone(entry.fields);
   return {
     version: f.version,

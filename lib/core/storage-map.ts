@@ -19,6 +19,7 @@ import { NotFoundError } from './errors.js';
 import type { FedoraHeader } from './fedora/headers.js';
 import { isFedoraHousekeeping, isHeaderPath, looksLikeFedora } from './fedora/paths.js';
 import type { DigestMap, Inventory } from './inventory.js';
+import { assertSafeInventoryPath } from './ocfl/path-safety.js';
 import { asView, type InventoryView, listVersions, type VersionInfo } from './versions.js';
 
 /** Where the object lives, as the StorageMap reports it. `memory` only occurs in tests. */
@@ -80,8 +81,9 @@ function isView(inventory: Inventory | InventoryView): inventory is InventoryVie
 
 /** The state block of a raw inventory's version; throws NotFoundError like `versionFiles`. */
 function stateOf(inventory: Inventory, version: string): DigestMap {
-  const block = inventory.versions[version];
-  if (block === undefined) {
+  // Own keys only: `constructor` or `__proto__` must not find Object.prototype's.
+  const block = Object.hasOwn(inventory.versions, version) ? inventory.versions[version] : undefined;
+  if (block === undefined || !isRecord(block)) {
     throw new NotFoundError(`object ${inventory.id} has no version ${version}`, { key: version });
   }
   return isRecord(block.state) ? block.state : {};
@@ -124,8 +126,8 @@ function columnsOfInventory(inventory: Inventory, version: string): FileColumns 
   for (let k = 0; k < digests.length; k++) {
     const digest = digests[k]!;
     const logicalPaths = state[digest];
-    // Own keys only: an inherited property is never an array, so it falls through.
-    let contentPaths: unknown = manifest[digest];
+    // Own keys only: `constructor` or `__proto__` as a digest must not find Object.prototype's.
+    let contentPaths: unknown = Object.hasOwn(manifest, digest) ? manifest[digest] : undefined;
     if (!Array.isArray(contentPaths)) {
       lower ??= new Map(Object.entries(manifest).map(([d, p]) => [d.toLowerCase(), p]));
       contentPaths = lower.get(digest.toLowerCase());
@@ -238,15 +240,21 @@ function assemble(input: StorageMapInput, columns: FileColumns, kept: number[]):
     storageType: input.storageType,
     root: input.root,
     objectPath: input.objectPath,
-    files: {},
-    hashes: {},
+    // Null-prototype records: a logical path or digest spelled `__proto__` or `constructor` is
+    // an ordinary key (JSON.stringify writes them as usual).
+    files: Object.create(null) as StorageMap['files'],
+    hashes: Object.create(null) as StorageMap['hashes'],
     archivalGroup: input.archivalGroup,
   };
+  const where = `object ${inventory.id}`;
   for (const i of kept) {
     const hash = hashes[i]!;
-    const fullPath = columns.contents[i]!;
-    map.files[columns.paths[i]!] = { hash, fullPath };
-    map.hashes[hash] ??= fullPath;
+    // Paths from data never reach a map unchecked, whatever the inventory came from (a cached
+    // view, a caller's own parse): `fullPath` is joined to the object root by every client.
+    const fullPath = assertSafeInventoryPath(columns.contents[i], 'content path', where);
+    const logicalPath = assertSafeInventoryPath(columns.paths[i], 'logical path', where);
+    map.files[logicalPath] = { hash, fullPath };
+    if (!Object.hasOwn(map.hashes, hash)) map.hashes[hash] = fullPath;
   }
   if (sha256s === undefined) map.digestAlgorithm = inventory.digestAlgorithm;
   return map;

@@ -9,6 +9,7 @@
  */
 import { InvalidInputError, NotFoundError } from './errors.js';
 import { type Inventory, type VersionUser, versionNumber } from './inventory.js';
+import { quoteForMessage, truncateForMessage } from './paths.js';
 
 /** The Preservation API's version object. */
 export interface VersionInfo {
@@ -133,13 +134,13 @@ export function resolveVersion(inventory: HasVersions, selector?: string | Versi
   } else {
     // Newest match wins when two versions fall in the same second (see module doc).
     found = names
-      .filter((name) => mementoTimestampOf(inventory.versions[name]!.created) === sel.timestamp)
+      .filter((name) => mementoTimestampOf(String(inventory.versions[name]!.created)) === sel.timestamp)
       .pop();
   }
   if (found === undefined) {
     const label = sel.kind === 'ocfl' ? `v${sel.number}` : `memento ${sel.timestamp}`;
     throw new NotFoundError(
-      `object ${inventory.id} has no version ${label} (versions: ${names.join(', ')})`,
+      `object ${truncateForMessage(inventory.id)} has no version ${label} (versions: ${truncateForMessage(names.join(', '))})`,
       {
         operation: 'resolveVersion',
         key: label,
@@ -169,9 +170,13 @@ export function versionFiles(
   inventory: Pick<Inventory, 'versions' | 'manifest' | 'id'>,
   version: string,
 ): VersionFile[] {
-  const block = inventory.versions[version];
+  // Own keys only: a version named `constructor` must not find Object.prototype's.
+  const block = Object.hasOwn(inventory.versions, version) ? inventory.versions[version] : undefined;
   if (block === undefined) {
-    throw new NotFoundError(`object ${inventory.id} has no version ${version}`, { key: version });
+    throw new NotFoundError(
+      `object ${truncateForMessage(inventory.id)} has no version ${quoteForMessage(version)}`,
+      { key: truncateForMessage(version) },
+    );
   }
   // Case-insensitive fallback, built only if some state digest differs in case from the manifest.
   let lower: Map<string, string[]> | undefined;
@@ -203,7 +208,13 @@ export function contentDigests(
   algorithm: string,
 ): Map<string, string> {
   const out = new Map<string, string>();
-  const block = inventory.digestAlgorithm === algorithm ? inventory.manifest : inventory.fixity?.[algorithm];
+  const fixity = inventory.fixity;
+  const block =
+    inventory.digestAlgorithm === algorithm
+      ? inventory.manifest
+      : fixity && Object.hasOwn(fixity, algorithm)
+        ? fixity[algorithm]
+        : undefined;
   if (block === undefined || block === null) return out;
   for (const [digest, paths] of Object.entries(block)) {
     if (!Array.isArray(paths)) continue;
@@ -231,7 +242,8 @@ export interface InventoryView extends HasVersions {
 
 /** Version metadata without the state blocks. */
 function versionMetas(inventory: Inventory): Record<string, VersionMeta> {
-  const out: Record<string, VersionMeta> = {};
+  // Null prototype: a version named `__proto__` is an ordinary key.
+  const out: Record<string, VersionMeta> = Object.create(null);
   for (const [name, block] of Object.entries(inventory.versions)) {
     const meta: VersionMeta = { created: block.created };
     if (block.message !== undefined) meta.message = block.message;

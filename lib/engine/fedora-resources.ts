@@ -5,6 +5,7 @@
  */
 import { headerCacheKey, type InventoryCache } from '../cache/port.js';
 import { hasCode } from '../core/errors.js';
+import { MAX_FEDORA_HEADER_BYTES } from '../core/fedora/headers.js';
 import {
   buildObjectResources,
   type FedoraHeader,
@@ -12,6 +13,7 @@ import {
   type ObjectResources,
   parseFedoraHeader,
 } from '../core/fedora/index.js';
+import { assertSafeInventoryPath } from '../core/ocfl/path-safety.js';
 import { resolveVersion } from '../core/versions.js';
 import { joinKey, type ReadableStore } from '../storage/port.js';
 import { mapLimit } from './concurrency.js';
@@ -56,10 +58,12 @@ export async function readVersionHeaders(
     const key = headerCacheKey(algorithm, file.digest);
     const hit = options.cache ? await options.cache.get(key) : undefined;
     if (isCachedHeader(hit)) return hit.header;
-    const bytes = await store.readBytes(
-      joinKey(object.key, file.contentPath),
-      options.signal && { signal: options.signal },
-    );
+    // The reader already refused unsafe inventory paths; checked again right before the read.
+    const contentPath = assertSafeInventoryPath(file.contentPath, 'content path', `object ${object.id}`);
+    const bytes = await store.readBytes(joinKey(object.key, contentPath), {
+      maxBytes: MAX_FEDORA_HEADER_BYTES,
+      ...(options.signal && { signal: options.signal }),
+    });
     let header: FedoraHeader;
     try {
       header = parseFedoraHeader(bytes, file.contentPath);

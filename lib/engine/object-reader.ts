@@ -25,12 +25,14 @@ import {
   snapshotView,
 } from '../cache/inventory-snapshot.js';
 import { type InventoryCache, objectCacheKey } from '../cache/port.js';
-import { InvalidObjectError, NotFoundError } from '../core/errors.js';
+import { hasCode, InvalidObjectError, NotFoundError } from '../core/errors.js';
 import type { Inventory } from '../core/inventory.js';
 import { digestBytes } from '../core/ocfl/digests.js';
-import { MAX_INVENTORY_BYTES } from '../core/ocfl/inventory-parse.js';
+import { MAX_SIDECAR_BYTES } from '../core/ocfl/limits.js';
+import { truncateForMessage } from '../core/paths.js';
 import { type InventoryView, inventoryView } from '../core/versions.js';
 import { joinKey, type ReadableStore } from '../storage/port.js';
+import { parseInventoryLenient, readInventoryBytes } from './inventory-reading.js';
 
 /** Directory of a 0005 mutable head, relative to the object root. */
 export const MUTABLE_HEAD_DIR = 'extensions/0005-mutable-head/head';
@@ -110,16 +112,29 @@ function isObjectEntry(value: unknown): value is ObjectEntry {
   );
 }
 
-/** The files and sub-directories directly in `dir`. */
+/**
+ * The files and sub-directories directly in `dir`. FIFOs, sockets, devices and undecodable
+ * names count as files (they are there) and are also in `special`: never read one.
+ */
 async function listDir(store: ReadableStore, dir: string, signal?: AbortSignal) {
   const files = new Set<string>();
   const dirs = new Set<string>();
+  const special = new Set<string>();
   for await (const entry of store.list(dir, { delimiter: true, ...(signal && { signal }) })) {
     const name = entry.key.slice(entry.key.lastIndexOf('/') + 1);
-    if (entry.kind === 'file') files.add(name);
-    else if (entry.kind === 'prefix') dirs.add(name);
+    if (entry.kind === 'prefix') dirs.add(name);
+    else files.add(name);
+    if (entry.kind === 'other') special.add(name);
   }
-  return { files, dirs };
+  return { files, dirs, special };
+}
+
+/** InvalidObjectError for a file we must read that is a FIFO, device or the like. */
+function notAFile(key: string): InvalidObjectError {
+  return new InvalidObjectError(`${truncateForMessage(key)} is not a regular file: not read`, {
+    operation: 'readObject',
+    key,
+  });
 }
 
 const PREFERRED_SIDECARS = ['sha512', 'sha256'];
@@ -147,15 +162,25 @@ async function readSidecar(
   store: ReadableStore,
   objectKey: string,
   dir: string,
-  files: Set<string>,
+  listed: { files: Set<string>; special: Set<string> },
   signal?: AbortSignal,
 ): Promise<InventoryFiles> {
-  const algorithm = pickSidecar(files);
+  if (listed.special.has('inventory.json')) throw notAFile(joinKey(objectKey, dir, 'inventory.json'));
+  const algorithm = pickSidecar(listed.files);
   if (algorithm === undefined) return { dir };
-  const bytes = await store.readBytes(
-    joinKey(objectKey, dir, `inventory.json.${algorithm}`),
-    signal && { signal },
-  );
+  const key = joinKey(objectKey, dir, `inventory.json.${algorithm}`);
+  if (listed.special.has(`inventory.json.${algorithm}`)) throw notAFile(key);
+  let bytes: Buffer;
+  try {
+    bytes = await store.readBytes(key, { maxBytes: MAX_SIDECAR_BYTES, ...(signal && { signal }) });
+  } catch (err) {
+    if (!hasCode(err, 'TOO_LARGE')) throw err;
+    // A sidecar is ~150 bytes; a large one is not a sidecar, and its junk must not pass as one.
+    throw new InvalidObjectError(
+      `${truncateForMessage(key)} is larger than ${MAX_SIDECAR_BYTES} bytes: not an inventory sidecar`,
+      { operation: 'readObject', key },
+    );
+  }
   const recorded = parseSidecar(bytes.toString('utf8'));
   return recorded === undefined
     ? { dir, sidecarAlgorithm: algorithm }
@@ -170,8 +195,8 @@ async function findMutableHead(store: ReadableStore, objectKey: string, signal?:
     [LEGACY_MUTABLE_HEAD_DIR, 'legacy'],
   ] as const) {
     if (!dirs.has(dir.split('/')[1]!)) continue;
-    const { files } = await listDir(store, joinKey(objectKey, dir), signal);
-    if (files.has('inventory.json')) return { dir, naming, files };
+    const listed = await listDir(store, joinKey(objectKey, dir), signal);
+    if (listed.files.has('inventory.json')) return { dir, naming, listed };
   }
   return undefined;
 }
@@ -204,6 +229,7 @@ export async function probeObject(
 ): Promise<ObjectProbe> {
   const { signal } = options;
   const root = await listDir(store, key, signal);
+  if (root.special.has('inventory.json')) throw notAFile(joinKey(key, 'inventory.json'));
   if (!root.files.has('inventory.json')) {
     if (root.files.size === 0 && root.dirs.size === 0) {
       throw new NotFoundError(`no OCFL object at ${key}`, { operation: 'readObject', key });
@@ -213,9 +239,9 @@ export async function probeObject(
       key,
     });
   }
-  const rootFiles = await readSidecar(store, key, '', root.files, signal);
+  const rootFiles = await readSidecar(store, key, '', root, signal);
   const headAt = root.dirs.has('extensions') ? await findMutableHead(store, key, signal) : undefined;
-  const headFiles = headAt && (await readSidecar(store, key, headAt.dir, headAt.files, signal));
+  const headFiles = headAt && (await readSidecar(store, key, headAt.dir, headAt.listed, signal));
   const location = `${store.uri.replace(/\/+$/, '')}/${key}`;
   const digests = [rootFiles.recorded, ...(headFiles ? [headFiles.recorded] : [])];
   const probe: ObjectProbe = { key, location, rootFiles };
@@ -249,6 +275,8 @@ export async function readProbedObject(
   const { key, location, cacheKey, rootFiles, headAt, headFiles } = probe;
   if (cache && cacheKey) {
     const hit = await cache.get(cacheKey);
+    // Tables are unpacked lazily: a damaged value (a cache file is someone's data too) surfaces
+    // as MalformedError from the view, never as a RangeError.
     if (isObjectEntry(hit)) return fromEntry(hit, key, location, options, true);
   }
   const entry: ObjectEntry = { kind: 'ocfl-object', committed: undefined as never };
@@ -294,10 +322,7 @@ async function loadInventory(
   signal?: AbortSignal,
 ): Promise<Loaded> {
   const inventoryKey = joinKey(objectKey, at.dir, 'inventory.json');
-  const bytes = await store.readBytes(inventoryKey, {
-    maxBytes: MAX_INVENTORY_BYTES,
-    ...(signal && { signal }),
-  });
+  const bytes = await readInventoryBytes(store, inventoryKey, signal);
   const { sidecarAlgorithm: algorithm, recorded } = at;
   const digest = algorithm && recorded ? digestOffThread(bytes, algorithm) : undefined;
   // Parse while the digest is computed; a parse error still waits for it (no stray rejection).
@@ -372,65 +397,4 @@ function assemble(
   return out;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
-/** Problems that make an inventory unusable for navigation (not a validation report). */
-function shapeProblems(json: Record<string, unknown>): string[] {
-  const problems: string[] = [];
-  for (const field of ['id', 'head', 'digestAlgorithm'] as const) {
-    if (typeof json[field] !== 'string' || json[field] === '')
-      problems.push(`"${field}" is not a non-empty string`);
-  }
-  if (!isRecord(json['manifest'])) problems.push('"manifest" is not an object');
-  if (!isRecord(json['versions'])) {
-    problems.push('"versions" is not an object');
-    return problems;
-  }
-  for (const [name, block] of Object.entries(json['versions'])) {
-    if (!isRecord(block) || typeof block['created'] !== 'string' || !isRecord(block['state'])) {
-      problems.push(`version ${name} lacks "created" or "state"`);
-    }
-  }
-  if (typeof json['head'] === 'string' && !(json['head'] in json['versions'])) {
-    problems.push(`head ${json['head']} is not among the versions`);
-  }
-  return problems;
-}
-
-/**
- * Parse inventory bytes with only the checks navigation needs. Throws InvalidObjectError naming
- * every shape problem (bad JSON, missing id/head/manifest/versions, head not a version).
- */
-export function parseInventoryLenient(bytes: Uint8Array, key?: string): Inventory {
-  let json: unknown;
-  try {
-    // A view over the same memory (no copy of a large inventory); a BOM is tolerated.
-    const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
-    json = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
-  } catch (cause) {
-    throw new InvalidObjectError(`${key ?? 'inventory'} is not valid JSON`, {
-      operation: 'parseInventory',
-      key,
-      cause,
-    });
-  }
-  if (!isRecord(json)) {
-    throw new InvalidObjectError(`${key ?? 'inventory'} is not a JSON object`, {
-      operation: 'parseInventory',
-      key,
-    });
-  }
-  const problems = shapeProblems(json);
-  if (problems.length > 0) {
-    throw new InvalidObjectError(`${key ?? 'inventory'} is unusable: ${problems.join('; ')}`, {
-      operation: 'parseInventory',
-      key,
-    });
-  }
-  const inventory = json as unknown as Inventory;
-  if (typeof inventory.type !== 'string') inventory.type = '';
-  if (!isRecord(inventory.fixity)) delete inventory.fixity;
-  return inventory;
-}
+export { parseInventoryLenient, readInventoryBytes } from './inventory-reading.js';

@@ -6,6 +6,7 @@
  */
 import { storageMapCacheKey } from '../cache/port.js';
 import { expandStorageMap, isStorageMapEntry, packStorageMap } from '../cache/storage-map-entry.js';
+import { hasCode } from '../core/errors.js';
 import { fedoraIdToUrl } from '../core/fedora/paths.js';
 import { prepareStorageMap, type StorageMap } from '../core/storage-map.js';
 import { resolveVersion } from '../core/versions.js';
@@ -46,7 +47,14 @@ export async function getStorageMap(
   const cached = await cacheSlot(root, objectId, options);
   if (!cached) return storageMapOf(root, await root.openObject(objectId, readOptionsOf(options)), options);
   const hit = cached.key ? await cached.cache.get(cached.key) : undefined;
-  if (isStorageMapEntry(hit) && hit.objectId === objectId) return expandStorageMap(hit);
+  if (isStorageMapEntry(hit) && hit.objectId === objectId) {
+    try {
+      return expandStorageMap(hit);
+    } catch (err) {
+      // A damaged value is a miss; an unsafe path in it is refused (PathEscapeError) as ever.
+      if (!hasCode(err, 'MALFORMED')) throw err;
+    }
+  }
   // The map is what gets cached: no snapshot of the whole inventory for it.
   const object = await root.openObject(
     objectId,

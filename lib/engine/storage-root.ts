@@ -12,21 +12,21 @@
  */
 import type { InventoryCache } from '../cache/port.js';
 import {
+  ConflictError,
   hasCode,
   InvalidObjectError,
   NotFoundError,
   StrongroomError,
+  TooLargeError,
   UnsupportedError,
 } from '../core/errors.js';
-import {
-  fedoraDefaultLayout,
-  layoutFromConfig,
-  parseExtensionConfig,
-  parseLayoutDeclaration,
-  type StorageLayout,
-} from '../core/layout/index.js';
+import type { StorageLayout } from '../core/layout/index.js';
+import { MAX_INVENTORY_BYTES } from '../core/ocfl/inventory-parse.js';
+import { MAX_HIERARCHY_DEPTH } from '../core/ocfl/limits.js';
+import { quoteForMessage, truncateForMessage } from '../core/paths.js';
 import { joinKey, type ReadableStore } from '../storage/port.js';
 import { mapLimit } from './concurrency.js';
+import { listDir } from './list-dir.js';
 import {
   type ObjectProbe,
   type OcflObject,
@@ -35,6 +35,8 @@ import {
   readObject,
   readProbedObject,
 } from './object-reader.js';
+import { DEFAULT_RESCAN_INTERVAL_MS, type IndexedObject, ObjectIdIndex } from './storage-root-index.js';
+import { chooseLayout } from './storage-root-layout.js';
 
 /** Options for {@link openStorageRoot}. */
 export interface OpenStorageRootOptions {
@@ -50,6 +52,11 @@ export interface OpenStorageRootOptions {
   concurrency?: number;
   /** Default for object reads: show a mutable head as the newest version (default true). */
   includeMutableHead?: boolean;
+  /**
+   * Without a layout, an id lookup that misses walks the hierarchy again, at most once per this
+   * many milliseconds (default {@link DEFAULT_RESCAN_INTERVAL_MS}, 1 s; 0 = on every miss).
+   */
+  rescanIntervalMs?: number;
   signal?: AbortSignal;
 }
 
@@ -65,25 +72,20 @@ export interface StoredObjectRef {
   /** Object root as a store key (prefix included). */
   key: string;
   error?: StrongroomError;
+  /**
+   * With `error`: the id the unusable inventory claims, when it has one. Id lookups use it, so
+   * asking for that id gives the object's own error (and a second object claiming the same id
+   * is a conflict) rather than "not found".
+   */
+  claimedId?: string;
 }
 
 const NAMASTE = /^0=ocfl_(1\.\d+)$/;
 const OBJECT_NAMASTE = /^0=ocfl_object_/;
 
-async function listDir(store: ReadableStore, dir: string, signal?: AbortSignal) {
-  const files: string[] = [];
-  const dirs: string[] = [];
-  for await (const entry of store.list(dir, { delimiter: true, ...(signal && { signal }) })) {
-    const name = entry.key.slice(entry.key.lastIndexOf('/') + 1);
-    if (entry.kind === 'file') files.push(name);
-    else if (entry.kind === 'prefix') dirs.push(name);
-  }
-  return { files, dirs: dirs.sort() };
-}
-
 /** An opened storage root. Create with {@link openStorageRoot}. */
 export class StorageRoot {
-  private idIndex?: Promise<Map<string, string>>;
+  readonly #index: ObjectIdIndex;
 
   constructor(
     readonly store: ReadableStore,
@@ -95,8 +97,16 @@ export class StorageRoot {
     readonly layoutSource: LayoutSource,
     /** Why a declared layout is not used (unsupported or bad config), when that happened. */
     readonly layoutProblem: string | undefined,
-    readonly options: Pick<OpenStorageRootOptions, 'cache' | 'concurrency' | 'includeMutableHead'>,
-  ) {}
+    readonly options: Pick<
+      OpenStorageRootOptions,
+      'cache' | 'concurrency' | 'includeMutableHead' | 'rescanIntervalMs'
+    >,
+  ) {
+    this.#index = new ObjectIdIndex(
+      (signal) => this.indexedObjects(signal),
+      options.rescanIntervalMs ?? DEFAULT_RESCAN_INTERVAL_MS,
+    );
+  }
 
   /** The store key of a path relative to the storage root. */
   keyOf(objectRoot: string): string {
@@ -119,29 +129,56 @@ export class StorageRoot {
   }
 
   /**
-   * Object root of `id`: by layout when there is one (not checked for existence), else by
-   * scanning the hierarchy once and remembering every id. Throws NotFoundError when a scan does
-   * not find it.
+   * Object root of `id`: by layout when there is one (not checked for existence: the layout
+   * gives each id one place; another object claiming the same id is E083 in validateStorageRoot),
+   * else through the id index (see `storage-root-index.ts`: built by one walk, re-walked on a
+   * miss). Throws NotFoundError when no object claims `id`, ConflictError naming the object
+   * roots when more than one does (never picks one).
    */
   async resolveObjectRoot(id: string, options: { signal?: AbortSignal } = {}): Promise<string> {
     if (this.layout) return this.layout.objectRootFor(id);
-    this.idIndex ??= this.scanIds(options.signal);
-    const found = (await this.idIndex).get(id);
-    if (found === undefined) {
-      throw new NotFoundError(`no object ${id} in storage root ${this.store.uri}/${this.prefix}`, {
+    const roots = await this.#index.lookup(id, options.signal);
+    if (roots.length === 0) {
+      throw new NotFoundError(`no object ${quoteForMessage(id)} in storage root ${this.describe()}`, {
         operation: 'resolveObjectRoot',
-        key: id,
+        key: truncateForMessage(id, 512),
       });
     }
-    return found;
+    if (roots.length > 1) {
+      const shown = roots.slice(0, 5).map((r) => quoteForMessage(r, 120));
+      throw new ConflictError(
+        `${roots.length} objects in storage root ${this.describe()} claim the id ${quoteForMessage(id)}: ${shown.join(' and ')}${roots.length > 5 ? ' and more' : ''}; refusing to pick one`,
+        { operation: 'resolveObjectRoot', key: truncateForMessage(id, 512) },
+      );
+    }
+    return roots[0]!;
   }
 
-  private async scanIds(signal?: AbortSignal): Promise<Map<string, string>> {
-    const index = new Map<string, string>();
+  /**
+   * Tell the id index that object `id` now lives at `objectRoot` (relative to the storage root),
+   * e.g. right after a commit created it, so lookups find it without a new walk. Harmless with a
+   * layout (the layout already knows) or before the first lookup.
+   */
+  noteObject(id: string, objectRoot: string): void {
+    this.#index.noteObject(id, objectRoot);
+  }
+
+  /**
+   * Forget the id index: the next lookup without a layout walks the hierarchy again. For a
+   * process that learns from elsewhere that objects were added, moved or deleted.
+   */
+  invalidate(): void {
+    this.#index.invalidate();
+  }
+
+  private describe(): string {
+    return truncateForMessage(`${this.store.uri}${this.prefix ? `/${this.prefix}` : ''}`);
+  }
+
+  private async *indexedObjects(signal?: AbortSignal): AsyncGenerator<IndexedObject> {
     for await (const ref of this.listObjects(signal ? { signal } : {})) {
-      if (ref.id !== undefined && !index.has(ref.id)) index.set(ref.id, ref.objectRoot);
+      yield { id: ref.id ?? ref.claimedId, objectRoot: ref.objectRoot };
     }
-    return index;
   }
 
   /**
@@ -156,7 +193,7 @@ export class StorageRoot {
     } catch (err) {
       if (!hasCode(err, 'NOT_FOUND')) throw err;
       throw new NotFoundError(
-        `no object ${id} in storage root ${this.store.uri}/${this.prefix} (looked at ${objectRoot})`,
+        `no object ${quoteForMessage(id)} in storage root ${this.describe()} (looked at ${truncateForMessage(objectRoot)})`,
         {
           operation: 'openObject',
           key: id,
@@ -179,10 +216,13 @@ export class StorageRoot {
     const probed = probe ?? (await this.probeObject(id, options.signal ? { signal: options.signal } : {}));
     const object = await readProbedObject(this.store, probed, this.readOptions(options));
     if (object.id !== id) {
-      throw new InvalidObjectError(`object root ${probed.key} holds ${object.id}, not ${id}`, {
-        operation: 'openObject',
-        key: probed.key,
-      });
+      throw new InvalidObjectError(
+        `object root ${quoteForMessage(probed.key)} holds ${quoteForMessage(object.id)}, not ${quoteForMessage(id)}`,
+        {
+          operation: 'openObject',
+          key: probed.key,
+        },
+      );
     }
     return object;
   }
@@ -210,12 +250,15 @@ export class StorageRoot {
    * Every object in the hierarchy: directories are walked breadth-first (an object root is a
    * directory holding a `0=ocfl_object_*` file; `extensions/` at the top is skipped), and each
    * root's inventory is read for its id, `concurrency` requests at a time. Objects whose
-   * inventory cannot be read are yielded with `error` rather than ending the walk.
+   * inventory cannot be read are yielded with `error` rather than ending the walk. Throws
+   * TooLargeError when the hierarchy goes deeper than {@link MAX_HIERARCHY_DEPTH} levels (a
+   * trap, not a layout), after yielding the objects found above that level.
    */
   async *listObjects(options: { signal?: AbortSignal } = {}): AsyncGenerator<StoredObjectRef> {
     const limit = this.options.concurrency ?? 8;
     let level: string[] = [''];
-    while (level.length > 0) {
+    for (let depth = 0; level.length > 0; depth++) {
+      if (depth > MAX_HIERARCHY_DEPTH) throw tooDeep(this.describe(), level[0]!);
       const listed = await mapLimit(level, limit, async (dir) => ({
         dir,
         ...(await listDir(this.store, this.keyOf(dir), options.signal)),
@@ -247,9 +290,34 @@ export class StorageRoot {
       return { id: object.id, objectRoot, key };
     } catch (err) {
       if (!(err instanceof StrongroomError) || hasCode(err, 'IO')) throw err;
-      return { id: undefined, objectRoot, key, error: err };
+      const claimedId = await this.claimedIdAt(key, err, signal);
+      return { id: undefined, objectRoot, key, error: err, ...(claimedId !== undefined && { claimedId }) };
     }
   }
+
+  /** The `id` string of an unusable object's root inventory, when it parses as JSON at all. */
+  private async claimedIdAt(key: string, err: StrongroomError, signal?: AbortSignal) {
+    if (!hasCode(err, 'PATH_ESCAPE') && !hasCode(err, 'INVALID_OBJECT')) return undefined;
+    try {
+      const bytes = await this.store.readBytes(joinKey(key, 'inventory.json'), {
+        maxBytes: MAX_INVENTORY_BYTES,
+        ...(signal && { signal }),
+      });
+      const json: unknown = JSON.parse(bytes.toString('utf8'));
+      const id = (json as { id?: unknown } | null)?.id;
+      return typeof id === 'string' && id !== '' ? id : undefined;
+    } catch {
+      return undefined; // unreadable or not JSON: the object's own error says why
+    }
+  }
+}
+
+function tooDeep(root: string, dir: string): TooLargeError {
+  return new TooLargeError(
+    `storage root ${root} goes deeper than ${MAX_HIERARCHY_DEPTH} directory levels (at ${quoteForMessage(dir, 120)}): not walked further`,
+    MAX_HIERARCHY_DEPTH,
+    { operation: 'listObjects', key: truncateForMessage(dir, 512) },
+  );
 }
 
 /**
@@ -262,7 +330,7 @@ export async function openStorageRoot(
   options: OpenStorageRootOptions = {},
 ): Promise<StorageRoot> {
   const prefix = joinKey(options.prefix ?? '');
-  const { files, dirs } = await listDir(store, prefix, options.signal);
+  const { files, dirs, special } = await listDir(store, prefix, options.signal);
   const namaste = files.map((f) => NAMASTE.exec(f)).find((m) => m !== null);
   if (!namaste) {
     throw new NotFoundError(
@@ -273,74 +341,13 @@ export async function openStorageRoot(
       },
     );
   }
-  const chosen = await chooseLayout(store, prefix, files, dirs, options);
+  const chosen = special.has('ocfl_layout.json')
+    ? { source: 'none' as const, problem: 'ocfl_layout.json is not a regular file: not read' }
+    : await chooseLayout(store, prefix, files, dirs, options);
   return new StorageRoot(store, prefix, namaste[1]!, chosen.layout, chosen.source, chosen.problem, {
     ...(options.cache && { cache: options.cache }),
     ...(options.concurrency !== undefined && { concurrency: options.concurrency }),
     ...(options.includeMutableHead !== undefined && { includeMutableHead: options.includeMutableHead }),
+    ...(options.rescanIntervalMs !== undefined && { rescanIntervalMs: options.rescanIntervalMs }),
   });
-}
-
-interface ChosenLayout {
-  layout?: StorageLayout;
-  source: LayoutSource;
-  problem?: string;
-}
-
-async function chooseLayout(
-  store: ReadableStore,
-  prefix: string,
-  files: string[],
-  dirs: string[],
-  options: OpenStorageRootOptions,
-): Promise<ChosenLayout> {
-  if (options.layout) return { layout: options.layout, source: 'option' };
-  if (files.includes('ocfl_layout.json')) return declaredLayout(store, prefix, options.signal);
-  if (options.fedora === true) return { layout: fedoraDefaultLayout(), source: 'fedora-default' };
-  if (options.fedora !== false && (await looksLikeFedoraRoot(store, prefix, dirs, options.signal))) {
-    return { layout: fedoraDefaultLayout(), source: 'fedora-default' };
-  }
-  return { source: 'none' };
-}
-
-async function declaredLayout(
-  store: ReadableStore,
-  prefix: string,
-  signal?: AbortSignal,
-): Promise<ChosenLayout> {
-  const read = (key: string) => store.readBytes(joinKey(prefix, key), signal && { signal });
-  const declaration = parseLayoutDeclaration(await read('ocfl_layout.json'));
-  const configKey = `extensions/${declaration.extension}/config.json`;
-  const config = (await store.exists(joinKey(prefix, configKey)))
-    ? parseExtensionConfig(await read(configKey), declaration.extension)
-    : {};
-  try {
-    return { layout: layoutFromConfig(declaration.extension, config), source: 'declared' };
-  } catch (err) {
-    if (hasCode(err, 'UNSUPPORTED') || hasCode(err, 'INVALID_INPUT')) {
-      return { source: 'none', problem: (err as Error).message };
-    }
-    throw err;
-  }
-}
-
-const TUPLE = /^[0-9a-f]{3}$/;
-
-/** Follow the first 3-hex tuple path down: Fedora's layout ends in the 64-hex digest starting with those tuples. */
-async function looksLikeFedoraRoot(
-  store: ReadableStore,
-  prefix: string,
-  dirs: string[],
-  signal?: AbortSignal,
-): Promise<boolean> {
-  const top = dirs.filter((d) => d !== 'extensions');
-  if (top.length === 0 || !top.every((d) => TUPLE.test(d))) return false;
-  const path = [top[0]!];
-  for (let depth = 1; depth <= 3; depth++) {
-    const { dirs: below } = await listDir(store, joinKey(prefix, ...path), signal);
-    const pick = depth < 3 ? below.find((d) => TUPLE.test(d)) : below.find((d) => /^[0-9a-f]{64}$/.test(d));
-    if (pick === undefined) return false;
-    path.push(pick);
-  }
-  return path[3]!.startsWith(path.slice(0, 3).join(''));
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
@@ -69,7 +69,11 @@ t.test('validate rejects bad arguments and unreadable locations with exit 2', as
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const empty = await runCli(['validate', dir]);
   t.equal(empty.code, 2);
-  t.match(empty.stderr, /not an OCFL object/);
+  t.match(empty.stderr, /NOT_FOUND/, 'nothing there is not found, not an invalid report');
+  writeFileSync(join(dir, 'notes.txt'), 'x');
+  const other = await runCli(['validate', dir]);
+  t.equal(other.code, 2);
+  t.match(other.stderr, /not an OCFL object/);
 });
 
 t.test('ls lists the object ids of a Fedora storage root', async (t) => {

@@ -5,6 +5,14 @@
  * `{ algorithm, hex }` with OCFL algorithm names (`urn:sha-512:…` and `urn:sha512:…` → `sha512`).
  */
 import { MalformedError } from '../errors.js';
+import { describeJsonError } from '../json-scan.js';
+
+/**
+ * Largest `.fcrepo` header file read: 1 MiB. Fedora writes a few hundred bytes to a few KiB per
+ * resource; anything near this cap is not a header, and reading it whole would let one file of
+ * someone else's take the memory.
+ */
+export const MAX_FEDORA_HEADER_BYTES = 1024 * 1024;
 
 /** A normalised content digest. */
 export interface FedoraDigest {
@@ -127,10 +135,10 @@ export function parseFedoraHeader(bytes: Uint8Array | string, key?: string): Fed
   try {
     json = JSON.parse(text);
   } catch (cause) {
-    throw new MalformedError('Fedora header is not valid JSON', {
+    // No `cause`: V8's message quotes the text; only the position is reported.
+    throw new MalformedError(`Fedora header is not valid JSON (${describeJsonError(cause)})`, {
       operation: 'parseFedoraHeader',
-      key,
-      cause,
+      ...(key !== undefined && { key }),
     });
   }
   return headerFromJson(json, key);

@@ -8,6 +8,7 @@
  * Containers, files are Binaries, and paths dropped by an earlier version are tombstones.
  */
 import type { Inventory, VersionUser } from '../inventory.js';
+import { assertSafeInventoryPath } from '../ocfl/path-safety.js';
 import {
   asView,
   type InventoryView,
@@ -46,7 +47,8 @@ function digestIndex(inventory: InventoryView): (contentPath: string) => Record<
   const algorithms = new Set([inventory.digestAlgorithm, ...inventory.fixityAlgorithms]);
   const maps = [...algorithms].map((alg) => [alg, inventory.contentDigests(alg)] as const);
   return (contentPath) => {
-    const out: Record<string, string> = {};
+    // Null prototype: an algorithm named `__proto__` or `constructor` is an ordinary key.
+    const out: Record<string, string> = Object.create(null);
     for (const [alg, map] of maps) {
       const hex = map.get(contentPath);
       if (hex !== undefined) out[alg] = hex;
@@ -121,10 +123,19 @@ function findRootHeader(headers: ReadonlyMap<string, FedoraHeader>): FedoraHeade
 function fedoraResourcePath(header: FedoraHeader, headerPath: string, rootId: string | undefined): string {
   if (rootId !== undefined && header.id !== undefined) {
     if (header.id === rootId) return '';
-    if (header.id.startsWith(`${rootId}/`)) return header.id.slice(rootId.length + 1);
+    if (header.id.startsWith(`${rootId}/`))
+      return safeResourcePath(header.id.slice(rootId.length + 1), headerPath);
   }
   const rel = headerPath.slice(HEADER_DIR.length).replace(/\.json$/, '');
-  return rel === 'fcr-root' || header.objectRoot ? '' : rel;
+  return rel === 'fcr-root' || header.objectRoot ? '' : safeResourcePath(rel, headerPath);
+}
+
+/**
+ * A resource path taken from a header's id or file name must stay below the object root like
+ * any path from data (`info:fedora/ag/../../other` would climb out). Throws PathEscapeError.
+ */
+function safeResourcePath(path: string, headerPath: string): string {
+  return assertSafeInventoryPath(path, 'Fedora resource path', `header ${headerPath}`);
 }
 
 function fromFedoraHeaders(input: ResourceModelInput, view: InventoryView, files: VersionFile[]): Built {
@@ -200,7 +211,7 @@ function fedoraBinary(
 ): BinaryResource {
   const name =
     header.filename !== undefined && header.filename !== '' ? header.filename : pathName(path, rootId);
-  const binary: BinaryResource = { type: 'Binary', path, name, digests: {} };
+  const binary: BinaryResource = { type: 'Binary', path, name, digests: Object.create(null) };
   commonFields(binary, header);
   if (header.mimeType !== undefined) binary.contentType = header.mimeType;
   // 2020-era headers have no contentPath: their binaries sit at the resource's own path.

@@ -3,6 +3,12 @@
  * of throwing, so one InvalidInputError can list everything wrong with a config.
  */
 import { InvalidInputError } from '../errors.js';
+import { truncateForMessage } from '../paths.js';
+
+/** A config value for a message: JSON, cut short (values come from someone else's file). */
+function shown(value: unknown): string {
+  return truncateForMessage(JSON.stringify(value) ?? typeof value, 80);
+}
 
 /** Collects problems with one extension config. */
 export class ConfigProblems {
@@ -34,7 +40,7 @@ export function intParam(
   const value = config[name];
   if (value === undefined || value === null) return fallback;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < range[0] || value > range[1]) {
-    out.add(`${name} must be an integer from ${range[0]} to ${range[1]} (got ${JSON.stringify(value)})`);
+    out.add(`${name} must be an integer from ${range[0]} to ${range[1]} (got ${shown(value)})`);
     return fallback;
   }
   return value;
@@ -50,7 +56,7 @@ export function boolParam(
   const value = config[name];
   if (value === undefined || value === null) return fallback;
   if (typeof value !== 'boolean') {
-    out.add(`${name} must be true or false (got ${JSON.stringify(value)})`);
+    out.add(`${name} must be true or false (got ${shown(value)})`);
     return fallback;
   }
   return value;
@@ -69,7 +75,7 @@ export function stringParam(
     return fallback;
   }
   if (typeof value !== 'string' || value === '') {
-    out.add(`${name} must be a non-empty string (got ${JSON.stringify(value)})`);
+    out.add(`${name} must be a non-empty string (got ${shown(value)})`);
     return fallback;
   }
   return value;
@@ -79,6 +85,6 @@ export function stringParam(
 export function checkExtensionName(config: Record<string, unknown>, out: ConfigProblems): void {
   const name = config['extensionName'];
   if (name !== undefined && name !== out.extensionName) {
-    out.add(`extensionName is ${JSON.stringify(name)}, expected ${JSON.stringify(out.extensionName)}`);
+    out.add(`extensionName is ${shown(name)}, expected ${shown(out.extensionName)}`);
   }
 }

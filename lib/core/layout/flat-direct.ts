@@ -3,6 +3,7 @@
  * root. Only usable for ids that are valid single directory names.
  */
 import { InvalidInputError } from '../errors.js';
+import { quoteForMessage, truncateForMessage } from '../paths.js';
 import { ConfigProblems, checkExtensionName } from './config-fields.js';
 import { LAYOUT_EXTENSIONS, type StorageLayout } from './types.js';
 
@@ -21,9 +22,9 @@ export function assertSegment(name: string, id: string, what: string): void {
   else if (Buffer.byteLength(name, 'utf8') > MAX_NAME_BYTES)
     problem = `is longer than ${MAX_NAME_BYTES} bytes`;
   if (problem !== undefined) {
-    throw new InvalidInputError(`${what} cannot map object id ${JSON.stringify(id)}: it ${problem}`, {
+    throw new InvalidInputError(`${what} cannot map object id ${quoteForMessage(id)}: it ${problem}`, {
       operation: 'objectRootFor',
-      key: id,
+      key: truncateForMessage(id, 512),
     });
   }
 }

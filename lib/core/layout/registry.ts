@@ -3,6 +3,8 @@
  * `extensions/<name>/config.json`, and build the layout they name.
  */
 import { InvalidInputError, MalformedError, UnsupportedError } from '../errors.js';
+import { describeJsonError, findDuplicateKeys } from '../json-scan.js';
+import { quoteForMessage, truncateForMessage } from '../paths.js';
 import { flatDirectLayout } from './flat-direct.js';
 import { hashAndIdNTupleLayout } from './hash-and-id-n-tuple.js';
 import { FEDORA_LAYOUT_CONFIG, hashedNTupleLayout } from './hashed-n-tuple.js';
@@ -33,11 +35,12 @@ export const SUPPORTED_LAYOUTS: readonly string[] = Object.keys(BUILDERS);
  * InvalidInputError for bad parameters.
  */
 export function layoutFromConfig(extensionName: string, config: Record<string, unknown> = {}): StorageLayout {
-  const build = BUILDERS[extensionName];
+  // Own keys only: an extension named `toString` must not find Object.prototype's.
+  const build = Object.hasOwn(BUILDERS, extensionName) ? BUILDERS[extensionName] : undefined;
   if (build === undefined) {
-    throw new UnsupportedError(`storage layout extension not supported: ${extensionName}`, {
+    throw new UnsupportedError(`storage layout extension not supported: ${quoteForMessage(extensionName)}`, {
       operation: 'layoutFromConfig',
-      key: extensionName,
+      key: truncateForMessage(extensionName),
     });
   }
   return build(config);
@@ -54,10 +57,22 @@ function parseJsonObject(bytes: Uint8Array | string, what: string): Record<strin
   try {
     value = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (cause) {
-    throw new MalformedError(`${what} is not valid JSON`, { operation: 'parse', key: what, cause });
+    // No `cause`: V8's message quotes the text; only the position is reported.
+    throw new MalformedError(`${what} is not valid JSON (${describeJsonError(cause)})`, {
+      operation: 'parse',
+      key: what,
+    });
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new MalformedError(`${what} must hold a JSON object`, { operation: 'parse', key: what });
+  }
+  // Two `extension` keys would let two readers pick two layouts: refuse rather than guess.
+  const [duplicate] = findDuplicateKeys(Buffer.from(text), { limit: 1, parsed: value });
+  if (duplicate) {
+    throw new MalformedError(`${what} has the key ${quoteForMessage(duplicate.key, 80)} twice`, {
+      operation: 'parse',
+      key: what,
+    });
   }
   return value as Record<string, unknown>;
 }

@@ -3,6 +3,7 @@
  * tests. Internal to `lib/core/ocfl`.
  */
 import type { OcflSpecVersion } from '../inventory.js';
+import { quoteForMessage } from '../paths.js';
 import type { OcflCode, ValidationReport } from './codes.js';
 
 /** Where inventory checks report, and which spec version's rules they apply. */
@@ -31,11 +32,19 @@ export function flagUnknownKeys(
   where: string,
 ): void {
   for (const key of Object.keys(obj)) {
-    if (!allowed.includes(key)) flag(ctx, 'E102', `${where} has a key the spec does not define: "${key}"`);
+    if (!allowed.includes(key)) flag(ctx, 'E102', `${where} has a key the spec does not define: ${q(key)}`);
   }
 }
 
 /** Loose URI test (RFC 3986 scheme followed by ":"), enough for the SHOULD-be-a-URI warnings. */
 export function looksLikeUri(v: string): boolean {
   return /^[A-Za-z][A-Za-z0-9+.-]*:\S/.test(v);
+}
+
+/**
+ * A value from the inventory for a message: JSON-quoted (control characters show as escapes)
+ * and cut to 200 characters, so a hostile id or path never floods a report.
+ */
+export function q(value: unknown): string {
+  return quoteForMessage(typeof value === 'string' ? value : String(value));
 }

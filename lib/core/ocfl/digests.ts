@@ -57,9 +57,17 @@ export function digestBytes(bytes: Uint8Array, algorithms: Iterable<string>): Re
   const out: Record<string, string> = {};
   for (const alg of algorithms) {
     if (alg === 'size') out[alg] = String(bytes.byteLength);
-    else if (NODE_HASH_NAMES[alg]) out[alg] = createHash(NODE_HASH_NAMES[alg]).update(bytes).digest('hex');
+    // Own keys only: `constructor` must not hand Object to createHash.
+    else if (Object.hasOwn(NODE_HASH_NAMES, alg)) {
+      out[alg] = createHash(NODE_HASH_NAMES[alg]!).update(bytes).digest('hex');
+    }
   }
   return out;
+}
+
+/** The code for a malformed fixity digest of `algorithm` (E029–E032 where the spec has one, else E057). */
+export function fixityFormatCode(algorithm: string): OcflCode {
+  return (Object.hasOwn(FIXITY_ALGORITHMS, algorithm) && FIXITY_ALGORITHMS[algorithm]!.formatCode) || 'E057';
 }
 
 /** Compare two digest values of the same algorithm, ignoring hex case. */
@@ -73,8 +81,8 @@ export function sameDigest(a: string, b: string): boolean {
  * Returns undefined when fine, else a short reason.
  */
 export function digestFormatProblem(algorithm: string, value: string): string | undefined {
-  const shape = FIXITY_ALGORITHMS[algorithm];
-  if (!shape) return undefined;
+  if (!Object.hasOwn(FIXITY_ALGORITHMS, algorithm)) return undefined;
+  const shape = FIXITY_ALGORITHMS[algorithm]!;
   if (shape.decimal) return /^(0|[1-9][0-9]*)$/.test(value) ? undefined : 'not a decimal byte count';
   if (!/^[0-9a-fA-F]+$/.test(value)) return 'not hex';
   if (value.length !== shape.hexLength) return `${value.length} hex digits, expected ${shape.hexLength}`;

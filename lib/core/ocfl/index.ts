@@ -18,6 +18,8 @@ export {
 } from './digests.js';
 export { isRegisteredExtension, MUTABLE_HEAD_EXTENSION, REGISTERED_EXTENSIONS } from './extensions.js';
 export {
+  duplicateKeyIssues,
+  MAX_INVENTORY_BYTES,
   type ParsedInventory,
   type ParseInventoryOptions,
   parseInventory,
@@ -29,6 +31,14 @@ export {
   validateInventory,
 } from './inventory-validate.js';
 export { isRfc3339 } from './inventory-versions.js';
+export {
+  MAX_DECLARATION_BYTES,
+  MAX_EXTENSION_CONFIG_BYTES,
+  MAX_HIERARCHY_DEPTH,
+  MAX_LAYOUT_FILE_BYTES,
+  MAX_SIDECAR_BYTES,
+} from './limits.js';
+export { assertInventoryPathsSafe, assertSafeInventoryPath, INVENTORY_PATH_SAFETY } from './path-safety.js';
 export { findPathClashes, type PathClashes, type PathProblem, pathProblems, splitFirst } from './paths.js';
 export {
   checkVersionSequence,

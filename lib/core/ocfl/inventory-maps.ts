@@ -4,8 +4,8 @@
  */
 import type { DigestMap, Inventory } from '../inventory.js';
 import type { OcflCode } from './codes.js';
-import { flag, type InventoryContext, isPlainObject } from './context.js';
-import { digestFormatProblem, FIXITY_ALGORITHMS } from './digests.js';
+import { flag, type InventoryContext, isPlainObject, q } from './context.js';
+import { digestFormatProblem, FIXITY_ALGORITHMS, fixityFormatCode } from './digests.js';
 import { sameStrings, usableReference } from './inventory-reference.js';
 import { findPathClashes, pathProblems } from './paths.js';
 
@@ -20,7 +20,8 @@ export function checkManifest(
   ctx: InventoryContext,
   reference?: Inventory,
 ): DigestMap {
-  const manifest: DigestMap = {};
+  // Null prototypes for everything keyed by data: a digest `__proto__` is an ordinary key.
+  const manifest: DigestMap = Object.create(null);
   if (!('manifest' in raw)) {
     flag(ctx, 'E041', 'inventory has no manifest block');
     return manifest;
@@ -40,7 +41,7 @@ export function checkManifest(
     allShared = false;
     if (digestAlgorithm) checkContentDigest(digestAlgorithm, digest, ctx);
     if (!Array.isArray(paths)) {
-      flag(ctx, 'E092', `manifest["${digest}"] is not an array of content paths`);
+      flag(ctx, 'E092', `manifest[${q(digest)}] is not an array of content paths`);
       continue;
     }
     manifest[digest] = [];
@@ -54,9 +55,9 @@ export function checkManifest(
   if (allShared) return manifest;
   flagCaseDuplicates(Object.keys(manifest), 'E096', 'manifest', ctx);
   const clashes = findPathClashes(ref ? Object.values(manifest).flat() : all);
-  for (const p of clashes.duplicates) flag(ctx, 'E101', `manifest lists content path "${p}" more than once`);
+  for (const p of clashes.duplicates) flag(ctx, 'E101', `manifest lists content path ${q(p)} more than once`);
   for (const [dir, p] of clashes.conflicts) {
-    flag(ctx, 'E101', `manifest has content path "${dir}" that is also a directory of "${p}"`);
+    flag(ctx, 'E101', `manifest has content path ${q(dir)} that is also a directory of ${q(p)}`);
   }
   return manifest;
 }
@@ -66,7 +67,7 @@ function checkContentDigest(alg: string, digest: string, ctx: InventoryContext):
   const problem = digestFormatProblem(alg, digest);
   if (!problem) return;
   const code: OcflCode = problem === 'not hex' ? (alg === 'sha256' ? 'E030' : 'E031') : 'E039';
-  flag(ctx, code, `manifest key "${digest}" is not a ${alg} digest (${problem})`);
+  flag(ctx, code, `manifest key ${q(digest)} is not a ${alg} digest (${problem})`);
 }
 
 /** Check one content path's form (E098–E100); true when it is usable. */
@@ -74,8 +75,9 @@ export function checkContentPath(p: unknown, where: string, ctx: InventoryContex
   const problems = pathProblems(p);
   for (const problem of problems) {
     if (problem === 'not-a-path') flag(ctx, 'E098', `${where} has a content path that is not a path`);
-    if (problem === 'slash-at-end') flag(ctx, 'E100', `${where}: "${p}" starts or ends with "/"`);
-    if (problem === 'bad-element') flag(ctx, 'E099', `${where}: "${p}" has an empty, "." or ".." element`);
+    if (problem === 'slash-at-end') flag(ctx, 'E100', `${where}: ${q(p)} starts or ends with "/"`);
+    if (problem === 'bad-element') flag(ctx, 'E099', `${where}: ${q(p)} has an empty, "." or ".." element`);
+    if (problem === 'nul') flag(ctx, 'E098', `${where}: ${q(p)} contains a NUL character`);
   }
   return problems.length === 0;
 }
@@ -86,7 +88,7 @@ function flagCaseDuplicates(digests: string[], code: OcflCode, where: string, ct
     const lower = d.toLowerCase();
     const prior = seen.get(lower);
     if (prior !== undefined)
-      flag(ctx, code, `${where} lists digest ${d} twice ("${prior}" differs only in case)`);
+      flag(ctx, code, `${where} lists digest ${d} twice (${q(prior)} differs only in case)`);
     else seen.set(lower, d);
   }
 }
@@ -106,13 +108,13 @@ export function checkFixity(
     flag(ctx, ctx.spec === '1.0' ? 'E056' : 'E111', 'fixity is present but is not a JSON object');
     return undefined;
   }
-  const fixity: Record<string, DigestMap> = {};
+  const fixity: Record<string, DigestMap> = Object.create(null);
   for (const [alg, block] of Object.entries(raw.fixity)) {
     if (!Object.hasOwn(FIXITY_ALGORITHMS, alg)) {
-      flag(ctx, 'E056', `fixity algorithm "${alg}" is neither in the spec's table nor in extension 0009`);
+      flag(ctx, 'E056', `fixity algorithm ${q(alg)} is neither in the spec's table nor in extension 0009`);
     }
     if (!isPlainObject(block)) {
-      flag(ctx, 'E057', `fixity.${alg} is not a JSON object of digests`);
+      flag(ctx, 'E057', `fixity.${q(alg)} is not a JSON object of digests`);
       continue;
     }
     fixity[alg] = checkFixityBlock(alg, block, contentPaths, ctx);
@@ -126,21 +128,20 @@ function checkFixityBlock(
   contentPaths: ReadonlySet<string>,
   ctx: InventoryContext,
 ): DigestMap {
-  const where = `fixity.${alg}`;
-  const out: DigestMap = {};
+  const where = `fixity.${q(alg)}`;
+  const out: DigestMap = Object.create(null);
   for (const [digest, paths] of Object.entries(block)) {
     const problem = digestFormatProblem(alg, digest);
-    if (problem)
-      flag(ctx, FIXITY_ALGORITHMS[alg]?.formatCode ?? 'E057', `${where} key "${digest}": ${problem}`);
+    if (problem) flag(ctx, fixityFormatCode(alg), `${where} key ${q(digest)}: ${problem}`);
     if (!Array.isArray(paths)) {
-      flag(ctx, 'E057', `${where}["${digest}"] is not an array of content paths`);
+      flag(ctx, 'E057', `${where}[${q(digest)}] is not an array of content paths`);
       continue;
     }
     out[digest] = [];
     for (const p of paths) {
       if (!checkContentPath(p, where, ctx)) continue;
       if (!contentPaths.has(p as string)) {
-        flag(ctx, 'E057', `${where} names "${p}", which is not a manifest content path`);
+        flag(ctx, 'E057', `${where} names ${q(p)}, which is not a manifest content path`);
         continue;
       }
       out[digest]!.push(p as string);

@@ -15,8 +15,12 @@
  *
  * Pure module.
  */
+
+import { TooLargeError } from '../errors.js';
 import type { DigestMap, Inventory, InventoryVersion, OcflSpecVersion } from '../inventory.js';
 import { versionNumber } from '../inventory.js';
+import { describeJsonError, findDuplicateKeys } from '../json-scan.js';
+import { quoteForMessage } from '../paths.js';
 import { type ValidationIssue, ValidationReport } from './codes.js';
 import { canCompute, digestBytes } from './digests.js';
 import { type InventoryValidationOptions, validateInventory } from './inventory-validate.js';
@@ -61,10 +65,20 @@ export interface ParseInventoryOptions extends InventoryValidationOptions {
 }
 
 /**
- * Parse and validate inventory bytes. Bad UTF-8 or bad JSON is E033 (no inventory returned);
- * otherwise all inventory-level rules run (see `validateInventory`). Never throws on bad input.
+ * Parse and validate inventory bytes. Bad UTF-8 or bad JSON is E033 (no inventory returned; the
+ * message gives the position, never the text); otherwise all inventory-level rules run (see
+ * `validateInventory`), and keys repeated within one JSON object are reported (see
+ * {@link duplicateKeyIssues}). Never throws on bad input; throws TooLargeError when `bytes` are
+ * more than {@link MAX_INVENTORY_BYTES} (a limit of this reader, not a fault of the inventory).
  */
 export function parseInventory(bytes: Uint8Array, options: ParseInventoryOptions = {}): ParsedInventory {
+  if (bytes.byteLength > MAX_INVENTORY_BYTES) {
+    throw new TooLargeError(
+      `${options.path ?? 'inventory.json'} is ${bytes.byteLength} bytes, too large for this reader (limit ${MAX_INVENTORY_BYTES})`,
+      MAX_INVENTORY_BYTES,
+      { operation: 'parseInventory', ...(options.path !== undefined && { key: options.path }) },
+    );
+  }
   const digests: Record<string, string> = { ...options.knownDigests };
   const wanted = ['sha512', ...(options.digestAlgorithms ?? ['sha256'])].filter((a) => !digests[a]);
   Object.assign(digests, digestBytes(bytes, wanted));
@@ -73,14 +87,42 @@ export function parseInventory(bytes: Uint8Array, options: ParseInventoryOptions
     raw = JSON.parse(utf8.decode(bytes));
   } catch (err) {
     const report = new ValidationReport();
-    const why = err instanceof SyntaxError ? err.message : 'not UTF-8';
+    // Never V8's message itself: it quotes the text (the first line of /etc/passwd, say).
+    const why = err instanceof SyntaxError ? describeJsonError(err) : 'not UTF-8';
     report.add('E033', `inventory is not valid UTF-8 JSON: ${why}`, options.path);
     return { issues: report.issues, digests, versionNames: [] };
   }
   const result = validateInventory(raw, options);
+  const duplicates = duplicateKeyIssues(bytes, raw, options.path);
+  if (duplicates.length > 0) result.issues = [...duplicates, ...result.issues];
   const alg = result.inventory?.digestAlgorithm;
   if (alg && !digests[alg] && canCompute(alg)) Object.assign(digests, digestBytes(bytes, [alg]));
   return { ...result, digests };
+}
+
+/**
+ * Issues for keys repeated within one JSON object of an inventory (`parsed` is what JSON.parse
+ * made of `bytes`: it makes the check cheap), at most 100. **Errors**, not
+ * warnings: `JSON.parse` keeps the last value and silently drops the first, so a repeated
+ * manifest or state digest loses content or logical paths, a repeated version name loses a whole
+ * version and a repeated `head` or `id` may be read differently by another tool; the object's
+ * meaning is then not fixed by its bytes. Codes: E096 for a repeated manifest digest (the spec's
+ * "digest more than once" rule, here without even a case difference), E097 for one inside a
+ * fixity block, E033 (not JSON of the required structure) anywhere else. The message names the
+ * key and the object it is repeated in (`versions.v1.state`), both shortened.
+ */
+export function duplicateKeyIssues(bytes: Uint8Array, parsed: unknown, path?: string): ValidationIssue[] {
+  const report = new ValidationReport();
+  for (const d of findDuplicateKeys(bytes, { parsed })) {
+    const code = d.where === 'manifest' ? 'E096' : /^fixity\.[^.]+$/.test(d.where) ? 'E097' : 'E033';
+    const where = d.where === '(top level)' ? 'the top level' : quoteForMessage(d.where, 120);
+    report.add(
+      code,
+      `key ${quoteForMessage(d.key, 140)} appears more than once in ${where} (byte ${d.offset}); JSON readers keep only one of them`,
+      path,
+    );
+  }
+  return report.issues;
 }
 
 /** Canonical bytes of an inventory (see module doc). Unknown keys are not carried over. */
@@ -93,12 +135,13 @@ export function serializeInventory(inv: Inventory): Uint8Array {
   };
   if (inv.contentDirectory !== undefined) ordered.contentDirectory = inv.contentDirectory;
   if (inv.fixity !== undefined) {
-    const fixity: Record<string, DigestMap> = {};
+    // Null prototypes: a `__proto__` algorithm, version, digest or path is written like any other.
+    const fixity: Record<string, DigestMap> = Object.create(null);
     for (const alg of Object.keys(inv.fixity).sort()) fixity[alg] = sortedDigestMap(inv.fixity[alg]!);
     ordered.fixity = fixity;
   }
   ordered.manifest = sortedDigestMap(inv.manifest);
-  const versions: Record<string, unknown> = {};
+  const versions: Record<string, unknown> = Object.create(null);
   const names = Object.keys(inv.versions).sort(
     (a, b) => (versionNumber(a) ?? 0) - (versionNumber(b) ?? 0) || compare(a, b),
   );
@@ -119,7 +162,7 @@ function orderedVersion(v: InventoryVersion): Record<string, unknown> {
 }
 
 function sortedDigestMap(map: DigestMap): DigestMap {
-  const out: DigestMap = {};
+  const out: DigestMap = Object.create(null);
   for (const digest of Object.keys(map).sort(compare)) out[digest] = [...map[digest]!].sort(compare);
   return out;
 }

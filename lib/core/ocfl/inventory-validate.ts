@@ -13,7 +13,7 @@
  */
 import { type Inventory, type OcflSpecVersion, specVersionOfType } from '../inventory.js';
 import { type ValidationIssue, ValidationReport } from './codes.js';
-import { flag, flagUnknownKeys, type InventoryContext, isPlainObject, looksLikeUri } from './context.js';
+import { flag, flagUnknownKeys, type InventoryContext, isPlainObject, looksLikeUri, q } from './context.js';
 import { CONTENT_DIGEST_ALGORITHMS } from './digests.js';
 import { checkFixity, checkManifest } from './inventory-maps.js';
 import { checkVersions } from './inventory-versions.js';
@@ -120,7 +120,7 @@ function checkId(raw: Record<string, unknown>, ctx: InventoryContext): string | 
   if (!('id' in raw)) return void flag(ctx, 'E036', 'inventory has no id');
   if (typeof raw.id !== 'string' || raw.id === '')
     return void flag(ctx, 'E037', 'id is not a non-empty string');
-  if (!looksLikeUri(raw.id)) flag(ctx, 'W005', `id "${raw.id}" is not a URI`);
+  if (!looksLikeUri(raw.id)) flag(ctx, 'W005', `id ${q(raw.id)} is not a URI`);
   return raw.id;
 }
 
@@ -132,7 +132,7 @@ function checkType(
   if (!('type' in raw)) return void flag(ctx, 'E036', 'inventory has no type');
   if (typeof raw.type !== 'string') return void flag(ctx, 'E038', 'type is not a string');
   const version = specVersionOfType(raw.type);
-  if (!version) flag(ctx, 'E038', `type "${raw.type}" is not an OCFL inventory type URI`);
+  if (!version) flag(ctx, 'E038', `type ${q(raw.type)} is not an OCFL inventory type URI`);
   else if (expected && version !== expected) {
     flag(ctx, 'E038', `type declares OCFL ${version} but the object declares ${expected}`);
   }
@@ -143,7 +143,11 @@ function checkDigestAlgorithm(raw: Record<string, unknown>, ctx: InventoryContex
   if (!('digestAlgorithm' in raw)) return void flag(ctx, 'E036', 'inventory has no digestAlgorithm');
   const alg = raw.digestAlgorithm;
   if (typeof alg !== 'string' || !(CONTENT_DIGEST_ALGORITHMS as readonly string[]).includes(alg)) {
-    return void flag(ctx, 'E025', `digestAlgorithm ${JSON.stringify(alg)} is neither sha512 nor sha256`);
+    return void flag(
+      ctx,
+      'E025',
+      `digestAlgorithm ${q(JSON.stringify(alg) ?? typeof alg)} is neither sha512 nor sha256`,
+    );
   }
   if (alg !== 'sha512') flag(ctx, 'W004', `digestAlgorithm is ${alg}; sha512 is recommended`);
   return alg;
@@ -153,8 +157,8 @@ function checkContentDirectory(raw: Record<string, unknown>, ctx: InventoryConte
   if (!('contentDirectory' in raw)) return undefined;
   const cd = raw.contentDirectory;
   if (typeof cd !== 'string') return void flag(ctx, 'E017', 'contentDirectory is not a string');
-  if (cd.includes('/')) return void flag(ctx, 'E017', `contentDirectory "${cd}" contains "/"`);
-  if (cd === '.' || cd === '..') return void flag(ctx, 'E018', `contentDirectory is "${cd}"`);
+  if (cd.includes('/')) return void flag(ctx, 'E017', `contentDirectory ${q(cd)} contains "/"`);
+  if (cd === '.' || cd === '..') return void flag(ctx, 'E018', `contentDirectory is ${q(cd)}`);
   if (cd === '') return void flag(ctx, 'E108', 'contentDirectory is empty');
   return cd;
 }
@@ -168,7 +172,7 @@ function checkHead(
   if (typeof raw.head !== 'string') return void flag(ctx, 'E040', 'head is not a string');
   const newest = names[names.length - 1];
   if (newest && newest.name !== raw.head) {
-    flag(ctx, 'E040', `head is "${raw.head}" but the newest version is ${newest.name}`);
+    flag(ctx, 'E040', `head is ${q(raw.head)} but the newest version is ${newest.name}`);
   }
   return raw.head;
 }
@@ -187,9 +191,9 @@ function checkContentLocations(
     const [version, rest] = splitFirst(p);
     const [dir, file] = splitFirst(rest);
     if (!versionNames.has(version)) {
-      flag(ctx, 'E042', `content path "${p}" is not in a version directory of this inventory`);
+      flag(ctx, 'E042', `content path ${q(p)} is not in a version directory of this inventory`);
     } else if (dir !== contentDirectory || file === '') {
-      flag(ctx, 'E042', `content path "${p}" is not inside ${version}/${contentDirectory}/`);
+      flag(ctx, 'E042', `content path ${q(p)} is not inside ${q(`${version}/${contentDirectory}/`)}`);
     }
   }
 }
@@ -205,12 +209,12 @@ function checkStateDigests(
     for (const digest of Object.keys(version.state)) {
       used.add(digest);
       if (!Object.hasOwn(manifest, digest)) {
-        flag(ctx, 'E050', `versions.${name}.state digest ${digest} is not a manifest key`);
+        flag(ctx, 'E050', `versions.${q(name)}.state digest ${q(digest)} is not a manifest key`);
       }
     }
   }
   if (ctx.spec === '1.0') return;
   for (const digest of Object.keys(manifest)) {
-    if (!used.has(digest)) flag(ctx, 'E107', `manifest digest ${digest} is used by no version state`);
+    if (!used.has(digest)) flag(ctx, 'E107', `manifest digest ${q(digest)} is used by no version state`);
   }
 }

@@ -4,7 +4,7 @@
  * entry point is `validateInventory`.
  */
 import type { DigestMap, Inventory, InventoryVersion, VersionUser } from '../inventory.js';
-import { flag, flagUnknownKeys, type InventoryContext, isPlainObject, looksLikeUri } from './context.js';
+import { flag, flagUnknownKeys, type InventoryContext, isPlainObject, looksLikeUri, q } from './context.js';
 import { sameVersion } from './inventory-reference.js';
 import { findPathClashes, pathProblems } from './paths.js';
 import { checkVersionSequence, type VersionName } from './version-names.js';
@@ -28,7 +28,8 @@ export function checkVersions(
   ctx: InventoryContext,
   reference?: Inventory,
 ): CheckedVersions {
-  const versions: Record<string, InventoryVersion> = {};
+  // Null prototypes for everything keyed by data: a version `__proto__` is an ordinary key.
+  const versions: Record<string, InventoryVersion> = Object.create(null);
   if (!('versions' in raw)) {
     flag(ctx, 'E043', 'inventory has no versions block');
     return { versions, names: [] };
@@ -43,14 +44,16 @@ export function checkVersions(
   const names = checkVersionSequence(keys, 'versions key', (code, message) => flag(ctx, code, message));
   for (const key of keys) {
     // A block identical to the valid reference's raises nothing: share it instead of re-checking.
-    const version = sameVersion(block[key], reference?.versions[key]) ?? checkVersion(key, block[key], ctx);
+    const refBlock =
+      reference && Object.hasOwn(reference.versions, key) ? reference.versions[key] : undefined;
+    const version = sameVersion(block[key], refBlock) ?? checkVersion(key, block[key], ctx);
     if (version) versions[key] = version;
   }
   return { versions, names };
 }
 
 function checkVersion(name: string, raw: unknown, ctx: InventoryContext): InventoryVersion | undefined {
-  const where = `versions.${name}`;
+  const where = `versions.${q(name)}`;
   if (!isPlainObject(raw)) {
     flag(ctx, 'E047', `${where} is not a JSON object`);
     return undefined;
@@ -96,7 +99,7 @@ function checkUser(raw: unknown, where: string, ctx: InventoryContext): VersionU
 
 /** Check one `state` block: shape, logical path form (E051–E053) and clashes (E095). */
 function checkState(raw: Record<string, unknown>, where: string, ctx: InventoryContext): DigestMap {
-  const state: DigestMap = {};
+  const state: DigestMap = Object.create(null);
   if (!('state' in raw)) {
     flag(ctx, 'E048', `${where} has no state`);
     return state;
@@ -108,7 +111,7 @@ function checkState(raw: Record<string, unknown>, where: string, ctx: InventoryC
   const all: string[] = [];
   for (const [digest, paths] of Object.entries(raw.state)) {
     if (!Array.isArray(paths)) {
-      flag(ctx, 'E051', `${where}.state["${digest}"] is not an array of logical paths`);
+      flag(ctx, 'E051', `${where}.state[${q(digest)}] is not an array of logical paths`);
       continue;
     }
     state[digest] = [];
@@ -119,9 +122,9 @@ function checkState(raw: Record<string, unknown>, where: string, ctx: InventoryC
     }
   }
   const clashes = findPathClashes(all);
-  for (const p of clashes.duplicates) flag(ctx, 'E095', `${where}.state lists logical path "${p}" twice`);
+  for (const p of clashes.duplicates) flag(ctx, 'E095', `${where}.state lists logical path ${q(p)} twice`);
   for (const [dir, p] of clashes.conflicts) {
-    flag(ctx, 'E095', `${where}.state has logical path "${dir}" that is also a directory of "${p}"`);
+    flag(ctx, 'E095', `${where}.state has logical path ${q(dir)} that is also a directory of ${q(p)}`);
   }
   return state;
 }
@@ -130,9 +133,10 @@ function checkLogicalPath(p: unknown, where: string, ctx: InventoryContext): boo
   const problems = pathProblems(p);
   for (const problem of problems) {
     if (problem === 'not-a-path') flag(ctx, 'E051', `${where}.state has a logical path that is not a path`);
-    if (problem === 'slash-at-end') flag(ctx, 'E053', `${where}.state: "${p}" starts or ends with "/"`);
+    if (problem === 'slash-at-end') flag(ctx, 'E053', `${where}.state: ${q(p)} starts or ends with "/"`);
     if (problem === 'bad-element')
-      flag(ctx, 'E052', `${where}.state: "${p}" has an empty, "." or ".." element`);
+      flag(ctx, 'E052', `${where}.state: ${q(p)} has an empty, "." or ".." element`);
+    if (problem === 'nul') flag(ctx, 'E051', `${where}.state: ${q(p)} contains a NUL character`);
   }
   return problems.length === 0;
 }

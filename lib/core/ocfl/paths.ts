@@ -13,13 +13,15 @@ export type PathProblem =
   /** Starts or ends with `/`. */
   | 'slash-at-end'
   /** Has an empty (`//`), `.` or `..` element. */
-  | 'bad-element';
+  | 'bad-element'
+  /** Contains NUL, which no filesystem or object store can hold in a name. */
+  | 'nul';
 
 /** Check one content or logical path. Returns the problems found (empty when fine). */
 export function pathProblems(path: unknown): readonly PathProblem[] {
   if (typeof path !== 'string' || path === '') return ['not-a-path'];
   if (isCleanPath(path)) return NO_PROBLEMS;
-  const problems: PathProblem[] = [];
+  const problems: PathProblem[] = path.includes('\0') ? ['nul'] : [];
   const trimmed = path.replace(/^\/+/, '').replace(/\/+$/, '');
   if (trimmed !== path) problems.push('slash-at-end');
   // Elements of the path with any edge slashes removed: `/a` is a slash problem, not also an
@@ -41,7 +43,7 @@ function isCleanPath(path: string): boolean {
   let atStart = true;
   for (let i = 0; i <= last; i++) {
     const c = path.charCodeAt(i);
-    if (atStart && (c === SLASH || c === DOT)) return false;
+    if (c === 0 || (atStart && (c === SLASH || c === DOT))) return false;
     atStart = c === SLASH;
   }
   return true;

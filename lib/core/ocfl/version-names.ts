@@ -7,7 +7,9 @@
  *
  * Pure module.
  */
+
 import type { OcflCode } from './codes.js';
+import { q } from './context.js';
 
 /** A well-formed version name. */
 export interface VersionName {
@@ -41,7 +43,7 @@ export function checkVersionSequence(names: string[], what: string, sink: Versio
   const parsed: VersionName[] = [];
   for (const name of names) {
     const v = parseVersionName(name);
-    if ('problem' in v) sink(v.problem, `${what} "${name}" is not v followed by a positive integer`, name);
+    if ('problem' in v) sink(v.problem, `${what} ${q(name)} is not v followed by a positive integer`, name);
     else parsed.push(v);
   }
   parsed.sort((a, b) => a.number - b.number);

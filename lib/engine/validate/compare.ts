@@ -6,6 +6,7 @@
  *
  * Pure over two parsed inventories.
  */
+
 import {
   type DigestMap,
   type Inventory,
@@ -13,6 +14,7 @@ import {
   specVersionOfType,
 } from '../../core/inventory.js';
 import type { ValidationReport } from '../../core/ocfl/codes.js';
+import { q } from '../../core/ocfl/context.js';
 import { sameDigest } from '../../core/ocfl/digests.js';
 
 /** One version directory's parsed inventory. */
@@ -33,12 +35,12 @@ export function compareWithRoot(
 ): void {
   const inv = older.inventory;
   if (inv.head !== '' && inv.head !== older.name) {
-    report.add('E040', `inventory in ${older.name} has head ${inv.head}`, older.path);
+    report.add('E040', `inventory in ${q(older.name)} has head ${q(inv.head)}`, older.path);
   }
   if (inv.id !== '' && root.id !== '' && inv.id !== root.id) {
     report.add(
       'E037',
-      `inventory in ${older.name} has id "${inv.id}", the root has "${root.id}"`,
+      `inventory in ${older.name} has id ${q(inv.id)}, the root has ${q(root.id)}`,
       older.path,
     );
     if (specVersionOfType(root.type) !== '1.0') report.add('E110', `the object id changed`, older.path);
@@ -47,29 +49,37 @@ export function compareWithRoot(
   const rootCd = root.contentDirectory ?? 'content';
   if (cd !== rootCd) {
     if (older.name === firstVersion) {
-      report.add('E019', `the first version sets contentDirectory "${cd}", the root "${rootCd}"`, older.path);
+      report.add(
+        'E019',
+        `the first version sets contentDirectory ${q(cd)}, the root ${q(rootCd)}`,
+        older.path,
+      );
     }
     report.add(
       'E020',
-      `contentDirectory "${cd}" in ${older.name} differs from the root's "${rootCd}"`,
+      `contentDirectory ${q(cd)} in ${older.name} differs from the root's ${q(rootCd)}`,
       older.path,
     );
   }
   for (const [name, block] of Object.entries(inv.versions)) {
     const rootBlock = root.versions[name];
     if (!rootBlock) {
-      report.add('E066', `inventory in ${older.name} has version ${name}, the root does not`, older.path);
+      report.add('E066', `inventory in ${older.name} has version ${q(name)}, the root does not`, older.path);
       continue;
     }
     if (!sameState(inv, root, name)) {
       report.add(
         'E066',
-        `version ${name} has a different state in ${older.path} than in the root`,
+        `version ${q(name)} has a different state in ${older.path} than in the root`,
         older.path,
       );
     }
     if (!sameMetadata(block, rootBlock)) {
-      report.add('W011', `version ${name} has different created/message/user in ${older.path}`, older.path);
+      report.add(
+        'W011',
+        `version ${q(name)} has different created/message/user in ${older.path}`,
+        older.path,
+      );
     }
   }
 }

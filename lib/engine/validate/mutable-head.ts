@@ -9,8 +9,10 @@
  * W011, E037), its content files are in its manifest (E023) and exist (E092), and their digests
  * are checked with the rest of the object's content.
  */
+
 import type { Inventory } from '../../core/inventory.js';
 import type { ValidationReport } from '../../core/ocfl/codes.js';
+import { q } from '../../core/ocfl/context.js';
 import { MUTABLE_HEAD_EXTENSION } from '../../core/ocfl/extensions.js';
 import { parseVersionName } from '../../core/ocfl/version-names.js';
 import type { ReadableStore } from '../../storage/port.js';
@@ -58,7 +60,7 @@ function checkHeadNumber(head: Inventory, root: Inventory, path: string, report:
   const r = parseVersionName(root.head);
   if ('problem' in h || 'problem' in r) return; // already reported by the inventory checks
   if (h.number !== r.number + 1) {
-    report.add('E040', `mutable head is ${head.head}, expected the version after ${root.head}`, path);
+    report.add('E040', `mutable head is ${q(head.head)}, expected the version after ${q(root.head)}`, path);
   }
 }
 

@@ -3,8 +3,12 @@
  * file `0=<dvalue>` whose content is `<dvalue>\n`, with dvalue `ocfl_object_<version>` for an
  * object and `ocfl_<version>` for a storage root. The two differ only in codes and prefix.
  */
+
+import { hasCode } from '../../core/errors.js';
 import { INVENTORY_TYPES, type OcflSpecVersion } from '../../core/inventory.js';
 import type { OcflCode, ValidationReport } from '../../core/ocfl/codes.js';
+import { q } from '../../core/ocfl/context.js';
+import { MAX_DECLARATION_BYTES } from '../../core/ocfl/limits.js';
 import type { ReadableStore } from '../../storage/port.js';
 import { joinKey } from '../../storage/port.js';
 
@@ -64,12 +68,12 @@ export function declaredVersion(name: string, kind: DeclarationKind): OcflSpecVe
 export async function checkDeclaration(
   store: ReadableStore,
   dir: string,
-  fileNames: Iterable<string>,
+  files: ReadonlyMap<string, { special?: string }>,
   kind: DeclarationKind,
   report: ValidationReport,
 ): Promise<OcflSpecVersion | undefined> {
   const rules = RULES[kind];
-  const candidates = [...fileNames].filter(isDeclarationName);
+  const candidates = [...files.keys()].filter(isDeclarationName);
   if (candidates.length === 0) {
     report.add(rules.none, `no conformance declaration (0=${rules.prefix}<version>) found`);
     return undefined;
@@ -79,28 +83,48 @@ export async function checkDeclaration(
   for (const name of candidates) {
     const v = checkName(name, rules, report);
     if (v === undefined) continue;
-    const body = (await store.readBytes(joinKey(dir, name))).toString('utf8');
-    if (body !== `${name.slice(2)}\n`) {
-      report.add(rules.body, `declaration content must be "${name.slice(2)}" and a newline`, name);
+    const body = await readDeclaration(store, joinKey(dir, name), files.get(name)?.special);
+    if (body === undefined) {
+      report.add(
+        rules.body,
+        `declaration is not a regular file of at most ${MAX_DECLARATION_BYTES} bytes: not read`,
+        name,
+      );
+    } else if (body !== `${name.slice(2)}\n`) {
+      report.add(rules.body, `declaration content must be ${q(name.slice(2))} and a newline`, name);
     }
     version ??= v;
   }
   return candidates.length === 1 ? version : undefined;
 }
 
+/**
+ * A declaration's text, at most {@link MAX_DECLARATION_BYTES}; undefined when it is not a regular
+ * file (a FIFO would block the read) or is longer (wrong whatever it holds).
+ */
+async function readDeclaration(store: ReadableStore, key: string, special: string | undefined) {
+  if (special !== undefined) return undefined;
+  try {
+    return (await store.readBytes(key, { maxBytes: MAX_DECLARATION_BYTES })).toString('utf8');
+  } catch (err) {
+    if (hasCode(err, 'TOO_LARGE')) return undefined;
+    throw err;
+  }
+}
+
 function checkName(name: string, rules: (typeof RULES)[DeclarationKind], report: ValidationReport) {
   if (!name.startsWith('0=')) {
-    report.add(rules.zero, `declaration "${name}" must start with "0="`, name);
+    report.add(rules.zero, `declaration ${q(name)} must start with "0="`, name);
     return undefined;
   }
   const dvalue = name.slice(2);
   if (!dvalue.startsWith(rules.prefix)) {
-    report.add(rules.value, `declaration value "${dvalue}" does not start with ${rules.prefix}`, name);
+    report.add(rules.value, `declaration value ${q(dvalue)} does not start with ${rules.prefix}`, name);
     return undefined;
   }
   const v = dvalue.slice(rules.prefix.length);
   if (!Object.hasOwn(INVENTORY_TYPES, v)) {
-    report.add(rules.name, `declaration names an unknown OCFL version "${v}"`, name);
+    report.add(rules.name, `declaration names an unknown OCFL version ${q(v)}`, name);
     return undefined;
   }
   return v as OcflSpecVersion;

@@ -6,8 +6,10 @@
  *
  * Works on one listing of the whole object (see tree.ts), keyed by object-relative path.
  */
+
 import type { Inventory } from '../../core/inventory.js';
 import type { ValidationReport } from '../../core/ocfl/codes.js';
+import { q } from '../../core/ocfl/context.js';
 import { isRegisteredExtension } from '../../core/ocfl/extensions.js';
 import { splitFirst } from '../../core/ocfl/paths.js';
 import { checkVersionSequence, parseVersionName, type VersionName } from '../../core/ocfl/version-names.js';
@@ -64,11 +66,11 @@ export function childrenOf(listing: ObjectListing, dir: string): Children {
 export function checkRootEntries(listing: ObjectListing, report: ValidationReport): void {
   for (const name of listing.rootFiles.keys()) {
     if (isDeclarationName(name) || name === 'inventory.json' || name.startsWith('inventory.json.')) continue;
-    report.add('E001', `unexpected file in the object root: ${name}`, name);
+    report.add('E001', `unexpected file in the object root: ${q(name)}`, name);
   }
   for (const name of listing.rootDirs) {
     if (name === 'logs' || name === 'extensions' || !('problem' in parseVersionName(name))) continue;
-    report.add('E001', `unexpected directory in the object root: ${name}`, name);
+    report.add('E001', `unexpected directory in the object root: ${q(name)}`, name);
   }
   for (const f of listing.files.values()) {
     if (f.symlink) report.add('E090', 'symbolic link inside the object', f.path);
@@ -99,14 +101,14 @@ export function checkVersionDirectories(
   for (const key of inventoryVersions) {
     const dir = dirByNumber.get(key.number);
     if (dir === undefined)
-      report.add('E046', `inventory version ${key.name} has no version directory`, key.name);
+      report.add('E046', `inventory version ${q(key.name)} has no version directory`, key.name);
     else if (dir !== key.name) {
-      report.add('E014', `inventory names version ${key.name} but its directory is ${dir}`, dir);
+      report.add('E014', `inventory names version ${q(key.name)} but its directory is ${q(dir)}`, dir);
     }
   }
   for (const dir of dirs) {
     if (!keyByNumber.has(dir.number)) {
-      report.add('E046', `version directory ${dir.name} is not a version of the inventory`, dir.name);
+      report.add('E046', `version directory ${q(dir.name)} is not a version of the inventory`, dir.name);
     }
   }
   return dirs;
@@ -204,7 +206,7 @@ export function checkObjectExtensions(listing: ObjectListing, report: Validation
     const [top, rest] = splitFirst(f.path);
     if (top !== 'extensions') continue;
     const [name, below] = splitFirst(rest);
-    if (below === '') report.add('E067', `file directly in the extensions directory: ${name}`, f.path);
+    if (below === '') report.add('E067', `file directly in the extensions directory: ${q(name)}`, f.path);
     else names.add(name);
   }
   for (const d of listing.emptyDirs) {
@@ -215,7 +217,7 @@ export function checkObjectExtensions(listing: ObjectListing, report: Validation
     if (!isRegisteredExtension(name)) {
       report.add(
         'W013',
-        `extension directory "${name}" is not a registered extension name`,
+        `extension directory ${q(name)} is not a registered extension name`,
         `extensions/${name}`,
       );
     }

@@ -7,10 +7,13 @@
  * Cost: one listing of the whole object (see tree.ts), one read per distinct inventory and
  * sidecar, and one read of every content file when `fixity` is on.
  */
+import { NotFoundError } from '../../core/errors.js';
 import type { Inventory, OcflSpecVersion } from '../../core/inventory.js';
 import { ValidationReport } from '../../core/ocfl/codes.js';
+import { q } from '../../core/ocfl/context.js';
 import { MUTABLE_HEAD_EXTENSION } from '../../core/ocfl/extensions.js';
 import type { VersionName } from '../../core/ocfl/version-names.js';
+import { quoteForMessage } from '../../core/paths.js';
 import type { HashPool } from '../../hash/pool.js';
 import type { ReadableStore } from '../../storage/port.js';
 import { mapLimit } from '../concurrency.js';
@@ -80,7 +83,9 @@ export class ObjectValidationReport extends ValidationReport {
 
 /**
  * Validate the OCFL object whose root is `objectRoot` ('' = the store root). Issue paths are
- * relative to the object root. Throws only on I/O errors (IoError, …) and aborts.
+ * relative to the object root. Throws NotFoundError when nothing is there, TooLargeError for an
+ * inventory past `MAX_INVENTORY_BYTES` (a limit of this reader, not a verdict on the object),
+ * I/O errors (IoError, …) and aborts; everything wrong with the object is an issue.
  */
 export async function validateObject(
   store: ReadableStore,
@@ -98,9 +103,18 @@ async function validate(
   options: ObjectValidationOptions,
 ): Promise<ObjectValidationReport> {
   const report = new ObjectValidationReport(objectRoot);
-  const listing = indexListing(await listTree(store, objectRoot, options.signal));
+  const tree = await listTree(store, objectRoot, options.signal);
+  if (tree.files.length === 0 && tree.emptyDirs.length === 0) {
+    // Nothing at all is there (object stores cannot tell a missing directory from an empty one):
+    // not an invalid object but no object, which the caller should hear as such.
+    throw new NotFoundError(`nothing at ${quoteForMessage(objectRoot || store.uri)}: no object to validate`, {
+      operation: 'validateObject',
+      key: objectRoot,
+    });
+  }
+  const listing = indexListing(tree);
   checkRootEntries(listing, report);
-  const declared = await checkDeclaration(store, objectRoot, listing.rootFiles.keys(), 'object', report);
+  const declared = await checkDeclaration(store, objectRoot, listing.rootFiles, 'object', report);
   if (declared) report.specVersion = declared;
   if (declared && options.specVersion && declared > options.specVersion) {
     report.add('E081', `object declares OCFL ${declared}, its storage root ${options.specVersion}`);
@@ -174,7 +188,7 @@ async function loadVersionInventories(at: {
   await mapLimit(dirs, 1, async (dir) => {
     const children = childrenOf(listing, dir.name);
     if (!children.files.has('inventory.json')) {
-      report.add('W010', `version directory ${dir.name} has no inventory`, dir.name);
+      report.add('W010', `version directory ${q(dir.name)} has no inventory`, dir.name);
       return;
     }
     const loaded = await loadInventory({ store, objectRoot, dir: dir.name, children }, report, cache, {
@@ -205,12 +219,16 @@ function checkVersionInventories(
     const path = `${dir.name}/inventory.json`;
     sequence.push({ name: dir.name, inventory, path });
     if (dir.name === rootInv.head && loaded.sha512 !== root.sha512) {
-      report.add('E064', `the root inventory differs from the one in ${dir.name}`, path);
+      report.add('E064', `the root inventory differs from the one in ${q(dir.name)}`, path);
     }
     if (loaded.sha512 === root.sha512) {
       // A copy of the root inventory is right only in the head directory.
       if (rootInv.head !== '' && dir.name !== rootInv.head) {
-        report.add('E040', `inventory in ${dir.name} is the root inventory (head ${rootInv.head})`, path);
+        report.add(
+          'E040',
+          `inventory in ${q(dir.name)} is the root inventory (head ${q(rootInv.head)})`,
+          path,
+        );
       }
       continue;
     }

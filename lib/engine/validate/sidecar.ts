@@ -4,19 +4,44 @@
  * bytes, whitespace, then `inventory.json`. Any run of spaces/tabs and a missing final newline
  * are accepted on read (writers differ); we write exactly one space and a newline.
  */
+
+import { hasCode } from '../../core/errors.js';
 import type { Inventory, OcflSpecVersion } from '../../core/inventory.js';
 import type { OcflCode, ValidationReport } from '../../core/ocfl/codes.js';
 import { digestBytes, sameDigest } from '../../core/ocfl/digests.js';
-import {
-  MAX_INVENTORY_BYTES,
-  type ParsedInventory,
-  parseInventory,
-} from '../../core/ocfl/inventory-parse.js';
+import { type ParsedInventory, parseInventory } from '../../core/ocfl/inventory-parse.js';
+import { MAX_SIDECAR_BYTES } from '../../core/ocfl/limits.js';
 import type { ReadableStore } from '../../storage/port.js';
 import { joinKey } from '../../storage/port.js';
+import { readInventoryBytes } from '../inventory-reading.js';
 import type { Children } from './tree.js';
 
 const SIDECAR_PREFIX = 'inventory.json.';
+
+/**
+ * The sidecar's text, or undefined after reporting E061 when it cannot be one: not a regular
+ * file (never opened), or larger than {@link MAX_SIDECAR_BYTES} (not read past the cap; a 2 GiB
+ * file of junk must not be decoded, truncated and then taken for a digest).
+ */
+async function readSidecarText(at: InventoryLocation, path: string, report: ValidationReport) {
+  const special = at.children.files.get(path.slice(path.lastIndexOf('/') + 1))?.special;
+  if (special !== undefined) {
+    report.add('E061', `sidecar is not a regular file (${special}): not read`, path);
+    return undefined;
+  }
+  try {
+    const bytes = await at.store.readBytes(joinKey(at.objectRoot, path), { maxBytes: MAX_SIDECAR_BYTES });
+    return bytes.toString('utf8');
+  } catch (err) {
+    if (!hasCode(err, 'TOO_LARGE')) throw err;
+    report.add(
+      'E061',
+      `sidecar is larger than ${MAX_SIDECAR_BYTES} bytes: not "<digest> inventory.json"`,
+      path,
+    );
+    return undefined;
+  }
+}
 const SIDECAR_LINE = /^([^\s]+)[ \t]+inventory\.json[ \t]*\r?\n?$/;
 
 /** Parsed inventories by the sha512 of their bytes: identical copies are parsed and reported once. */
@@ -58,7 +83,14 @@ export async function loadInventory(
   },
 ): Promise<LoadedInventory> {
   const path = at.dir === '' ? 'inventory.json' : `${at.dir}/inventory.json`;
-  const bytes = await at.store.readBytes(joinKey(at.objectRoot, path), { maxBytes: MAX_INVENTORY_BYTES });
+  const special = at.children.files.get('inventory.json')?.special;
+  if (special !== undefined) {
+    // Reading a FIFO would block forever: the inventory is reported unusable, never opened.
+    report.add('E033', `inventory.json is not a regular file (${special}): not read`, path);
+    return { parsed: { issues: [], digests: {}, versionNames: [] }, sha512: '', duplicate: false };
+  }
+  // Past MAX_INVENTORY_BYTES this throws TooLargeError: a limit of this reader, not an E-code.
+  const bytes = await readInventoryBytes(at.store, joinKey(at.objectRoot, path));
   // Hashed once: the parser reuses this sha512 and computes only the algorithms of the sidecars
   // it needs (a 68.5 MB inventory costs ~0.3 s per extra pass); checkSidecar adds sha256 on demand.
   const probe = digestBytes(bytes, ['sha512']).sha512!;
@@ -106,7 +138,8 @@ async function checkSidecar(
     if (other !== expected)
       report.add(stray, `stray sidecar ${other} (digestAlgorithm is ${declared})`, where(other));
   }
-  const text = (await at.store.readBytes(joinKey(at.objectRoot, where(expected)))).toString('utf8');
+  const text = await readSidecarText(at, where(expected), report);
+  if (text === undefined) return;
   const m = SIDECAR_LINE.exec(text);
   if (!m || !/^[0-9a-fA-F]+$/.test(m[1]!)) {
     report.add('E061', `sidecar is not "<digest> inventory.json"`, where(expected));

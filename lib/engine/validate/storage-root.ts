@@ -14,16 +14,21 @@
  * Directories are listed a few at a time and objects validated a couple at a time (object
  * fixity already hashes several files in parallel).
  */
+
+import { hasCode, NotFoundError } from '../../core/errors.js';
 import type { OcflSpecVersion } from '../../core/inventory.js';
+import { describeJsonError, findDuplicateKeys } from '../../core/json-scan.js';
 import { ValidationReport } from '../../core/ocfl/codes.js';
+import { q } from '../../core/ocfl/context.js';
 import { isRegisteredExtension } from '../../core/ocfl/extensions.js';
+import { MAX_HIERARCHY_DEPTH, MAX_LAYOUT_FILE_BYTES } from '../../core/ocfl/limits.js';
 import type { HashPool } from '../../hash/pool.js';
 import type { ReadableStore } from '../../storage/port.js';
 import { joinKey } from '../../storage/port.js';
 import { mapLimit } from '../concurrency.js';
 import { checkDeclaration, declaredVersion, isDeclarationName } from './namaste.js';
 import { type ObjectValidationReport, validateObject } from './object.js';
-import { type Children, listChildren } from './tree.js';
+import { type Children, listChildren, type TreeFile } from './tree.js';
 
 /** Options for {@link validateStorageRoot}. */
 export interface StorageRootValidationOptions {
@@ -74,14 +79,20 @@ export class StorageRootReport extends ValidationReport {
   }
 }
 
-/** Validate the storage root at the store's root. Throws only on I/O errors and aborts. */
+/**
+ * Validate the storage root at the store's root. Everything wrong with the root or its objects
+ * is an issue (two objects with one id: E083 on each; special entries outside objects: E089;
+ * a hierarchy deeper than `MAX_HIERARCHY_DEPTH`: E085, not walked further). Throws only on I/O
+ * errors, aborts, and TooLargeError for an inventory past the reader's limit.
+ */
 export async function validateStorageRoot(
   store: ReadableStore,
   options: StorageRootValidationOptions = {},
 ): Promise<StorageRootReport> {
   const report = new StorageRootReport();
   const top = await listChildren(store, '', options.signal);
-  const declared = await checkDeclaration(store, '', top.files.keys(), 'storage-root', report);
+  reportSpecialEntries(top, '', report);
+  const declared = await checkDeclaration(store, '', top.files, 'storage-root', report);
   if (declared) report.specVersion = declared;
   await checkLayoutFile(store, top, report);
   const hierarchy = [...top.dirs].filter((d) => d !== 'extensions');
@@ -91,17 +102,48 @@ export async function validateStorageRoot(
     report.add('W015', 'the storage root mixes top-level objects with a directory hierarchy of objects');
   }
   await validateObjects(store, objectRoots, declared, report, options);
+  checkUniqueIds(report);
   return report;
 }
 
+/**
+ * Two objects with one id (E083: the id no longer maps to a unique storage path): each is
+ * reported at its object root, naming the others, so no reader has to pick one.
+ */
+function checkUniqueIds(report: StorageRootReport): void {
+  const byId = new Map<string, string[]>();
+  for (const o of report.objects) {
+    if (o.id === undefined || o.id === '') continue;
+    const roots = byId.get(o.id);
+    if (roots) roots.push(o.objectRoot);
+    else byId.set(o.id, [o.objectRoot]);
+  }
+  for (const [id, roots] of byId) {
+    if (roots.length < 2) continue;
+    for (const root of roots) {
+      const others = roots
+        .filter((r) => r !== root)
+        .slice(0, 5)
+        .map((r) => q(r));
+      report.add('E083', `object id ${q(id)} is also claimed by ${others.join(', ')}`, root);
+    }
+  }
+}
+
 async function checkLayoutFile(store: ReadableStore, top: Children, report: StorageRootReport) {
-  if (!top.files.has('ocfl_layout.json')) return;
+  const file = top.files.get('ocfl_layout.json');
+  if (!file) return;
+  const bytes = await readLayoutFile(store, file, report);
+  if (bytes === undefined) return;
   let layout: unknown;
   try {
-    layout = JSON.parse((await store.readBytes('ocfl_layout.json')).toString('utf8'));
-  } catch {
-    report.add('E070', 'ocfl_layout.json is not JSON', 'ocfl_layout.json');
+    layout = JSON.parse(bytes.toString('utf8'));
+  } catch (err) {
+    report.add('E070', `ocfl_layout.json is not JSON (${describeJsonError(err)})`, 'ocfl_layout.json');
     return;
+  }
+  for (const d of findDuplicateKeys(bytes, { limit: 5, parsed: layout })) {
+    report.add('E070', `ocfl_layout.json has the key ${q(d.key)} more than once`, 'ocfl_layout.json');
   }
   const obj = typeof layout === 'object' && layout !== null && !Array.isArray(layout) ? layout : undefined;
   const keys = obj ? Object.keys(obj).sort() : [];
@@ -122,6 +164,42 @@ async function checkLayoutFile(store: ReadableStore, top: Children, report: Stor
   } else report.layout = ext;
 }
 
+/** The layout file's bytes, or undefined after E070 when it is not a regular file or too large. */
+async function readLayoutFile(store: ReadableStore, file: TreeFile, report: ValidationReport) {
+  if (file.special !== undefined) {
+    report.add(
+      'E070',
+      `ocfl_layout.json is not a regular file (${file.special}): not read`,
+      'ocfl_layout.json',
+    );
+    return undefined;
+  }
+  try {
+    return await store.readBytes('ocfl_layout.json', { maxBytes: MAX_LAYOUT_FILE_BYTES });
+  } catch (err) {
+    if (!hasCode(err, 'TOO_LARGE')) throw err;
+    report.add(
+      'E070',
+      `ocfl_layout.json is larger than ${MAX_LAYOUT_FILE_BYTES} bytes: not read`,
+      'ocfl_layout.json',
+    );
+    return undefined;
+  }
+}
+
+/**
+ * FIFOs, sockets, devices and names that are not UTF-8 outside any object: E089 (a filesystem
+ * feature OCFL cannot hold unless wrapped in an image), even at the top level where other
+ * unknown files are ignored (E087). They are never read.
+ */
+function reportSpecialEntries(children: Children, dir: string, report: ValidationReport): void {
+  for (const [name, file] of children.files) {
+    if (file.special === undefined) continue;
+    const what = file.special === 'undecodable-name' ? 'a name that is not valid UTF-8' : `a ${file.special}`;
+    report.add('E089', `${what} in the storage root, outside any object: not read`, joinKey(dir, name));
+  }
+}
+
 /** Root `extensions/`: only sub-directories (E112, a 1.1 rule), registered names (W016). */
 async function checkRootExtensions(
   store: ReadableStore,
@@ -130,11 +208,12 @@ async function checkRootExtensions(
   signal?: AbortSignal,
 ) {
   const children = await listChildren(store, 'extensions', signal);
+  reportSpecialEntries(children, 'extensions', report);
   if (declared !== '1.0') {
     for (const name of children.files.keys()) {
       report.add(
         'E112',
-        `file directly in the storage root extensions directory: ${name}`,
+        `file directly in the storage root extensions directory: ${q(name)}`,
         `extensions/${name}`,
       );
     }
@@ -143,7 +222,7 @@ async function checkRootExtensions(
     if (!isRegisteredExtension(name)) {
       report.add(
         'W016',
-        `storage root extension "${name}" is not a registered extension name`,
+        `storage root extension ${q(name)} is not a registered extension name`,
         `extensions/${name}`,
       );
     }
@@ -159,11 +238,23 @@ async function findObjectRoots(
 ): Promise<string[]> {
   const roots: string[] = [];
   let level = start;
-  while (level.length > 0) {
+  for (let depth = 1; level.length > 0; depth++) {
+    if (depth > MAX_HIERARCHY_DEPTH) {
+      // A chain of thousands of folders is a trap, not a layout: say so once per branch, stop.
+      for (const dir of level.slice(0, 100)) {
+        report.add(
+          'E085',
+          `storage hierarchy deeper than ${MAX_HIERARCHY_DEPTH} levels: not walked further, no object found`,
+          dir,
+        );
+      }
+      break;
+    }
     const next: string[] = [];
     await mapLimit(level, 4, async (dir) => {
       const children = await listChildren(store, dir, signal);
-      if ([...children.files.keys()].some(isDeclarationName)) {
+      // An inventory without a declaration is still an object (an invalid one, E003), not stray files.
+      if ([...children.files.keys()].some(isDeclarationName) || children.files.has('inventory.json')) {
         roots.push(dir);
         return;
       }
@@ -171,6 +262,7 @@ async function findObjectRoots(
         report.add('E073', 'empty directory in the storage hierarchy', dir);
         return;
       }
+      reportSpecialEntries(children, dir, report);
       for (const name of children.files.keys()) {
         report.add('E072', 'file in the storage hierarchy that is not part of an object', joinKey(dir, name));
         if (children.dirs.size > 0) {
@@ -221,16 +313,28 @@ async function validateObjects(
   report.objects.sort((a, b) => (a.objectRoot < b.objectRoot ? -1 : a.objectRoot > b.objectRoot ? 1 : 0));
 }
 
-/** What kind of OCFL thing is at `prefix` ('' = store root)? Looks only at its direct files. */
+/**
+ * What kind of OCFL thing is at `prefix` ('' = store root)? Looks only at its direct children:
+ * an object declaration, or else an `inventory.json` (an object that lost its declaration is an
+ * invalid object, E003, not "not OCFL"), makes an object; a storage root declaration a storage
+ * root. Throws NotFoundError when nothing at all is there.
+ */
 export async function detectLocationKind(
   store: ReadableStore,
   prefix: string,
 ): Promise<'object' | 'storage-root' | 'unknown'> {
-  const { files } = await listChildren(store, prefix);
+  const { files, dirs } = await listChildren(store, prefix);
+  if (files.size === 0 && dirs.size === 0) {
+    throw new NotFoundError(`nothing at ${q(prefix || store.uri)}`, {
+      operation: 'detectLocationKind',
+      key: prefix,
+    });
+  }
   const names = [...files.keys()];
   if (names.some((n) => n.startsWith('0=ocfl_object_'))) return 'object';
   if (names.some((n) => declaredVersion(n, 'storage-root') !== undefined || n.startsWith('0=ocfl_1'))) {
     return 'storage-root';
   }
+  if (files.has('inventory.json')) return 'object';
   return 'unknown';
 }
