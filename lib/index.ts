@@ -15,6 +15,7 @@ export {
   type MemoryCacheOptions,
   objectCacheKey,
 } from './cache/index.js';
+export * from './core/error-table.js';
 export * from './core/errors.js';
 /** Fedora 6 on OCFL: header parsing, naming rules, and the Preservation API resource model. */
 export * as fedora from './core/fedora/index.js';
@@ -31,6 +32,13 @@ export * as layouts from './core/layout/index.js';
 // whole areas, for everything else
 /** OCFL rules as pure functions: validation codes, inventory parsing and validation, path and version-name rules. */
 export * as ocfl from './core/ocfl/index.js';
+export {
+  assertSafeRelativePath,
+  isSafeRelativePath,
+  type PathSafetyOptions,
+  pathSafetyProblems,
+  type UnsafePathProblem,
+} from './core/paths.js';
 export type { StorageMap, StorageMapFile, StorageType } from './core/storage-map.js';
 /** Version names, memento timestamps and version selectors. */
 export * as versions from './core/versions.js';
@@ -56,6 +64,7 @@ export {
   StorageRoot,
   type StoredObjectRef,
 } from './engine/storage-root.js';
+export { DEFAULT_RESCAN_INTERVAL_MS } from './engine/storage-root-index.js';
 export {
   detectLocationKind,
   type FixityProgress,
@@ -110,13 +119,18 @@ export {
   Repository,
   type VersionSummary,
 } from './services/repository.js';
+export type { Guarantee, SyncDurability } from './storage/capabilities.js';
 // storage: read-only stores only (writable ones are for lib/txn); S3 loads lazily in openStore
 export { type OpenStoreOptions, openStore, parseLocation, type StorageLocation } from './storage/location.js';
+export type { MemoryStore } from './storage/memory/memory-store.js';
 export { MemoryStores } from './storage/memory/registry.js';
 export {
+  type CopyOptions,
   DEFAULT_READ_BYTES_LIMIT,
+  type DeleteOptions,
   type ListEntry,
   type ListOptions,
+  type LocalFileResolver,
   type LocalPathCapable,
   type OtherEntryType,
   type ReadableStore,

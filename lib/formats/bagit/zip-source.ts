@@ -42,6 +42,7 @@ export const ZIP_MAX_MEMBERS = 1_000_000;
 
 /** A bag source over a zip; `close()` releases the archive (open files). */
 export interface ZipBagSource extends BagSource {
+  /** Release the archive (its open file); reading afterwards fails. */
   close(): Promise<void>;
 }
 

@@ -26,7 +26,7 @@ export type {
   MetsProducerKind,
   MetsVirusCheck,
 } from './model.js';
-export { type HrefPath, hrefToPath, pathToHref } from './paths.js';
+export { type HrefOptions, type HrefPath, hrefToPath, pathToHref } from './paths.js';
 export type { MetsProblemCode } from './problems.js';
 export { isEditable, isStrongroomMets, STRONGROOM_AGENT, STRONGROOM_PROFILE } from './producer.js';
 export { type ReadMetsOptions, readMets } from './reader.js';

@@ -76,7 +76,7 @@ import { writeObject } from './s3-write.js';
 
 const MiB = 1024 * 1024;
 
-/** Tuning and wiring of {@link S3Store}. */
+/** Tuning and wiring of the S3 store (`S3Store`). */
 export interface S3StoreOptions {
   /** Refuse writes with UnsupportedError (default false). */
   readOnly?: boolean;
