@@ -19,6 +19,7 @@ export * from './core/error-table.js';
 export * from './core/errors.js';
 /** Fedora 6 on OCFL: header parsing, naming rules, and the Preservation API resource model. */
 export * as fedora from './core/fedora/index.js';
+export type { Finding, FindingSeverity } from './core/findings.js';
 export {
   type DigestMap,
   INVENTORY_TYPES,

@@ -10,6 +10,7 @@
  *
  * Pure module.
  */
+import type { Finding } from '../findings.js';
 
 /** Whether a code is a MUST (error) or a SHOULD (warning). */
 export type Severity = 'error' | 'warning';
@@ -169,7 +170,7 @@ export function isOcflCode(code: string): code is OcflCode {
 }
 
 /** One finding of a validator. `path` is relative to what was validated (object or storage root). */
-export interface ValidationIssue {
+export interface ValidationIssue extends Finding {
   code: OcflCode;
   severity: Severity;
   message: string;

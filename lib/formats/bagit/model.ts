@@ -6,6 +6,7 @@
  * where the bag's version calls for it) and lexically normalised (`./` and `a/../` removed). The
  * form written in the file is kept in `raw` so messages and tools can show what the bag said.
  */
+import type { Finding } from '../../core/findings.js';
 
 /** Severity of a {@link BagIssue}: errors make a bag invalid, warnings do not. */
 export type BagSeverity = 'error' | 'warning';
@@ -68,7 +69,7 @@ export type BagIssueCode =
   | 'member-inconsistent';
 
 /** One finding. `file` is the tag file it is about (e.g. `manifest-sha256.txt`), `path` the entry. */
-export interface BagIssue {
+export interface BagIssue extends Finding {
   severity: BagSeverity;
   code: BagIssueCode;
   /** `<file>: <what> <path>`, e.g. `manifest-sha256.txt: missing file data/a.tif`. */

@@ -3,6 +3,7 @@
  * `strongroom mets --json` prints. Paths are relative to the folder holding the METS file
  * (the combiner places them in the deposit). Pure types, no I/O.
  */
+import type { Finding, FindingSeverity } from '../../core/findings.js';
 
 /** Producers we recognise from the METS header, root attributes and characteristic structure. */
 export type MetsProducerKind =
@@ -25,8 +26,10 @@ export interface MetsProducer {
  * Something in the file the reader could not take at face value. Reading goes on; the value
  * concerned is dropped or re-labelled as the message says. Codes are listed in `problems.ts`.
  */
-export interface MetsProblem {
+export interface MetsProblem extends Finding {
   code: string;
+  /** `error` for what leaves an item out or untrusted (see problems.ts), else `warning`. */
+  severity: FindingSeverity;
   message: string;
   /** The METS-relative path of the file or directory concerned, when known. */
   path?: string;

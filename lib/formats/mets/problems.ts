@@ -55,6 +55,19 @@ export function packPosition(line: number, column: number): SourcePosition {
   return line * COLUMN_SPAN + Math.min(Math.max(column, 1), COLUMN_SPAN - 1);
 }
 
+/**
+ * Problems that leave an item out, or make what the METS says about it untrustworthy: errors.
+ * The rest are warnings (the value was repaired, or only a cross-reference is loose).
+ */
+const ERROR_CODES: ReadonlySet<MetsProblemCode> = new Set<MetsProblemCode>([
+  'NOT_METS',
+  'UNSAFE_PATH',
+  'MISSING_LOCATION',
+  'DIGEST_CONFLICT',
+  'SIZE_CONFLICT',
+  'DUPLICATE_PATH',
+]);
+
 /** Build a problem, leaving out unknown fields so the JSON stays small. */
 export function problem(
   code: MetsProblemCode,
@@ -62,7 +75,7 @@ export function problem(
   path?: string | null,
   at?: SourcePosition | null,
 ): MetsProblem {
-  const p: MetsProblem = { code, message };
+  const p: MetsProblem = { code, severity: ERROR_CODES.has(code) ? 'error' : 'warning', message };
   if (path !== undefined && path !== null) p.path = path;
   if (at) {
     p.line = Math.floor(at / COLUMN_SPAN);

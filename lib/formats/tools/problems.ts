@@ -15,9 +15,10 @@
  * | `TOOL_SPECIAL_ENTRY`     | warning  | a deposit entry under metadata/ that is not a regular file (FIFO, socket, device, undecodable name); never read |
  * | `TOOL_VIRUS_FOUND`       | error    | ClamAV found a virus |
  */
+import type { Finding } from '../../core/findings.js';
 
 /** One issue met while reading a tool output. */
-export interface ToolProblem {
+export interface ToolProblem extends Finding {
   code:
     | 'TOOL_ENCODING'
     | 'TOOL_SYNTAX'
