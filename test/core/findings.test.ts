@@ -35,10 +35,12 @@ t.test('OCFL, METS and tool findings share one shape with a severity', async (t)
   );
   t.equal(mets.problems.find((p) => p.code === 'DUPLICATE_ID')?.severity, 'warning');
   const tools = readToolOutputs(
-    [{ path: 'metadata/siegfried/out.yaml', bytes: Buffer.from('siegfried   : 1.9
-files :
-  - filename : x
-   bad') }],
+    [
+      {
+        path: 'metadata/siegfried/out.yaml',
+        bytes: Buffer.from('siegfried   : 1.9\nfiles :\n  - filename : x\n   bad'),
+      },
+    ],
     ['a.txt'],
   );
   t.ok(tools.problems.length > 0, 'an unreadable tool output is reported');
