@@ -111,6 +111,13 @@ export {
   digestStream,
 } from './hash/digesters.js';
 export { closeDefaultPool, getDefaultPool, HashPool, type HashPoolOptions } from './hash/pool.js';
+export {
+  readMetsAt,
+  readToolOutputsAt,
+  type ValidateBagAtOptions,
+  validateBagAt,
+} from './services/deposit-files.js';
+export { type OpenedLocation, openLocation } from './services/locations.js';
 // the storage-root-centred API: open a repository, then ask it by object id
 export {
   type FileContent,
@@ -120,6 +127,11 @@ export {
   Repository,
   type VersionSummary,
 } from './services/repository.js';
+export {
+  type LocationValidation,
+  type ValidateLocationOptions,
+  validateLocation,
+} from './services/validate-location.js';
 export type { Guarantee, SyncDurability } from './storage/capabilities.js';
 // storage: read-only stores only (writable ones are for lib/txn); S3 loads lazily in openStore
 export { type OpenStoreOptions, openStore, parseLocation, type StorageLocation } from './storage/location.js';

@@ -6,7 +6,7 @@
  */
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { type Command, type CommandIO, EXIT } from './commands/io.js';
+import { type Command, type CommandIO, EXIT, reportFailure } from './commands/io.js';
 
 const USAGE = `usage: strongroom <command> [options]
 
@@ -70,9 +70,7 @@ if (isEntryPoint()) {
       process.exitCode = code;
     },
     (err: unknown) => {
-      const e = err as { code?: string; message?: string };
-      io.stderr.write(`strongroom: ${e.code ? `[${e.code}] ` : ''}${e.message ?? String(err)}\n`);
-      process.exitCode = EXIT.USAGE;
+      process.exitCode = reportFailure(io, process.argv[2] ?? '', err, false);
     },
   );
 }

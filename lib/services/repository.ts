@@ -14,7 +14,7 @@ import { assertSafeRelativePath, quoteForMessage } from '../core/paths.js';
 import type { StorageMap } from '../core/storage-map.js';
 import { listVersions, resolveVersion, type VersionInfo } from '../core/versions.js';
 import { getObjectResources, type ObjectResourcesOptions } from '../engine/fedora-resources.js';
-import { getStorageMap, type StorageMapOptions } from '../engine/storage-maps.js';
+import { getStorageMap, getStorageMapJson, type StorageMapOptions } from '../engine/storage-maps.js';
 import {
   type OpenStorageRootOptions,
   openStorageRoot,
@@ -169,6 +169,14 @@ export class Repository {
    */
   storageMap(id: string, options: StorageMapOptions = {}): Promise<StorageMap> {
     return getStorageMap(this.root, id, options);
+  }
+
+  /**
+   * The StorageMap of object `id` as JSON text, served from the cache's stored text when the
+   * repository has a cache (what the CLI and the server send). Throws as {@link storageMap}.
+   */
+  storageMapJson(id: string, options: StorageMapOptions = {}): Promise<string> {
+    return getStorageMapJson(this.root, id, options);
   }
 
   /**

@@ -2,16 +2,15 @@
  * `strongroom ls <storage-root> [--json]`: list the ids of the objects in a storage root, one
  * per line (object root after a tab), found by walking the hierarchy for object declarations.
  * Objects whose inventory cannot be read are listed with the reason on stderr. `--json` prints
- * one array of `{ id, objectRoot, error? }`.
+ * one array of `{ id, objectRoot, error? }`, or `{ error }` when the root cannot be read.
  *
- * Exit codes: 0 listed (even when empty), 1 some object could not be read, 2 bad usage or no
- * storage root at the location.
+ * Exit codes (README): 0 listed (even when empty), 1 some object could not be read, 2 bad usage,
+ * 3 no storage root at the location, 4 could not read it.
  */
-import type { StoredObjectRef } from '../../lib/engine/storage-root.js';
-import { openStorageRoot } from '../../lib/engine/storage-root.js';
+import { openRepository, type StoredObjectRef } from '../../lib/index.js';
 import { parseArgs } from './args.js';
-import { type Command, EXIT } from './io.js';
-import { describeError, openCliLocation } from './location.js';
+import { type Command, describeError, EXIT, reportFailure, usage } from './io.js';
+import { cliStoreOptions } from './location.js';
 
 const USAGE = `usage: strongroom ls <storage-root> [--json]
   <storage-root>   a directory, file:///dir, or s3://bucket/prefix holding 0=ocfl_1.x
@@ -21,24 +20,20 @@ const USAGE = `usage: strongroom ls <storage-root> [--json]
 /** Run the `ls` sub-command. */
 export const run: Command = async (argv, io) => {
   const args = parseArgs(argv, { flags: ['--json'] });
-  if (!args.ok || args.positionals.length !== 1) {
-    io.stderr.write(`${args.ok ? '' : `strongroom ls: ${args.error}\n`}${USAGE}`);
-    return EXIT.USAGE;
-  }
-  const json = args.flags.has('--json');
+  const json = argv.includes('--json');
+  if (!args.ok || args.positionals.length !== 1)
+    return usage(io, 'ls', USAGE, args.ok ? undefined : args.error, json);
   const found: StoredObjectRef[] = [];
   try {
-    const { store } = await openCliLocation(args.positionals[0]!, io.env);
-    const root = await openStorageRoot(store);
-    for await (const ref of root.listObjects()) {
+    const repo = await openRepository(args.positionals[0]!, { store: cliStoreOptions(io.env) });
+    for await (const ref of repo.listObjects()) {
       found.push(ref);
       if (json) continue;
       if (ref.error) io.stderr.write(`${ref.objectRoot}: ${describeError(ref.error)}\n`);
       else io.stdout.write(`${ref.id}\t${ref.objectRoot}\n`);
     }
   } catch (err) {
-    io.stderr.write(`strongroom ls: ${describeError(err)}\n`);
-    return EXIT.USAGE;
+    return reportFailure(io, 'ls', err, json);
   }
   if (json) {
     const rows = found.map((r) => ({
@@ -48,5 +43,5 @@ export const run: Command = async (argv, io) => {
     }));
     io.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
   }
-  return found.some((r) => r.error) ? EXIT.NEGATIVE : EXIT.OK;
+  return found.some((r) => r.error) ? EXIT.INVALID : EXIT.OK;
 };

@@ -4,41 +4,30 @@
  * digests by algorithm, format; directories; title; access restrictions; rights statement;
  * problems; producer; editable). Without, a human summary.
  *
- * Exit codes: 0 when the file was read (problems are printed, not a verdict), 1 when it is not
- * well-formed XML (the message gives line:column), 2 for bad usage or an unreadable file.
+ * Exit codes (README): 0 when the file was read (problems are printed, not a verdict), 1 when it
+ * is not well-formed XML (the message gives line:column), 2 bad usage, 3 no such file, 4 could
+ * not read it.
  */
-import { createReadStream, statSync } from 'node:fs';
-import { hasCode, type MalformedError } from '../../lib/core/errors.js';
-import type { MetsFile, MetsModel } from '../../lib/formats/mets/model.js';
-import { readMets } from '../../lib/formats/mets/reader.js';
+import { type MetsModel, type mets, readMetsAt } from '../../lib/index.js';
 import { parseArgs } from './args.js';
-import { type Command, EXIT } from './io.js';
+import { type Command, EXIT, reportFailure, usage } from './io.js';
+import { cliStoreOptions } from './location.js';
 
 const USAGE = 'usage: strongroom mets <file> [--json]\n';
 
 /** Run the `mets` sub-command. */
 export const run: Command = async (argv, io) => {
   const args = parseArgs(argv, { flags: ['--json'] });
-  if (!args.ok || args.positionals.length !== 1) {
-    io.stderr.write(`${args.ok ? '' : `strongroom mets: ${args.error}\n`}${USAGE}`);
-    return EXIT.USAGE;
-  }
-  const json = args.flags.has('--json');
+  const json = argv.includes('--json');
+  if (!args.ok || args.positionals.length !== 1)
+    return usage(io, 'mets', USAGE, args.ok ? undefined : args.error, json);
   const file = args.positionals[0]!;
-  try {
-    if (!statSync(file).isFile()) throw new Error('not a file');
-  } catch (err) {
-    io.stderr.write(`strongroom mets: cannot read ${file}: ${(err as Error).message}\n`);
-    return EXIT.USAGE;
-  }
   let model: MetsModel;
   try {
-    model = await readMets(createReadStream(file), { name: file });
+    model = await readMetsAt(file, { store: cliStoreOptions(io.env) });
   } catch (err) {
-    if (!hasCode(err, 'MALFORMED')) throw err;
-    // The message reads "<file>:<line>:<column>: <what>" (see readMets).
-    io.stderr.write(`strongroom mets: ${(err as MalformedError).message}\n`);
-    return EXIT.NEGATIVE;
+    // A MalformedError reads "<file>:<line>:<column>: <what>" (see readMets).
+    return reportFailure(io, 'mets', err, json);
   }
   io.stdout.write(json ? `${JSON.stringify(model)}\n` : summary(model));
   return EXIT.OK;
@@ -65,7 +54,7 @@ function summary(m: MetsModel): string {
   return `${lines.join('\n')}\n`;
 }
 
-function describeFile(f: MetsFile): string {
+function describeFile(f: mets.MetsFile): string {
   const parts = [f.path];
   if (f.name && f.name !== lastSegment(f.path)) parts.push(`"${f.name}"`);
   if (f.size !== null) parts.push(`${f.size} B`);

@@ -4,17 +4,16 @@
  * object as JSON. The storage root is a directory, `file://` or `s3://bucket/prefix` URI. With
  * `--cache`, parsed inventories are kept in an LMDB cache in that directory (default: none), so
  * repeated calls on a large object are fast. `--fedora` assumes Fedora's layout (0004, sha256,
- * 3×3) when the root declares none (the default detects it).
+ * 3×3) when the root declares none (the default detects it). Failures print `{ error }` on
+ * stdout too, so the output is always one JSON object.
  *
- * Exit codes: 0 printed, 1 the object or version does not exist, 2 bad usage or unreadable root.
+ * Exit codes (README): 0 printed, 1 the object is invalid (e.g. a path that escapes it), 2 bad
+ * usage or version selector, 3 no such root, object or version, 4 could not read it.
  */
-import { LmdbCache } from '../../lib/cache/lmdb-cache.js';
-import { hasCode } from '../../lib/core/errors.js';
-import { getStorageMapJson } from '../../lib/engine/storage-maps.js';
-import { openStorageRoot } from '../../lib/engine/storage-root.js';
+import { LmdbCache, openRepository } from '../../lib/index.js';
 import { parseArgs } from './args.js';
-import { type Command, EXIT } from './io.js';
-import { describeError, openCliLocation } from './location.js';
+import { type Command, EXIT, reportFailure, usage } from './io.js';
+import { cliStoreOptions } from './location.js';
 
 const USAGE = `usage: strongroom storage-map <storage-root> <object-id> [--version vN|yyyyMMddHHmmss]
   --version v       a version label (v3) or memento timestamp (20250909110722); default: head
@@ -30,29 +29,28 @@ export const run: Command = async (argv, io) => {
     options: ['--version', '--cache', '--fedora-base-url'],
   });
   if (!args.ok || args.positionals.length !== 2) {
-    io.stderr.write(`${args.ok ? '' : `strongroom storage-map: ${args.error}\n`}${USAGE}`);
-    return EXIT.USAGE;
+    return usage(io, 'storage-map', USAGE, args.ok ? undefined : args.error, true);
   }
   const [location, objectId] = args.positionals as [string, string];
   const cacheDir = args.options.get('--cache');
-  const cache = cacheDir ? LmdbCache.open({ path: cacheDir }) : undefined;
+  let cache: LmdbCache | undefined;
   try {
-    const { store } = await openCliLocation(location, io.env);
-    const root = await openStorageRoot(store, {
+    cache = cacheDir ? LmdbCache.open({ path: cacheDir }) : undefined;
+    const repo = await openRepository(location, {
+      store: cliStoreOptions(io.env),
       ...(cache && { cache }),
       ...(args.flags.has('--fedora') && { fedora: true }),
     });
     const version = args.options.get('--version');
     const fedoraBaseUrl = args.options.get('--fedora-base-url');
-    const json = await getStorageMapJson(root, objectId, {
+    const json = await repo.storageMapJson(objectId, {
       ...(version !== undefined && { version }),
       ...(fedoraBaseUrl !== undefined && { fedoraBaseUrl }),
     });
     io.stdout.write(`${json}\n`);
     return EXIT.OK;
   } catch (err) {
-    io.stderr.write(`strongroom storage-map: ${describeError(err)}\n`);
-    return hasCode(err, 'NOT_FOUND') || hasCode(err, 'INVALID_INPUT') ? EXIT.NEGATIVE : EXIT.USAGE;
+    return reportFailure(io, 'storage-map', err, true);
   } finally {
     await cache?.close();
   }

@@ -4,80 +4,40 @@
  * keyed by deposit-relative path. With `--json`, one object
  * `{ files: { [path]: Metadata[] }, reports, summaries, problems }`.
  *
- * Exit codes: 0 when the folder was read (whatever the tools say — problems and viruses are
- * printed, not turned into a verdict), 2 for bad usage or an unreadable folder.
+ * Exit codes (README): 0 when the folder was read (whatever the tools say — problems and viruses
+ * are printed, not turned into a verdict), 2 bad usage or a file instead of a folder, 3 no such
+ * folder, 4 could not read it.
  */
-import { statSync } from 'node:fs';
-import type { Metadata } from '../../lib/formats/model.js';
-import { metadataLocation } from '../../lib/formats/tools/classify.js';
-import {
-  readToolOutputs,
-  TOOL_OUTPUT_MAX_BYTES,
-  type ToolOutputFile,
-  type ToolOutputsResult,
-  type ToolSpecialEntry,
-} from '../../lib/formats/tools/index.js';
-import { FsStore } from '../../lib/storage/fs/fs-store.js';
+import { type Metadata, readToolOutputsAt, type tools } from '../../lib/index.js';
 import { parseArgs } from './args.js';
-import { type Command, EXIT } from './io.js';
+import { type Command, EXIT, reportFailure, usage } from './io.js';
+import { cliStoreOptions } from './location.js';
 
 const USAGE = 'usage: strongroom tools <deposit-folder> [--json]\n';
 
 /** Run the `tools` sub-command. */
 export const run: Command = async (argv, io) => {
   const args = parseArgs(argv, { flags: ['--json'] });
-  if (!args.ok || args.positionals.length !== 1) {
-    io.stderr.write(`${args.ok ? '' : `strongroom tools: ${args.error}\n`}${USAGE}`);
-    return EXIT.USAGE;
-  }
-  const json = args.flags.has('--json');
-  const folder = args.positionals[0]!;
-  let deposit: Awaited<ReturnType<typeof readDeposit>>;
+  const json = argv.includes('--json');
+  if (!args.ok || args.positionals.length !== 1)
+    return usage(io, 'tools', USAGE, args.ok ? undefined : args.error, json);
+  let result: tools.ToolOutputsResult;
   try {
-    if (!statSync(folder).isDirectory()) throw new Error('not a directory');
-    deposit = await readDeposit(new FsStore(folder, { readOnly: true }));
+    result = await readToolOutputsAt(args.positionals[0]!, { store: cliStoreOptions(io.env) });
   } catch (err) {
-    io.stderr.write(`strongroom tools: cannot read ${folder}: ${(err as Error).message}\n`);
-    return EXIT.USAGE;
+    return reportFailure(io, 'tools', err, json);
   }
-  const result = readToolOutputs(deposit.outputs, deposit.paths, { specialEntries: deposit.special });
   io.stdout.write(json ? `${JSON.stringify(toJson(result), null, 2)}\n` : toText(result));
   return EXIT.OK;
 };
 
-/**
- * The deposit's files (sorted), its special entries (FIFOs, sockets, devices, undecodable names:
- * reported, never read), and the bytes of the files under a metadata folder (only those can be
- * tool outputs), each read up to TOOL_OUTPUT_MAX_BYTES; a larger one passes its first 8 KiB
- * (enough to recognise it) and its size, and is reported as too large. Symlinks are not read.
- */
-async function readDeposit(store: FsStore) {
-  const paths: string[] = [];
-  const special: ToolSpecialEntry[] = [];
-  const outputs: ToolOutputFile[] = [];
-  for await (const e of store.list('', { delimiter: false })) {
-    if (e.kind === 'other') special.push({ path: e.key, type: e.type });
-    if (e.kind !== 'file') continue;
-    paths.push(e.key);
-    if (e.symlink || metadataLocation(e.key) === null) continue;
-    if (e.size <= TOOL_OUTPUT_MAX_BYTES) {
-      outputs.push({ path: e.key, bytes: await store.readBytes(e.key, { maxBytes: TOOL_OUTPUT_MAX_BYTES }) });
-      continue;
-    }
-    const head: Buffer[] = [];
-    for await (const c of await store.read(e.key, { start: 0, end: 8191 })) head.push(c as Buffer);
-    outputs.push({ path: e.key, bytes: Buffer.concat(head), size: e.size });
-  }
-  return { paths: paths.sort(), special, outputs };
-}
-
-function toJson(r: ToolOutputsResult): object {
+function toJson(r: tools.ToolOutputsResult): object {
   const files: Record<string, Metadata[]> = {};
   for (const p of [...r.byPath.keys()].sort()) files[p] = r.byPath.get(p)!;
   return { files, reports: r.reports, summaries: r.summaries, problems: r.problems };
 }
 
-function toText(r: ToolOutputsResult): string {
+function toText(r: tools.ToolOutputsResult): string {
   const lines: string[] = [];
   for (const p of [...r.byPath.keys()].sort()) {
     lines.push(p);

@@ -59,21 +59,31 @@ t.test('validate a lone inventory file', async (t) => {
   t.ok(out.errors.some((e: { code: string }) => e.code === 'E042'));
 });
 
-t.test('validate rejects bad arguments and unreadable locations with exit 2', async (t) => {
+t.test('validate: bad arguments exit 2, nothing there 3, something that is not OCFL 1', async (t) => {
   t.equal((await runCli(['validate'])).code, 2);
   t.equal((await runCli(['validate', '--bogus', 'x'])).code, 2);
   const missing = await runCli(['validate', '/nonexistent/strongroom/location']);
-  t.equal(missing.code, 2);
-  t.match(missing.stderr, /cannot validate/);
+  t.equal(missing.code, 3);
+  t.match(missing.stderr, /\[NOT_FOUND\] .*does not exist/);
   const dir = mkdtempSync(join(tmpdir(), 'sr-cli-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const empty = await runCli(['validate', dir]);
-  t.equal(empty.code, 2);
+  t.equal(empty.code, 3);
   t.match(empty.stderr, /NOT_FOUND/, 'nothing there is not found, not an invalid report');
   writeFileSync(join(dir, 'notes.txt'), 'x');
   const other = await runCli(['validate', dir]);
-  t.equal(other.code, 2);
+  t.equal(other.code, 1);
   t.match(other.stderr, /not an OCFL object/);
+});
+
+t.test('validate --json prints one JSON object for every outcome, errors included', async (t) => {
+  const missing = await runCli(['validate', '/nonexistent/strongroom/location', '--json']);
+  t.equal(missing.code, 3);
+  t.same(Object.keys(JSON.parse(missing.stdout)), ['error']);
+  t.equal(JSON.parse(missing.stdout).error.code, 'NOT_FOUND');
+  const usage = await runCli(['validate', '--json', '--bogus']);
+  t.equal(usage.code, 2);
+  t.equal(JSON.parse(usage.stdout).error.code, 'INVALID_INPUT');
 });
 
 t.test('ls lists the object ids of a Fedora storage root', async (t) => {
@@ -98,15 +108,19 @@ t.test('storage-map prints the spec shape for a Fedora object', async (t) => {
   t.equal(map.hashes[map.files.binary.hash], 'v1/content/binary');
 });
 
-t.test('storage-map with an unknown version or object exits 1 with a clear message', async (t) => {
-  const v = await runCli(['storage-map', fedoraRoot, 'info:fedora/binary', '--version', 'v9']);
-  t.equal(v.code, 1);
-  t.match(v.stderr, /NOT_FOUND/);
-  const o = await runCli(['storage-map', fedoraRoot, 'info:fedora/nope']);
-  t.equal(o.code, 1);
-  const bad = await runCli(['storage-map', fedoraRoot]);
-  t.equal(bad.code, 2);
-});
+t.test(
+  'storage-map with an unknown version or object exits 3 (not found) with a clear message',
+  async (t) => {
+    const v = await runCli(['storage-map', fedoraRoot, 'info:fedora/binary', '--version', 'v9']);
+    t.equal(v.code, 3);
+    t.match(v.stderr, /NOT_FOUND/);
+    t.equal(JSON.parse(v.stdout).error.code, 'NOT_FOUND', 'stdout stays one JSON object');
+    const o = await runCli(['storage-map', fedoraRoot, 'info:fedora/nope']);
+    t.equal(o.code, 3);
+    const bad = await runCli(['storage-map', fedoraRoot]);
+    t.equal(bad.code, 2);
+  },
+);
 
 t.test('storage-map --cache serves the same map from LMDB on the second call', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'sr-cli-cache-'));

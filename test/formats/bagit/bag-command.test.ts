@@ -62,6 +62,6 @@ t.test('bad arguments print usage and exit 2; an unreadable location exits 2', a
   t.equal(typo.code, 2, 'a mistyped flag is refused, not taken as a second location');
   t.match(typo.stderr, /^strongroom bag: unknown option --no-fixty\nusage: strongroom bag validate/);
   const missing = await bag(['validate', join(suite, 'no-such-bag')]);
-  t.equal(missing.code, 2);
-  t.match(missing.stderr, /cannot read/);
+  t.equal(missing.code, 3, 'a location that does not exist is not found');
+  t.match(missing.stderr, /\[NOT_FOUND\]/);
 });

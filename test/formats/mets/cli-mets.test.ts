@@ -63,8 +63,8 @@ t.test('malformed XML exits 1 with file:line:column', async (t) => {
   writeFileSync(bad, '<mets:mets xmlns:mets="http://www.loc.gov/METS/">\n<mets:fileSec>\n</mets:mets>\n');
   const c = captureIO();
   t.equal(await run([bad, '--json'], c.io), 1);
-  t.equal(c.stdout(), '');
-  t.match(c.stderr(), `strongroom mets: ${bad}:3:12: Unexpected close tag`);
+  t.equal(JSON.parse(c.stdout()).error.code, 'MALFORMED', 'with --json, the failure is one JSON object');
+  t.match(c.stderr(), `strongroom mets: [MALFORMED] ${bad}:3:12: Unexpected close tag`);
 });
 
 t.test('bad usage prints the usage and exits 2', async (t) => {
@@ -74,8 +74,8 @@ t.test('bad usage prints the usage and exits 2', async (t) => {
     t.match(c.stderr(), /^usage: strongroom mets <file> \[--json\]/m);
   }
   const c = captureIO();
-  t.equal(await run([join(tmpdir(), 'no-such-mets-file.xml')], c.io), 2);
-  t.match(c.stderr(), /cannot read/);
+  t.equal(await run([join(tmpdir(), 'no-such-mets-file.xml')], c.io), 3);
+  t.match(c.stderr(), /\[NOT_FOUND\]/);
   const typo = captureIO();
   t.equal(await run(['x.xml', '--jsn'], typo.io), 2);
   t.match(typo.stderr(), /unknown option --jsn/, 'a mistyped option is named, not taken as a path');

@@ -81,8 +81,8 @@ t.test('bad arguments print usage and exit 2', async (t) => {
   t.match(bogus.stderr, /^strongroom tools: unknown option --bogus\n/, 'the offending option is named');
 });
 
-t.test('a folder that does not exist exits 2 with a message', async (t) => {
+t.test('a folder that does not exist exits 3 (not found) with a message', async (t) => {
   const r = await runCommand(run, [join(tmpdir(), 'strongroom-no-such-folder-xyz')]);
-  t.equal(r.code, 2);
-  t.match(r.stderr, /cannot read/);
+  t.equal(r.code, 3);
+  t.match(r.stderr, /\[NOT_FOUND\] .*does not exist/);
 });
