@@ -15,7 +15,7 @@ import { createHash, getHashes, type Hash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { Transform, type TransformCallback, type TransformOptions } from 'node:stream';
 import type { IHasher } from 'hash-wasm';
-import { UnsupportedError } from '../core/errors.js';
+import { InvalidInputError, IoError, UnsupportedError } from '../core/errors.js';
 
 /** How one OCFL algorithm is computed: by node:crypto, by hash-wasm BLAKE2b, or by counting. */
 type AlgorithmSpec = { node: string } | { blake2bBits: number } | { size: true };
@@ -104,7 +104,7 @@ class MultiDigester implements Digester {
   }
 
   update(bytes: Uint8Array): this {
-    if (this.#finished) throw new Error('digester already finished; call reset() first');
+    if (this.#finished) throw new InvalidInputError('digester already finished; call reset() first');
     this.#size += bytes.byteLength;
     for (const p of this.#parts) {
       if (p.node) p.node.update(bytes);
@@ -114,7 +114,7 @@ class MultiDigester implements Digester {
   }
 
   digest(): Record<string, string> {
-    if (this.#finished) throw new Error('digester already finished; call reset() first');
+    if (this.#finished) throw new InvalidInputError('digester already finished; call reset() first');
     this.#finished = true;
     const out: Record<string, string> = {};
     for (const p of this.#parts) {
@@ -220,7 +220,7 @@ export class DigestTransform extends Transform {
 
   /** @hidden stream internals */
   override _destroy(err: Error | null, done: (error?: Error | null) => void): void {
-    this.#settle.reject(err ?? new Error('stream destroyed before its end'));
+    this.#settle.reject(err ?? new IoError('the stream was destroyed before its end', { operation: 'digest' }));
     done(err);
   }
 }
