@@ -220,7 +220,9 @@ export class DigestTransform extends Transform {
 
   /** @hidden stream internals */
   override _destroy(err: Error | null, done: (error?: Error | null) => void): void {
-    this.#settle.reject(err ?? new IoError('the stream was destroyed before its end', { operation: 'digest' }));
+    this.#settle.reject(
+      err ?? new IoError('the stream was destroyed before its end', { operation: 'digest' }),
+    );
     done(err);
   }
 }
