@@ -151,7 +151,7 @@ export function planVersion(input: PlanVersionInput): VersionPlan {
   else if (!tree.isLive('')) {
     throw new ConflictError(`${input.objectId} is deleted (a tombstone); purge it before writing there`);
   }
-  const applied = applyChanges(tree, input.changes);
+  const applied = isRootDelete(input.changes) ? deleteRoot(tree) : applyChanges(tree, input.changes);
   if (applied.problems.length > 0) {
     const n = applied.problems.length;
     throw new UnprocessableError(`${n} change(s) cannot be applied to ${input.objectId}`, applied.problems);
@@ -191,6 +191,26 @@ export function planVersion(input: PlanVersionInput): VersionPlan {
   };
   if (base) plan.baseHead = base.head;
   return plan;
+}
+
+/** A change set that deletes the object's own root resource (a standalone container's tombstone). */
+function isRootDelete(changes: readonly ObjectChange[]): boolean {
+  return changes.length === 1 && changes[0]!.op === 'delete' && changes[0]!.path === '';
+}
+
+function deleteRoot(tree: ObjectTree): AppliedChanges {
+  const live = [...tree.childrenOf('')];
+  tree.set('', { kind: 'tombstone', headerDigest: '' });
+  return {
+    containersAdded: [],
+    binariesAdded: [],
+    binariesPatched: [],
+    deleted: [''],
+    renamed: [],
+    puts: new Map(),
+    names: new Map(),
+    problems: live.length > 0 ? [{ path: '', message: `the object still holds ${live.length} item(s)` }] : [],
+  };
 }
 
 function mapperOf(input: PlanVersionInput): { mapper?: ContentPathMapper; contentDirectory?: string } {

@@ -1,0 +1,105 @@
+/**
+ * The state a transaction starts from: the object's root inventory (bytes, digest, etag) and the
+ * parsed headers of the resources it will touch. A writer refuses to build on an inventory that
+ * does not validate, on an object with a mutable head (extension 0005: Fedora's unversioned
+ * changes, which a new version would silently drop), and on objects whose inventory is not
+ * Fedora-shaped (written by another tool).
+ */
+import { InvalidObjectError, UnsupportedError } from '../core/errors.js';
+import { type FedoraHeader, parseFedoraHeader } from '../core/fedora/headers.js';
+import { isHeaderPath } from '../core/fedora/paths.js';
+import type { Inventory } from '../core/inventory.js';
+import { MAX_INVENTORY_BYTES, parseInventory } from '../core/ocfl/inventory-parse.js';
+import { quoteForMessage } from '../core/paths.js';
+import { joinKey, type ReadableStore } from '../storage/port.js';
+
+/** An object's current state as a writer sees it; `inventory` absent: the object does not exist. */
+export interface BaseState {
+  inventory?: Inventory;
+  /** sha512 of the root inventory's bytes (the optimistic-concurrency token). */
+  digest?: string;
+  /** Store etag of the root inventory (the conditional replace's precondition). */
+  etag?: string;
+}
+
+const HEADER_LIMIT = 1024 * 1024;
+
+/** Read the root inventory under `objectKey`. Throws InvalidObjectError, UnsupportedError. */
+export async function readBase(
+  store: ReadableStore,
+  objectKey: string,
+  objectId: string,
+): Promise<BaseState> {
+  const key = joinKey(objectKey, 'inventory.json');
+  if (!(await store.exists(key))) return {};
+  const st = await store.stat(key);
+  const bytes = await store.readBytes(key, { maxBytes: MAX_INVENTORY_BYTES });
+  const parsed = parseInventory(bytes, { path: 'inventory.json' });
+  const errors = parsed.issues.filter((i) => i.code.startsWith('E'));
+  if (!parsed.inventory || errors.length > 0) {
+    const first = errors[0];
+    throw new InvalidObjectError(
+      `cannot write to ${quoteForMessage(objectId)}: its inventory is invalid${first ? ` (${first.code} ${first.message})` : ''}`,
+      { operation: 'readBase', key },
+    );
+  }
+  const inventory = parsed.inventory;
+  if (inventory.id !== objectId) {
+    throw new InvalidObjectError(
+      `the object at ${quoteForMessage(objectKey)} is ${quoteForMessage(inventory.id)}, not ${quoteForMessage(objectId)}`,
+      { operation: 'readBase', key },
+    );
+  }
+  if (await store.exists(joinKey(objectKey, 'extensions/0005-mutable-head/head/inventory.json'))) {
+    throw new UnsupportedError(
+      `${quoteForMessage(objectId)} has a mutable head (extension 0005); commit it first`,
+      {
+        operation: 'readBase',
+        key,
+      },
+    );
+  }
+  const head = inventory.versions[inventory.head]!;
+  if (!Object.values(head.state).some((paths) => paths.some(isHeaderPath))) {
+    throw new UnsupportedError(
+      `${quoteForMessage(objectId)} was not written by Fedora or Strongroom (no .fcrepo headers)`,
+      {
+        operation: 'readBase',
+        key,
+      },
+    );
+  }
+  const out: BaseState = { inventory, digest: parsed.digests.sha512! };
+  if (st.etag !== undefined) out.etag = st.etag;
+  return out;
+}
+
+/**
+ * Parse the headers at `logicalPaths` of the base head (those present), reading each from its
+ * content path. Throws the store's errors; an unparseable header is InvalidObjectError.
+ */
+export async function readHeaders(
+  store: ReadableStore,
+  objectKey: string,
+  inventory: Inventory | undefined,
+  logicalPaths: readonly string[],
+): Promise<Map<string, FedoraHeader>> {
+  const out = new Map<string, FedoraHeader>();
+  if (!inventory) return out;
+  const wanted = new Set(logicalPaths);
+  const state = inventory.versions[inventory.head]!.state;
+  const found: Array<[string, string]> = [];
+  for (const [digest, paths] of Object.entries(state)) {
+    for (const p of paths) if (wanted.has(p)) found.push([p, digest]);
+  }
+  await Promise.all(
+    found.map(async ([logical, digest]) => {
+      const contentPath = inventory.manifest[digest]?.[0];
+      if (contentPath === undefined) return;
+      const key = joinKey(objectKey, contentPath);
+      const bytes = await store.readBytes(key, { maxBytes: HEADER_LIMIT });
+      out.set(logical, parseFedoraHeader(bytes, contentPath));
+    }),
+  );
+  return out;
+}
