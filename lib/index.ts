@@ -118,6 +118,7 @@ export {
   validateBagAt,
 } from './services/deposit-files.js';
 export { type OpenedLocation, openLocation } from './services/locations.js';
+export { type PutFolderOptions, type PutProgress, type PutResult, putFolder } from './services/put.js';
 // the storage-root-centred API: open a repository, then ask it by object id
 export {
   type FileContent,
@@ -158,3 +159,24 @@ export {
 } from './storage/port.js';
 export type { S3Config, S3Connection } from './storage/s3/config.js';
 export type { S3StoreOptions } from './storage/s3/s3-store.js';
+// the write path: the only way to change a repository
+export type { CommitProgress, CommitResult } from './txn/commit.js';
+export {
+  type ExportedFile,
+  type ExportMode,
+  type ExportOptions,
+  type ExportProgress,
+  type ExportResult,
+  exportVersion,
+  isExportStub,
+  STUB_MAGIC,
+  STUB_MAX_BYTES,
+} from './txn/export.js';
+export { type CommitOptions, type PutBinaryOptions, Transaction } from './txn/transaction.js';
+export {
+  type BeginOptions,
+  type ObjectKind,
+  type OpenRepositoryWriterOptions,
+  openRepositoryWriter,
+  RepositoryWriter,
+} from './txn/writer.js';

@@ -1,0 +1,205 @@
+/**
+ * Exports: copying a version of an Archival Group out of the repository into a folder or an S3
+ * prefix (a deposit's working area), restoring original names and paths, every file verified
+ * against its SHA-256 while it is copied.
+ *
+ * Modes:
+ * - `full`: every binary;
+ * - `mets`: only the group's METS file (the empty deposit for an existing group: the diff then
+ *   knows every file from it);
+ * - `stub`: a placeholder per binary carrying the marker, size, digest and origin instead of the
+ *   content, so a client can browse without copying. A stub must never be stored back as
+ *   content: {@link isExportStub} recognises one, and the import side refuses it.
+ *
+ * A file that cannot be exported is recorded in `errors` and the others go on; the destination
+ * is written through a writable store (this module belongs to lib/txn for that reason).
+ */
+import { Readable } from 'node:stream';
+import { InvalidInputError } from '../core/errors.js';
+import type { BinaryResource, ContainerResource, Resource } from '../core/fedora/model.js';
+import { assertSafeRelativePath, quoteForMessage } from '../core/paths.js';
+import { mapLimit } from '../engine/concurrency.js';
+import { getObjectResources } from '../engine/fedora-resources.js';
+import type { StorageRoot } from '../engine/storage-root.js';
+import type { OpenStoreOptions } from '../storage/location.js';
+import { joinKey, type WritableStore } from '../storage/port.js';
+import { openWritableStore } from '../storage/writable.js';
+
+/** What to export. */
+export type ExportMode = 'full' | 'mets' | 'stub';
+
+/** The first line of every stub file: what {@link isExportStub} looks for. */
+export const STUB_MAGIC = 'STRONGROOM-EXPORT-STUB/1\n';
+
+/** Stubs are small: anything larger is content, whatever it starts with. */
+export const STUB_MAX_BYTES = 64 * 1024;
+
+/** True when `head` (the first bytes of a file, at least STUB_MAGIC's length) starts a stub. */
+export function isExportStub(head: Uint8Array): boolean {
+  return Buffer.from(head.subarray(0, STUB_MAGIC.length)).toString('latin1') === STUB_MAGIC;
+}
+
+/** Options of {@link exportVersion}. */
+export interface ExportOptions {
+  /** `vN` or a memento timestamp (default: the head). */
+  version?: string;
+  mode?: ExportMode;
+  /** How to open the destination (S3 settings). */
+  store?: OpenStoreOptions;
+  /** Files copied at once (default 8). */
+  concurrency?: number;
+  onProgress?: (p: ExportProgress) => void;
+  signal?: AbortSignal;
+}
+
+/** Files and bytes written of the totals. */
+export interface ExportProgress {
+  filesDone: number;
+  filesTotal: number;
+  bytesDone: number;
+  bytesTotal: number;
+}
+
+/** One file written. */
+export interface ExportedFile {
+  /** Destination-relative path (original names). */
+  path: string;
+  size: number;
+  /** SHA-256 of the content (of the original, for a stub). */
+  digest?: string;
+  /** The binary's path in the group. */
+  resourcePath: string;
+}
+
+/** What an export did. */
+export interface ExportResult {
+  objectId: string;
+  version: string;
+  mode: ExportMode;
+  files: ExportedFile[];
+  errors: Array<{ path: string; message: string }>;
+}
+
+/**
+ * Export object `objectId` of the storage root `root` to `destination` (a folder URI or `s3://bucket/prefix`).
+ * Throws NotFoundError (object or version), InvalidInputError (bad mode or destination); per-file
+ * failures (a digest mismatch, a write error, two names that collide) go to `errors`.
+ */
+export async function exportVersion(
+  root: StorageRoot,
+  objectId: string,
+  destination: string,
+  options: ExportOptions = {},
+): Promise<ExportResult> {
+  const mode = options.mode ?? 'full';
+  if (!['full', 'mets', 'stub'].includes(mode))
+    throw new InvalidInputError(`unknown export mode ${quoteForMessage(mode)}`);
+  const resources = await getObjectResources(root, objectId, {
+    ...(options.version !== undefined && { version: options.version }),
+    ...(options.signal && { signal: options.signal }),
+  });
+  const version = resources.version.ocflVersion;
+  let binaries = namedBinaries(resources.root);
+  if (mode === 'mets') binaries = binaries.filter((b) => isMetsPath(b.exportPath));
+  const out = await openWritableStore(destination, options.store);
+  const objectKey = root.keyOf(await root.resolveObjectRoot(objectId));
+  const result: ExportResult = { objectId, version, mode, files: [], errors: [] };
+  const seen = new Set<string>();
+  const progress: ExportProgress = {
+    filesDone: 0,
+    filesTotal: binaries.length,
+    bytesDone: 0,
+    bytesTotal: binaries.reduce((n, b) => n + (b.binary.size ?? 0), 0),
+  };
+  await mapLimit(binaries, options.concurrency ?? 8, async ({ binary, exportPath }) => {
+    try {
+      if (seen.has(exportPath))
+        throw new InvalidInputError(`another file is already exported as ${quoteForMessage(exportPath)}`);
+      seen.add(exportPath);
+      const file =
+        mode === 'stub'
+          ? await writeStub(out, exportPath, binary, objectId, version)
+          : await copyBinary(root, objectKey, out, binary, exportPath, options.signal);
+      result.files.push(file);
+      progress.bytesDone += mode === 'stub' ? 0 : file.size;
+    } catch (err) {
+      result.errors.push({ path: binary.path, message: (err as Error).message });
+    }
+    progress.filesDone++;
+    options.onProgress?.({ ...progress });
+  });
+  result.files.sort((a, b) => (a.path < b.path ? -1 : 1));
+  return result;
+}
+
+/** Every binary with its export path built from the names of its containers and its own. */
+function namedBinaries(root: Resource): Array<{ binary: BinaryResource; exportPath: string }> {
+  const out: Array<{ binary: BinaryResource; exportPath: string }> = [];
+  const walk = (container: ContainerResource, prefix: string) => {
+    for (const b of container.binaries) out.push({ binary: b, exportPath: joinKey(prefix, safeName(b)) });
+    for (const c of container.containers) walk(c, joinKey(prefix, safeName(c)));
+  };
+  if (root.type !== 'Binary') walk(root as ContainerResource, '');
+  return out;
+}
+
+/** The original name when it is one safe path element, else the last element of the path. */
+function safeName(r: Resource): string {
+  const name = r.name;
+  const fallback = r.path.slice(r.path.lastIndexOf('/') + 1);
+  if (!name || name === '.' || name === '..' || name.includes('/') || name.includes('\0')) return fallback;
+  return name;
+}
+
+function isMetsPath(path: string): boolean {
+  if (path.includes('/') && !path.startsWith('data/')) return false;
+  const name = path.slice(path.lastIndexOf('/') + 1).toLowerCase();
+  return name === 'mets.xml' || (name.includes('mets') && name.endsWith('.xml'));
+}
+
+async function copyBinary(
+  root: StorageRoot,
+  objectKey: string,
+  out: WritableStore,
+  binary: BinaryResource,
+  exportPath: string,
+  signal?: AbortSignal,
+): Promise<ExportedFile> {
+  if (binary.contentPath === undefined)
+    throw new InvalidInputError(`${binary.path} has no stored content (external)`);
+  const key = joinKey(objectKey, assertSafeRelativePath(binary.contentPath, 'content path'));
+  const size = binary.size ?? (await root.store.stat(key)).size;
+  const stream = await root.store.read(key, signal ? { signal } : {});
+  const written = await out.write(exportPath, stream, {
+    size,
+    ...(binary.digest !== undefined && { sha256: binary.digest }),
+    ...(binary.contentType !== undefined && { contentType: binary.contentType }),
+    ...(signal && { signal }),
+  });
+  return { path: exportPath, size: written.size, resourcePath: binary.path, digest: written.sha256 };
+}
+
+async function writeStub(
+  out: WritableStore,
+  exportPath: string,
+  binary: BinaryResource,
+  objectId: string,
+  version: string,
+): Promise<ExportedFile> {
+  const body = {
+    strongroomStub: 1,
+    archivalGroup: objectId,
+    version,
+    path: binary.path,
+    name: binary.name,
+    size: binary.size ?? null,
+    digest: binary.digest ?? null,
+    contentType: binary.contentType ?? null,
+    origin: binary.origin ?? null,
+  };
+  const bytes = Buffer.from(`${STUB_MAGIC}${JSON.stringify(body, null, 2)}\n`);
+  await out.write(exportPath, Readable.from([bytes]), { size: bytes.length });
+  const file: ExportedFile = { path: exportPath, size: bytes.length, resourcePath: binary.path };
+  if (binary.digest !== undefined) file.digest = binary.digest;
+  return file;
+}
