@@ -21,6 +21,15 @@ export * from './core/errors.js';
 export * as fedora from './core/fedora/index.js';
 export type { Finding, FindingSeverity } from './core/findings.js';
 export {
+  IMPORT_JOB_LISTS,
+  type ImportJob,
+  type ImportJobItem,
+  importJobChanges,
+  type JobChanges,
+  type VersionRef,
+  versionName,
+} from './core/import-job.js';
+export {
   type DigestMap,
   INVENTORY_TYPES,
   type Inventory,
@@ -40,6 +49,14 @@ export {
   pathSafetyProblems,
   type UnsafePathProblem,
 } from './core/paths.js';
+export {
+  decodeIdSegment,
+  encodeIdSegment,
+  idPathToResourcePath,
+  idToResourcePath,
+  resourcePathToId,
+  resourcePathToIdPath,
+} from './core/resource-ids.js';
 export type { StorageMap, StorageMapFile, StorageType } from './core/storage-map.js';
 /** Version names, memento timestamps and version selectors. */
 export * as versions from './core/versions.js';
@@ -117,6 +134,11 @@ export {
   type ValidateBagAtOptions,
   validateBagAt,
 } from './services/deposit-files.js';
+export {
+  type ExecuteImportJobOptions,
+  executeImportJob,
+  type ImportJobOutcome,
+} from './services/import-jobs.js';
 export { type OpenedLocation, openLocation } from './services/locations.js';
 export { type PutFolderOptions, type PutProgress, type PutResult, putFolder } from './services/put.js';
 // the storage-root-centred API: open a repository, then ask it by object id

@@ -6,7 +6,7 @@
  * readers; any failure before it removes what this transaction wrote and leaves the object at
  * its previous version.
  */
-import { ConflictError, hasCode, PreconditionFailedError } from '../core/errors.js';
+import { ConflictError, hasCode, InvalidInputError, PreconditionFailedError } from '../core/errors.js';
 import type { ContentPathMapper } from '../core/fedora/content-paths.js';
 import { digestBytes } from '../core/ocfl/digests.js';
 import { serializeInventory } from '../core/ocfl/inventory-parse.js';
@@ -82,6 +82,7 @@ export async function commitVersion(req: CommitRequest, ctx: CommitContext): Pro
     ctx.onProgress?.({ ...progress });
   };
   report('plan');
+  checkSources(req.changes, ctx.sources);
   const base = await readBase(ctx.store, ctx.objectKey, req.objectId);
   checkExpectedHead(req, base.inventory?.head);
   const headers = await readHeaders(ctx.store, ctx.objectKey, base.inventory, headersNeeded(req.changes));
@@ -157,6 +158,18 @@ export async function commitVersion(req: CommitRequest, ctx: CommitContext): Pro
     if (!committed && !lease.lost) await clearVersion(ctx.store, versionKey).catch(() => {});
     throw err;
   }
+}
+
+/** Every source must lie in an allowed root, even one whose bytes the object already holds. */
+function checkSources(changes: readonly ObjectChange[], sources: SourceAccess): void {
+  const outside = changes.filter((c) => c.op === 'putBinary' && !sources.allows(c.source));
+  if (outside.length === 0) return;
+  const first = outside[0] as { source: string };
+  const more = outside.length > 1 ? ` (and ${outside.length - 1} more)` : '';
+  throw new InvalidInputError(
+    `source ${quoteForMessage(first.source)}${more} is not inside the allowed source locations`,
+    { operation: 'commit', key: first.source },
+  );
 }
 
 function checkExpectedHead(req: CommitRequest, head: string | undefined): void {

@@ -20,6 +20,8 @@ export interface ResolvedSource {
 export interface SourceAccess {
   /** Throws InvalidInputError for a URI outside every allowed root or malformed. */
   resolve(uri: string): Promise<ResolvedSource>;
+  /** True when `uri` lies inside an allowed root (nothing is opened). */
+  allows(uri: string): boolean;
 }
 
 interface Root {
@@ -48,16 +50,25 @@ export function sourceRoots(roots: readonly string[], options: OpenStoreOptions 
     const trimmed = uri.replace(/\/+$/, '');
     return { prefix: `${trimmed}/`, kind: loc.kind, uri: trimmed };
   });
+  const within = (uri: string): { root: Root; key: string } | undefined => {
+    for (const root of list) {
+      const key = keyUnder(root, uri);
+      if (key === undefined) continue;
+      try {
+        assertKey(key);
+      } catch {
+        return undefined;
+      }
+      return { root, key };
+    }
+    return undefined;
+  };
   return {
+    allows: (uri) => typeof uri === 'string' && within(uri) !== undefined,
     async resolve(uri: string): Promise<ResolvedSource> {
-      for (const root of list) {
-        const key = keyUnder(root, uri);
-        if (key === undefined) continue;
-        try {
-          assertKey(key);
-        } catch {
-          break;
-        }
+      const found = within(uri);
+      if (found) {
+        const { root, key } = found;
         root.store ??= openStore(root.kind === 'file' ? `file://${root.path}` : root.uri, options);
         return { store: await root.store, key };
       }

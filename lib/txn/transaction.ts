@@ -20,6 +20,8 @@ export interface PutBinaryOptions {
   contentType?: string;
   /** Original name (any UTF-8); default the last path element. */
   name?: string;
+  /** `absent`: this must be an add; `present`: a patch. Default: either. */
+  expect?: 'absent' | 'present';
 }
 
 /** Options of {@link Transaction.commit}. */
@@ -76,10 +78,11 @@ export class Transaction {
       ...(options.size !== undefined && { size: options.size }),
       ...(options.contentType !== undefined && { contentType: options.contentType }),
       ...(options.name !== undefined && { name: options.name }),
+      ...(options.expect !== undefined && { expect: options.expect }),
     });
   }
 
-  /** Change the stored name of the resource at `path`. */
+  /** Change the stored name of the resource at `path` (`''`: the group itself). */
   rename(path: string, newName: string): this {
     return this.add({ op: 'rename', path, name: newName });
   }

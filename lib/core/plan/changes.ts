@@ -38,6 +38,11 @@ export interface PutBinaryChange {
   contentType?: string;
   /** Original name (any UTF-8); default the last path element. */
   name?: string;
+  /**
+   * What must stand at `path` before this change: `absent` (an add: nothing live there) or
+   * `present` (a patch: a live binary). Default: either (add or patch).
+   */
+  expect?: 'absent' | 'present';
 }
 
 /** Change the stored name of the resource at `path`. */
@@ -109,6 +114,15 @@ export function applyChanges(tree: ObjectTree, changes: readonly ObjectChange[])
   const fail = (path: string, message: string) => out.problems.push({ path, message });
   for (const change of changes) {
     const path = change.path;
+    if (change.op === 'rename' && path === '') {
+      // The object's own root: renamed, never created or deleted here.
+      if (typeof change.name !== 'string' || change.name === '') fail('', 'a new name is required');
+      else {
+        note(out.renamed, '');
+        out.names.set('', change.name);
+      }
+      continue;
+    }
     const pathProblem = typeof path === 'string' ? resourcePathProblem(path) : 'not a string';
     if (pathProblem) {
       fail(String(path), pathProblem);
@@ -131,6 +145,9 @@ export function applyChanges(tree: ObjectTree, changes: readonly ObjectChange[])
       case 'putBinary': {
         if (!HEX64.test(change.sha256 ?? '')) fail(path, 'sha256 must be 64 lowercase hex digits');
         else if (live && existing!.kind === 'container') fail(path, 'a container exists here');
+        else if (change.expect === 'absent' && live)
+          fail(path, 'a binary already exists here (add, not patch)');
+        else if (change.expect === 'present' && !live) fail(path, 'no binary exists here to patch');
         else if (!parentIsContainer(tree, path)) fail(path, 'its parent is not an existing container');
         else {
           const wasDeleted = undelete(out, path);
