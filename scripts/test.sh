@@ -62,6 +62,16 @@ else
   echo "test.sh: WARNING: METS schema tooling could not be installed; the METS XSD test is skipped" >&2
 fi
 
+# The independent OCFL referees (ocfl-py from PyPI, ocfl-java from Maven Central, cached in
+# .cache/referees): test/txn/referees.test.ts. Optional on a developer machine, required in CI.
+if referee_lines="$(bash scripts/referees.sh)"; then
+  eval "$referee_lines"
+elif [ "${CI:-}" = "true" ]; then
+  fail "the OCFL referees could not be installed and CI=true (see [referees] above)"
+else
+  echo "test.sh: WARNING: the OCFL referees could not be installed; the referee test is skipped" >&2
+fi
+
 out="$(mktemp)"
 npx tap -R tap "$@" $(find dist/test -name '*.test.js' | sort) | tee "$out"
 rc=${PIPESTATUS[0]}
