@@ -128,6 +128,7 @@ export {
   digestStream,
 } from './hash/digesters.js';
 export { closeDefaultPool, getDefaultPool, HashPool, type HashPoolOptions } from './hash/pool.js';
+export { type ChildObject, type Located, RepositoryBrowser } from './services/browse.js';
 export {
   readMetsAt,
   readToolOutputsAt,

@@ -56,6 +56,8 @@ t.test(
       'TOO_LARGE',
       'UNPROCESSABLE',
       'ACCESS_DENIED',
+      'UNAUTHORIZED',
+      'FORBIDDEN',
       'IO',
     ];
     t.same(

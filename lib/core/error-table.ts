@@ -38,6 +38,8 @@ export interface ErrorMapping {
  */
 export const ERROR_TABLE: Readonly<Record<ErrorCode | 'INTERNAL', ErrorMapping>> = Object.freeze({
   INVALID_INPUT: { status: 400, exit: EXIT.USAGE },
+  UNAUTHORIZED: { status: 401, exit: EXIT.FAILURE },
+  FORBIDDEN: { status: 403, exit: EXIT.FAILURE },
   NOT_FOUND: { status: 404, exit: EXIT.NOT_FOUND },
   GONE: { status: 410, exit: EXIT.NOT_FOUND },
   ALREADY_EXISTS: { status: 409, exit: EXIT.CONFLICT },

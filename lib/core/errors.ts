@@ -24,6 +24,8 @@ export type ErrorCode =
   | 'TOO_LARGE'
   | 'UNPROCESSABLE'
   | 'ACCESS_DENIED'
+  | 'UNAUTHORIZED'
+  | 'FORBIDDEN'
   | 'IO';
 
 /** Optional context carried by every error: what was being done, to which key, and why. */
@@ -196,6 +198,20 @@ export class UnprocessableError extends StrongroomError {
 export class AccessDeniedError extends StrongroomError {
   constructor(message: string, details?: ErrorDetails) {
     super('ACCESS_DENIED', message, details);
+  }
+}
+
+/** The caller did not prove who it is (no, expired or bad credentials). */
+export class UnauthorizedError extends StrongroomError {
+  constructor(message: string, details?: ErrorDetails) {
+    super('UNAUTHORIZED', message, details);
+  }
+}
+
+/** The caller is known but its roles do not allow this. */
+export class ForbiddenError extends StrongroomError {
+  constructor(message: string, details?: ErrorDetails) {
+    super('FORBIDDEN', message, details);
   }
 }
 

@@ -5,6 +5,7 @@
  */
 import { headerCacheKey, type InventoryCache } from '../cache/port.js';
 import { hasCode } from '../core/errors.js';
+import { containerRdfPathFor, containerTitleFromRdf } from '../core/fedora/header-writer.js';
 import { MAX_FEDORA_HEADER_BYTES } from '../core/fedora/headers.js';
 import {
   buildObjectResources,
@@ -14,6 +15,7 @@ import {
   parseFedoraHeader,
 } from '../core/fedora/index.js';
 import { assertSafeInventoryPath } from '../core/ocfl/path-safety.js';
+import { assertSafeRelativePath } from '../core/paths.js';
 import { resolveVersion } from '../core/versions.js';
 import { joinKey, type ReadableStore } from '../storage/port.js';
 import { mapLimit } from './concurrency.js';
@@ -126,8 +128,49 @@ export async function resourcesOf(
     originFor: location.originFor,
   });
   if (options.statSizes) await fillSizes(root, object, model, options.signal);
+  if (model.source === 'fedora')
+    await fillContainerTitles(root, object, version, model, headers, options.signal);
   return model;
 }
+
+/**
+ * Containers keep their name as `dc:title` in their RDF (`fcr-container.nt`, see
+ * lib/core/fedora/header-writer.ts): read the non-empty ones (their header gives the size) and
+ * use the title as the container's name.
+ */
+async function fillContainerTitles(
+  root: StorageRoot,
+  object: OcflObject,
+  version: string,
+  model: ObjectResources,
+  headers: ReadonlyMap<string, FedoraHeader>,
+  signal?: AbortSignal,
+): Promise<void> {
+  const withRdf = new Set<string>();
+  for (const h of headers.values()) {
+    if (h.contentPath?.endsWith('fcr-container.nt') && (h.contentSize ?? 0) > 0) withRdf.add(h.contentPath);
+  }
+  if (withRdf.size === 0) return;
+  const byLogical = new Map(object.view.files(version).map((f) => [f.logicalPath, f.contentPath]));
+  const containers = [...model.byPath.values()].filter((r) => r.type !== 'Binary');
+  await mapLimit(containers, 8, async (c) => {
+    const rdf = containerRdfPathFor(c.path);
+    const contentPath = byLogical.get(rdf);
+    if (!withRdf.has(rdf) || contentPath === undefined) return;
+    const bytes = await root.store.readBytes(
+      joinKey(object.key, assertSafeRelativePath(contentPath, 'content path')),
+      {
+        maxBytes: MAX_CONTAINER_RDF_BYTES,
+        ...(signal && { signal }),
+      },
+    );
+    const title = containerTitleFromRdf(bytes.toString('utf8'));
+    if (title !== undefined && title !== '') c.name = title;
+  });
+}
+
+/** Largest container RDF read for its title (64 KiB). */
+export const MAX_CONTAINER_RDF_BYTES = 64 * 1024;
 
 /** Header-reading options that follow the storage root's cache and concurrency. */
 export function headerOptions(root: StorageRoot, signal?: AbortSignal): ReadHeadersOptions {

@@ -7,6 +7,7 @@
  * refused together, before anything is written.
  */
 import { pathToFileURL } from 'node:url';
+import { contentTypeForName } from '../core/content-types.js';
 import { hasCode, UnprocessableError } from '../core/errors.js';
 import { fedoraIdOf } from '../core/fedora/header-writer.js';
 import type { BinaryResource, ObjectResources } from '../core/fedora/model.js';
@@ -82,6 +83,7 @@ export async function putFolder(
       tx.putBinary(c.path, {
         source: c.source,
         digest: c.sha256,
+        contentType: contentTypeForName(c.path),
         ...(c.size !== undefined && { size: c.size }),
       });
     } else if (c.op === 'delete') tx.delete(c.path);

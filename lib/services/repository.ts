@@ -194,6 +194,33 @@ export class Repository {
    * the object.
    */
   async readFile(id: string, logicalPath: string, options: ReadFileOptions = {}): Promise<FileContent> {
+    const { key, ...info } = await this.locateFile(id, logicalPath, options);
+    const readOptions = {
+      ...(options.range && { start: options.range.start }),
+      ...(options.range?.end !== undefined && { end: options.range.end }),
+      ...(options.signal && { signal: options.signal }),
+    };
+    return { stream: await this.store.read(key, readOptions), ...info };
+  }
+
+  /**
+   * What {@link readFile} would stream, without opening it: size, digest, version and content
+   * path. Throws as readFile.
+   */
+  async statFile(
+    id: string,
+    logicalPath: string,
+    options: Omit<ReadFileOptions, 'range'> = {},
+  ): Promise<Omit<FileContent, 'stream'>> {
+    const { key: _key, ...info } = await this.locateFile(id, logicalPath, options);
+    return info;
+  }
+
+  private async locateFile(
+    id: string,
+    logicalPath: string,
+    options: Omit<ReadFileOptions, 'range'>,
+  ): Promise<Omit<FileContent, 'stream'> & { key: string }> {
     const object = await this.root.openObject(id, options.signal ? { signal: options.signal } : {});
     const version = resolveVersion(object.view, options.version);
     const file = object.view.files(version).find((f) => f.logicalPath === logicalPath);
@@ -209,13 +236,8 @@ export class Repository {
     const contentPath = assertSafeRelativePath(file.contentPath, 'content path');
     const key = joinKey(object.key, contentPath);
     const { size } = await this.store.stat(key);
-    const readOptions = {
-      ...(options.range && { start: options.range.start }),
-      ...(options.range?.end !== undefined && { end: options.range.end }),
-      ...(options.signal && { signal: options.signal }),
-    };
     return {
-      stream: await this.store.read(key, readOptions),
+      key,
       size,
       digest: file.digest,
       digestAlgorithm: object.view.digestAlgorithm,

@@ -1,0 +1,119 @@
+/**
+ * The server's configuration, read from the environment (only server/ reads it). Every setting
+ * has an embedded default, so `npm start` on a fresh clone serves the API with no external
+ * service: the OCFL storage root, deposit working areas and state under `./data`.
+ *
+ * | variable | default | meaning |
+ * | --- | --- | --- |
+ * | `PORT` | 8080 | TCP port (0: any free port) |
+ * | `HOST` | 127.0.0.1 | address to listen on |
+ * | `STRONGROOM_DATA` | `./data` | the data folder |
+ * | `STRONGROOM_BASE_URL` | `http://HOST:PORT` | public base URL; every `id` is under it |
+ * | `STRONGROOM_REPOSITORY` | `file://<data>/repository` | OCFL storage root (created if missing) |
+ * | `STRONGROOM_DEPOSITS` | `file://<data>/deposits` | deposit working areas (`s3://bucket/prefix` for S3) |
+ * | `STRONGROOM_STATE` | `<data>/state` | LMDB directory of records and the job queue |
+ * | `STRONGROOM_ADMIN_CLIENT_ID` / `_SECRET` | generated into `<data>/admin-client.json` | an admin API client |
+ * | `STRONGROOM_TOKEN_SECRET` | generated into `<data>/token-secret` | HMAC key of issued access tokens |
+ * | `STRONGROOM_TOKEN_TTL` | 3600 | lifetime of issued access tokens, seconds |
+ * | `STRONGROOM_JWKS_URL`, `STRONGROOM_JWT_AUDIENCE`, `STRONGROOM_JWT_ISSUER` | — | also accept tokens of an external identity provider |
+ * | `STRONGROOM_DIGEST_ALGORITHM` | sha512 | inventory digest of new objects (sha512 or sha256) |
+ * | `S3_ENDPOINT`, `S3_ACCESS_KEY`, `S3_SECRET_KEY`, `S3_REGION`, `S3_FORCE_PATH_STYLE` | — | S3 connection for `s3://` locations |
+ * | `LOG_LEVEL` | info | pino level |
+ */
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { InvalidInputError } from '../../lib/errors.js';
+import type { S3Connection } from '../../lib/index.js';
+import { type Environment, s3ConfigFromEnv } from './s3-env.js';
+
+/** Everything the server is configured with. */
+export interface ServerConfig {
+  port: number;
+  host: string;
+  dataDir: string;
+  /** Public base URL without a trailing slash. */
+  baseUrl: string;
+  repository: string;
+  deposits: string;
+  stateDir: string;
+  s3: S3Connection;
+  admin?: { clientId: string; clientSecret: string };
+  tokenSecret?: string;
+  tokenTtlSeconds: number;
+  external?: { jwksUrl: string; audience?: string; issuer?: string };
+  digestAlgorithm: 'sha512' | 'sha256';
+  logLevel: string;
+}
+
+function int(env: Environment, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new InvalidInputError(
+      `${name} must be a whole number from ${min} to ${max}, not ${JSON.stringify(raw)}`,
+    );
+  }
+  return n;
+}
+
+function set(env: Environment, name: string): string | undefined {
+  const v = env[name];
+  return v === undefined || v === '' ? undefined : v;
+}
+
+/** Read the configuration from `env` (default process.env). Throws InvalidInputError naming a bad value. */
+export function configFromEnv(env: Environment = process.env, cwd = process.cwd()): ServerConfig {
+  const port = int(env, 'PORT', 8080, 0, 65535);
+  const host = set(env, 'HOST') ?? '127.0.0.1';
+  const dataDir = resolve(cwd, set(env, 'STRONGROOM_DATA') ?? 'data');
+  const baseUrl = (set(env, 'STRONGROOM_BASE_URL') ?? `http://${host}:${port}`).replace(/\/+$/, '');
+  if (!/^https?:\/\/[^/]+(\/.*)?$/.test(baseUrl)) {
+    throw new InvalidInputError(`STRONGROOM_BASE_URL must be an http(s) URL, not ${JSON.stringify(baseUrl)}`);
+  }
+  const digest = set(env, 'STRONGROOM_DIGEST_ALGORITHM') ?? 'sha512';
+  if (digest !== 'sha512' && digest !== 'sha256') {
+    throw new InvalidInputError(
+      `STRONGROOM_DIGEST_ALGORITHM must be sha512 or sha256, not ${JSON.stringify(digest)}`,
+    );
+  }
+  const config: ServerConfig = {
+    port,
+    host,
+    dataDir,
+    baseUrl,
+    repository: set(env, 'STRONGROOM_REPOSITORY') ?? pathToFileURL(resolve(dataDir, 'repository')).href,
+    deposits: (set(env, 'STRONGROOM_DEPOSITS') ?? pathToFileURL(resolve(dataDir, 'deposits')).href).replace(
+      /\/+$/,
+      '',
+    ),
+    stateDir: resolve(cwd, set(env, 'STRONGROOM_STATE') ?? resolve(dataDir, 'state')),
+    s3: s3ConfigFromEnv(env),
+    tokenTtlSeconds: int(env, 'STRONGROOM_TOKEN_TTL', 3600, 60, 86_400 * 7),
+    digestAlgorithm: digest,
+    logLevel: set(env, 'LOG_LEVEL') ?? 'info',
+  };
+  const id = set(env, 'STRONGROOM_ADMIN_CLIENT_ID');
+  const secret = set(env, 'STRONGROOM_ADMIN_CLIENT_SECRET');
+  if ((id === undefined) !== (secret === undefined)) {
+    throw new InvalidInputError(
+      'set both STRONGROOM_ADMIN_CLIENT_ID and STRONGROOM_ADMIN_CLIENT_SECRET, or neither',
+    );
+  }
+  if (id !== undefined && secret !== undefined) config.admin = { clientId: id, clientSecret: secret };
+  const tokenSecret = set(env, 'STRONGROOM_TOKEN_SECRET');
+  if (tokenSecret !== undefined) {
+    if (tokenSecret.length < 32)
+      throw new InvalidInputError('STRONGROOM_TOKEN_SECRET must be at least 32 characters');
+    config.tokenSecret = tokenSecret;
+  }
+  const jwks = set(env, 'STRONGROOM_JWKS_URL');
+  if (jwks !== undefined) {
+    config.external = { jwksUrl: jwks };
+    const aud = set(env, 'STRONGROOM_JWT_AUDIENCE');
+    const iss = set(env, 'STRONGROOM_JWT_ISSUER');
+    if (aud !== undefined) config.external.audience = aud;
+    if (iss !== undefined) config.external.issuer = iss;
+  }
+  return config;
+}
