@@ -17,6 +17,8 @@ export {
 } from './cache/index.js';
 export * from './core/error-table.js';
 export * from './core/errors.js';
+// the write path: the only way to change a repository
+export type { ContentPathMapper } from './core/fedora/content-paths.js';
 /** Fedora 6 on OCFL: header parsing, naming rules, and the Preservation API resource model. */
 export * as fedora from './core/fedora/index.js';
 export type { Finding, FindingSeverity } from './core/findings.js';
@@ -49,6 +51,15 @@ export {
   pathSafetyProblems,
   type UnsafePathProblem,
 } from './core/paths.js';
+export type {
+  AppliedChanges,
+  CreateContainerChange,
+  DeleteChange,
+  ObjectChange,
+  PutBinaryChange,
+  RenameChange,
+} from './core/plan/changes.js';
+export type { CopiedContent, PlannedCopy, VersionPlan } from './core/plan/version-plan.js';
 export {
   decodeIdSegment,
   encodeIdSegment,
@@ -128,7 +139,7 @@ export {
   digestStream,
 } from './hash/digesters.js';
 export { closeDefaultPool, getDefaultPool, HashPool, type HashPoolOptions } from './hash/pool.js';
-export { type ChildObject, type Located, RepositoryBrowser } from './services/browse.js';
+export { type ChildObject, type Located, RepositoryBrowser, type StructureKind } from './services/browse.js';
 export {
   readMetsAt,
   readToolOutputsAt,
@@ -157,6 +168,7 @@ export {
   validateLocation,
 } from './services/validate-location.js';
 export type { Guarantee, SyncDurability } from './storage/capabilities.js';
+export type { SyncStrategy } from './storage/fs/fs-sync.js';
 // storage: read-only stores only (writable ones are for lib/txn); S3 loads lazily in openStore
 export { type OpenStoreOptions, openStore, parseLocation, type StorageLocation } from './storage/location.js';
 export type { MemoryStore } from './storage/memory/memory-store.js';
@@ -182,7 +194,7 @@ export {
 } from './storage/port.js';
 export type { S3Config, S3Connection } from './storage/s3/config.js';
 export type { S3StoreOptions } from './storage/s3/s3-store.js';
-// the write path: the only way to change a repository
+export type { OpenWritableStoreOptions } from './storage/writable.js';
 export type { CommitProgress, CommitResult } from './txn/commit.js';
 export {
   type ExportedFile,
@@ -195,7 +207,12 @@ export {
   STUB_MAGIC,
   STUB_MAX_BYTES,
 } from './txn/export.js';
-export { type CommitOptions, type PutBinaryOptions, Transaction } from './txn/transaction.js';
+export {
+  type CommitOptions,
+  type CommitRunner,
+  type PutBinaryOptions,
+  Transaction,
+} from './txn/transaction.js';
 export {
   type BeginOptions,
   type ObjectKind,

@@ -18,12 +18,12 @@ import { joinKey } from '../storage/port.js';
 import type { Repository } from './repository.js';
 
 /** What an object at a repository path is. */
-export type ObjectKind = 'ArchivalGroup' | 'Container';
+export type StructureKind = 'ArchivalGroup' | 'Container';
 
 /** A child object of a container, as listed. */
 export interface ChildObject {
   path: string;
-  kind: ObjectKind;
+  kind: StructureKind;
   name: string;
 }
 
@@ -126,7 +126,7 @@ export class RepositoryBrowser {
   }
 
   /** Record a write of this process: `path` now holds `kind` (or nothing, `undefined`). */
-  async noteWrite(path: string, kind: ObjectKind | undefined, name?: string): Promise<void> {
+  async noteWrite(path: string, kind: StructureKind | undefined, name?: string): Promise<void> {
     if (!this.#children) return;
     const index = await this.#children;
     const parent = path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '';

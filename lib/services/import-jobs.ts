@@ -34,6 +34,7 @@ export interface ExecuteImportJobOptions {
   sourceStore?: OpenStoreOptions;
   /** A retry of the same job passes the same id (a crashed attempt's claim is taken back). */
   transactionId?: string;
+  /** Called as the commit goes through its steps (copy counts during `content`). */
   onProgress?: (p: CommitProgress) => void;
   signal?: AbortSignal;
 }

@@ -48,6 +48,7 @@ export interface ExportOptions {
   store?: OpenStoreOptions;
   /** Files copied at once (default 8). */
   concurrency?: number;
+  /** Called after each file with the counts so far. */
   onProgress?: (p: ExportProgress) => void;
   signal?: AbortSignal;
 }

@@ -26,6 +26,7 @@ export interface PutBinaryOptions {
 
 /** Options of {@link Transaction.commit}. */
 export interface CommitOptions {
+  /** Called as the commit goes through its steps (copy counts during `content`). */
   onProgress?: (progress: CommitProgress) => void;
   signal?: AbortSignal;
 }

@@ -87,7 +87,7 @@ export interface VersionPlan {
   applied: AppliedChanges;
   /** Content to copy in (each distinct SHA-256 once). */
   copies: PlannedCopy[];
-  /** Internal: everything {@link finalizeVersion} needs. */
+  /** @internal Everything `finalizeVersion` needs. */
   readonly pending: PendingVersion;
 }
 

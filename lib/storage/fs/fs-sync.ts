@@ -23,7 +23,7 @@ export const BULK_SYNC_THRESHOLD = 16;
 /** fsyncs in flight at once when fsyncing path by path (the libuv pool has 4 threads). */
 const FSYNC_CONCURRENCY = 16;
 
-/** How {@link syncFiles} flushes: `auto` (default) picks by count and availability. */
+/** How `syncFiles` flushes: `auto` (default) picks by count and availability. */
 export type SyncStrategy = 'auto' | 'syncfs' | 'fsync';
 
 /** A file to make durable: its store key (for errors) and its path. */
