@@ -155,6 +155,14 @@ export async function diffDeposit(options: DiffDepositOptions): Promise<DepositD
     ...(signal && { signal }),
     ...(options.onProgress && { onHashProgress: (p) => options.onProgress!({ phase: 'hash', ...p }) }),
   });
+  for (const st of states) {
+    if (st.stub === undefined && st.claimedSize !== undefined && st.claimedSize !== st.size)
+      problems.push({
+        path: st.key,
+        message: `sizes differ: deposit ${st.size}, METS ${st.claimedSize} bytes`,
+      });
+  }
+  refuseIf(problems, options.files);
   options.onProgress?.({ phase: 'plan' });
   const originOf = originMaker(options.files);
   const files = states.map((s) => fileFacts(s, layout, mets, originOf));
@@ -268,9 +276,8 @@ function digestState(
   const fromBag = bag?.get(f.key);
   if (fromMets !== undefined && fromBag !== undefined && fromMets !== fromBag)
     problems.push({ path: f.key, message: `SHA-256 digests differ: METS ${fromMets}, BagIt ${fromBag}` });
-  if (typeof entry?.size === 'number' && entry.size !== f.size)
-    problems.push({ path: f.key, message: `sizes differ: deposit ${f.size}, METS ${entry.size} bytes` });
   const state: FileDigestState = { key: f.key, size: f.size };
+  if (typeof entry?.size === 'number') state.claimedSize = entry.size;
   if (fromMets !== undefined) {
     state.sha256 = fromMets;
     state.from = 'METS';

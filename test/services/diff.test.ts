@@ -5,6 +5,7 @@ import { closeDefaultPool } from '../../lib/hash/pool.js';
 import { type DiffDepositOptions, diffDeposit } from '../../lib/services/diff.js';
 import { executeImportJob } from '../../lib/services/import-jobs.js';
 import { openRepository } from '../../lib/services/repository.js';
+import { MemoryStores } from '../../lib/storage/memory/registry.js';
 import { exportVersion } from '../../lib/txn/export.js';
 import { openRepositoryWriter } from '../../lib/txn/writer.js';
 import { requireS3 } from '../helpers/s3.js';
@@ -414,6 +415,29 @@ function suite(t: Test, makeEnv: (t: Test) => Promise<DiffEnv>) {
     );
   });
 }
+
+t.test(
+  'an object and a prefix of the same name (possible on S3) map to one id: refused, naming it',
+  async (t) => {
+    // MinIO cannot hold `x` and `x/y` at once (it lists only one), so an object store that can
+    // (AWS, the memory store) stands in.
+    const memoryStores = new MemoryStores();
+    const store = memoryStores.get('deposit');
+    await store.write('objects/x', 'a file');
+    await store.write('objects/x/y.txt', 'below a file of the same name');
+    await rejectsWith(
+      t,
+      diffDeposit({
+        files: 'memory://deposit',
+        archivalGroup: GROUP,
+        repositoryBase: BASE,
+        store: { memoryStores },
+      }),
+      ['objects/x'],
+      /a file and a folder map to the same id/,
+    );
+  },
+);
 
 t.test('filesystem', async (t) => suite(t, fsDiffEnv));
 const config = requireS3(t);

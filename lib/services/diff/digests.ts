@@ -7,9 +7,12 @@
  * 2. Files still without one are hashed: on a filesystem by the worker pool (digestFiles, which
  *    batches small files); elsewhere, a file small enough to be a stub is read once, checked for
  *    the stub marker and hashed in memory, and larger ones are streamed through digestFiles.
- * 3. Small files whose digest says they change the group (new, or another SHA-256 or size than
- *    the group's) are read to see whether they are stubs: a stub stands for the group's file.
- *    Files that match the group are never read.
+ * 3. A small file is read to see whether it is an export stub (which stands for the group's
+ *    file, and must never be stored as content) only when that is in doubt: its digest describes
+ *    its own bytes (S3 checksum, computed) and says it would change the group; or its size is not
+ *    the one its METS or the group gives for its digest. A file whose METS or manifest digest
+ *    differs from the group's is not read: were it a stub, its bytes would fail that digest when
+ *    the transaction verifies them. Files that match the group are never read.
  */
 import { createHash } from 'node:crypto';
 import { mapLimit } from '../../engine/concurrency.js';
@@ -27,6 +30,8 @@ export interface FileDigestState {
   /** Which source gave `sha256`. */
   from?: 'METS' | 'BagIt' | 'S3' | 'computed';
   stub?: { digest?: string };
+  /** The size the METS gives, when it gives one. */
+  claimedSize?: number;
   /** Already read whole (no need to read it again for the stub check). */
   read?: boolean;
 }
@@ -72,21 +77,24 @@ export async function settleDigests(
     });
   }
   await hashMissing(store, files, options, counts);
-  const changing = files.filter(
-    (f) => !f.read && f.stub === undefined && couldBeStub(f.size) && changes(f, options),
+  const doubtful = files.filter(
+    (f) => !f.read && f.stub === undefined && couldBeStub(f.size) && inDoubt(f, options),
   );
-  counts.stubReads += changing.length;
-  await mapLimit(changing, limit, async (f) => {
+  counts.stubReads += doubtful.length;
+  await mapLimit(doubtful, limit, async (f) => {
     const stub = await readStub(store, f.key);
     if (stub !== undefined) f.stub = stub;
   });
   return counts;
 }
 
-/** True when the file, as its digest says, would be added or patched. */
-function changes(f: FileDigestState, options: SettleOptions): boolean {
+/** True when the file could be a stub that the facts so far do not rule out (module doc, 3). */
+function inDoubt(f: FileDigestState, options: SettleOptions): boolean {
   const g = options.groupFile(f.key);
-  return g === undefined || g.sha256 !== f.sha256 || (g.size !== undefined && g.size !== f.size);
+  const sameAsGroup = g !== undefined && g.sha256 === f.sha256;
+  if (sameAsGroup && g.size !== undefined && g.size !== f.size) return true;
+  if (f.from === 'METS' || f.from === 'BagIt') return f.claimedSize !== undefined && f.claimedSize !== f.size;
+  return !sameAsGroup;
 }
 
 async function hashMissing(
