@@ -1,3 +1,5 @@
+import { chmodSync, cpSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import t, { type Test } from 'tap';
 import { MetsDocument } from '../../lib/formats/mets/document.js';
 import { writeMets } from '../../lib/formats/mets/writer.js';
@@ -8,7 +10,9 @@ import { openRepository } from '../../lib/services/repository.js';
 import { MemoryStores } from '../../lib/storage/memory/registry.js';
 import { exportVersion } from '../../lib/txn/export.js';
 import { openRepositoryWriter } from '../../lib/txn/writer.js';
+import { corpusDir } from '../helpers/paths.js';
 import { requireS3 } from '../helpers/s3.js';
+import { tempDir } from '../txn/helpers.js';
 import { type Deposit, type DiffEnv, fsDiffEnv, s3DiffEnv, sha256 } from './diff-env.js';
 
 t.teardown(closeDefaultPool);
@@ -435,6 +439,84 @@ t.test(
       }),
       ['objects/x'],
       /a file and a folder map to the same id/,
+    );
+  },
+);
+
+function chmodWritable(dir: string): void {
+  chmodSync(dir, 0o755);
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) chmodWritable(path);
+    else chmodSync(path, 0o644);
+  }
+}
+
+const SIEGFRIED = `---
+siegfried   : 1.11.0
+scandate    : 2025-04-25T14:14:41Z
+signature   : default.sig
+created     : 2023-12-17T15:54:41+01:00
+identifiers :
+  - name    : 'pronom'
+    details : 'DROID_SignatureFile_V116.xml'
+---
+filename : 'objects/photo.nef'
+filesize : 9
+modified : 2025-04-20T12:45:53Z
+errors   :
+matches  :
+  - ns      : 'pronom'
+    id      : 'fmt/202'
+    format  : 'Nikon Digital SLR Image'
+    version :
+    mime    : 'image/x-nikon-nef'
+    basis   : 'extension match nef'
+    warning :
+`;
+
+t.test(
+  'content types of new files: a format tool’s MIME type, else the extension, else octet-stream',
+  async (t) => {
+    const env = await fsDiffEnv(t);
+    const dep = await env.newDeposit();
+    await dep.write({
+      'objects/photo.nef': 'raw bytes',
+      'objects/notes.unknown': 'x',
+      'objects/page.tif': 't',
+      'metadata/siegfried/siegfried.yml': SIEGFRIED,
+    });
+    const { job } = await diffDeposit({ files: dep.uri, archivalGroup: GROUP, repositoryBase: BASE });
+    const type = new Map(job.binariesToAdd.map((b) => [b.id.slice(GROUP.length + 1), b.contentType]));
+    t.same(Object.fromEntries(type), {
+      'metadata/siegfried/siegfried.yml': 'application/yaml',
+      'objects/notes.unknown': 'application/octet-stream',
+      'objects/page.tif': 'image/tiff',
+      'objects/photo.nef': 'image/x-nikon-nef',
+    });
+  },
+);
+
+t.test(
+  'a real bag whose manifest names files the deposit lacks (my-item) is refused, naming each',
+  async (t) => {
+    const dir = tempDir(t, 'diff-my-item');
+    cpSync(join(corpusDir, 'digital-preservation-docs/playwright/PreservationApi/samples/my-item'), dir, {
+      recursive: true,
+    });
+    chmodWritable(dir); // the corpus is read-only; the copy must be removable at teardown
+    const missing = [
+      'IMAGE-2.tiff',
+      'warteck.jpg',
+      ...['DSCF0981', 'DSCF1004', 'DSCF1008', 'DSCF1044', 'DSCF1090', 'DSCF1128', 'DSCF1156'].map(
+        (n) => `nyc/${n}.JPG`,
+      ),
+    ].map((p) => `data/objects/${p}`);
+    await rejectsWith(
+      t,
+      diffDeposit({ files: dir, template: 'BagIt', archivalGroup: GROUP, repositoryBase: BASE }),
+      missing,
+      /is in the BagIt manifest but not in the deposit/,
     );
   },
 );
