@@ -52,6 +52,7 @@ import {
 import { type ListedFile, listDeposit } from './diff/listing.js';
 import { type AlignedMets, alignMets, metsSha256 } from './diff/mets-facts.js';
 import { findMetsFile, readBagDigests, readDepositMets, readToolContentTypes } from './diff/sources.js';
+import { openLocation } from './locations.js';
 import type { Repository } from './repository.js';
 
 export type { DiffImportJob, DiffItem } from '../core/deposit-diff.js';
@@ -116,14 +117,14 @@ export interface DiffStats {
  * problem (unreadable entries, a METS that misses files or cannot be read, sources that disagree,
  * files outside a bag's `data/`, stubs for files the group lacks, ids that collide, METS entries
  * neither the deposit nor the group holds), InvalidInputError (a group id outside the base),
- * ConflictError (the id names something that is not an Archival Group), GoneError, and the
- * stores' errors. Nothing is written.
+ * ConflictError (the id names something that is not an Archival Group), NotFoundError (a local
+ * working area that does not exist), GoneError, and the stores' errors. Nothing is written.
  */
 export async function diffDeposit(options: DiffDepositOptions): Promise<DepositDiff> {
   const groupPath = groupPathFrom(options);
   const concurrency = Math.max(1, options.concurrency ?? 16);
   const signal = options.signal;
-  const store = await openStore(options.files, options.store);
+  const store = await openWorkingArea(options.files, options.store);
   options.onProgress?.({ phase: 'list' });
   const [listing, group] = await Promise.all([
     listDeposit(store, { concurrency, ...(signal && { signal }) }),
@@ -188,6 +189,18 @@ export async function diffDeposit(options: DiffDepositOptions): Promise<DepositD
   if (options.originalId !== undefined) job.originalId = options.originalId;
   if (options.deposit !== undefined) job.deposit = options.deposit;
   return { job: ordered(job), warnings, stats: statsOf(states, mets, counts) };
+}
+
+/**
+ * The working area, read-only. A local folder must exist: a mistyped path must not read as an
+ * empty deposit (whose diff deletes the whole group). S3 has no folders to check.
+ */
+async function openWorkingArea(files: string, options: OpenStoreOptions | undefined): Promise<ReadableStore> {
+  if (/^(s3|memory):\/\//i.test(files)) return openStore(files, options);
+  const { store, file } = await openLocation(files, options);
+  if (file !== undefined)
+    throw new InvalidInputError(`${quoteForMessage(files)} is a file, not a deposit folder`, { key: files });
+  return store;
 }
 
 function groupPathFrom(options: DiffDepositOptions): string {

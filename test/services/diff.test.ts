@@ -521,6 +521,34 @@ t.test(
   },
 );
 
+t.test(
+  'a METS path in other letter case matches the one deposit file it can mean, with a warning',
+  async (t) => {
+    const env = await fsDiffEnv(t);
+    const dep = await env.newDeposit();
+    await dep.write({ 'objects/Page.TIF': 'tiff', 'mets.xml': mets({ 'objects/page.tif': 'tiff' }) });
+    const { job, warnings, stats } = await diffDeposit({
+      files: dep.uri,
+      archivalGroup: GROUP,
+      repositoryBase: BASE,
+    });
+    t.equal(stats.digests.METS, 1);
+    t.ok(
+      job.binariesToAdd.some((b) => b.id === `${GROUP}/objects/Page.TIF`),
+      'the deposit key makes the id',
+    );
+    t.match(warnings, [{ path: 'objects/Page.TIF', message: /letter case differs/ }]);
+  },
+);
+
+t.test('a local working area that does not exist is not an empty deposit', async (t) => {
+  const env = await fsDiffEnv(t);
+  const dep = await env.newDeposit();
+  await t.rejects(diffDeposit({ files: `${dep.uri}missing/`, archivalGroup: GROUP, repositoryBase: BASE }), {
+    code: 'NOT_FOUND',
+  });
+});
+
 t.test('filesystem', async (t) => suite(t, fsDiffEnv));
 const config = requireS3(t);
 if (config) t.test('minio', async (t) => suite(t, (tt) => s3DiffEnv(tt, config)));
