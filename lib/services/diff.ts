@@ -3,55 +3,41 @@
  * "Import jobs"): read the deposit's working area and the Archival Group's head, and produce the
  * job that makes the group's next version match the deposit. Reading only: nothing is written.
  *
- * Sources, each read once: the listing (layout.ts, listing.ts), the METS file (found by
- * sources.ts, aligned by mets-facts.ts; optional, but once there it must list every file), a
- * BagIt `manifest-sha256.txt`, the group's resources, and — only for files that will be added or
- * patched and have no METS content type — the tool outputs under `metadata/`. Digests come from
- * the METS (SHA-256 only) or the manifest; where both give one they must agree, as must the METS
- * size and the listed size. Files with neither get an S3 full-object checksum or are hashed
- * (digests.ts). The pure rules that turn these facts into a job are in lib/core/deposit-diff.ts.
+ * Sources, each read once: the listing (diff/listing.ts, diff/layout.ts), the METS file (found
+ * by diff/sources.ts, aligned by diff/mets-facts.ts; optional, but once there it must list every
+ * file), a BagIt `manifest-sha256.txt`, the group's resources (diff/group.ts), and — only for
+ * files that will be added or patched and have no METS content type — the tool outputs under
+ * `metadata/`. Digests come from the METS (SHA-256 only) or the manifest; where both give one
+ * they must agree, as must the METS size and the listed size (diff/facts.ts). Files with neither
+ * get an S3 full-object checksum or are hashed, and stubs are found (diff/digests.ts). The pure
+ * rules that turn these facts into a job are in lib/core/deposit-diff.ts.
  *
  * For 100,000 files the work beyond listing and parsing the METS is a few passes over Maps keyed
  * by path; no request is made per file when the METS or manifest gives its digest.
  */
 
-import {
-  type DepositFileFacts,
-  type DepositFolderFacts,
-  type DescribedFileFacts,
-  type DiffImportJob,
-  type GroupState,
-  planDepositDiff,
-} from '../core/deposit-diff.js';
-import {
-  ConflictError,
-  hasCode,
-  InvalidInputError,
-  type ItemProblem,
-  UnprocessableError,
-} from '../core/errors.js';
-import { fedoraIdOf } from '../core/fedora/header-writer.js';
-import type { BinaryResource } from '../core/fedora/model.js';
-import { isInformativeMediaType, mediaTypeOfName, OCTET_STREAM } from '../core/media-types.js';
-import { isSafeRelativePath, quoteForMessage } from '../core/paths.js';
+import { type DiffImportJob, planDepositDiff } from '../core/deposit-diff.js';
+import { InvalidInputError, type ItemProblem, UnprocessableError } from '../core/errors.js';
+import { quoteForMessage } from '../core/paths.js';
 import { idToResourcePath } from '../core/resource-ids.js';
 import type { HashPool } from '../hash/pool.js';
 import { type OpenStoreOptions, openStore } from '../storage/location.js';
 import type { ReadableStore } from '../storage/port.js';
 import { type FileDigestState, settleDigests } from './diff/digests.js';
+import { described, digestState, fileFacts, fillContentTypes, folderFacts } from './diff/facts.js';
+import { readGroup } from './diff/group.js';
 import {
   ancestorFolders,
   type DepositLayout,
   type DepositTemplate,
   depositLayout,
   groupPathOf,
-  lastSegment,
   originMaker,
   splitContent,
 } from './diff/layout.js';
 import { type ListedFile, listDeposit } from './diff/listing.js';
-import { type AlignedMets, alignMets, metsSha256 } from './diff/mets-facts.js';
-import { findMetsFile, readBagDigests, readDepositMets, readToolContentTypes } from './diff/sources.js';
+import { type AlignedMets, alignMets } from './diff/mets-facts.js';
+import { findMetsFile, readBagDigests, readDepositMets } from './diff/sources.js';
 import { openLocation } from './locations.js';
 import type { Repository } from './repository.js';
 
@@ -220,43 +206,6 @@ function refuseIf(problems: ItemProblem[], files: string): void {
   );
 }
 
-/** The group's head as the diff needs it, or undefined when there is no group. */
-async function readGroup(
-  repository: Repository | undefined,
-  groupPath: string,
-): Promise<GroupState | undefined> {
-  if (repository === undefined) return undefined;
-  let resources: Awaited<ReturnType<Repository['resources']>>;
-  try {
-    resources = await repository.resources(fedoraIdOf(groupPath));
-  } catch (err) {
-    if (hasCode(err, 'NOT_FOUND')) return undefined;
-    throw err;
-  }
-  if (resources.root.type !== 'ArchivalGroup') {
-    throw new ConflictError(
-      `${quoteForMessage(groupPath)} is a ${resources.root.type}, not an Archival Group`,
-      {
-        key: groupPath,
-      },
-    );
-  }
-  const binaries = new Map<string, { sha256?: string; size?: number; name?: string }>();
-  const containers = new Map<string, { name?: string }>();
-  for (const [path, r] of resources.byPath) {
-    if (path === '') continue;
-    if (r.type === 'Binary') {
-      const b = r as BinaryResource;
-      binaries.set(path, {
-        ...(b.digest !== undefined && { sha256: b.digest }),
-        ...(b.size !== undefined && { size: b.size }),
-        name: b.name,
-      });
-    } else containers.set(path, { name: r.name });
-  }
-  return { version: resources.version, name: resources.root.name, binaries, containers };
-}
-
 async function readMets(
   store: ReadableStore,
   content: readonly ListedFile[],
@@ -275,122 +224,6 @@ async function readMets(
   // A stub exported in place of the METS stands for the group's METS, like any other stub.
   if (read.stub) return undefined;
   return alignMets(read.model, found.file.key, ctx.contentKeys, ctx.folderKeys, ctx.problems, ctx.warnings);
-}
-
-/** A file's digest from the METS and the manifest, which must agree (as must the sizes). */
-function digestState(
-  f: ListedFile,
-  mets: AlignedMets | undefined,
-  bag: ReadonlyMap<string, string> | undefined,
-  problems: ItemProblem[],
-): FileDigestState {
-  const entry = mets?.files.get(f.key);
-  const fromMets = metsSha256(entry);
-  const fromBag = bag?.get(f.key);
-  if (fromMets !== undefined && fromBag !== undefined && fromMets !== fromBag)
-    problems.push({ path: f.key, message: `SHA-256 digests differ: METS ${fromMets}, BagIt ${fromBag}` });
-  const state: FileDigestState = { key: f.key, size: f.size };
-  if (typeof entry?.size === 'number') state.claimedSize = entry.size;
-  if (fromMets !== undefined) {
-    state.sha256 = fromMets;
-    state.from = 'METS';
-  } else if (fromBag !== undefined) {
-    state.sha256 = fromBag;
-    state.from = 'BagIt';
-  }
-  return state;
-}
-
-function fileFacts(
-  s: FileDigestState,
-  layout: DepositLayout,
-  mets: AlignedMets | undefined,
-  originOf: (key: string) => string,
-): DepositFileFacts {
-  const entry = mets?.files.get(s.key);
-  const facts: DepositFileFacts = {
-    path: groupPathOf(layout, s.key)!,
-    key: s.key,
-    origin: originOf(s.key),
-    size: s.size,
-    name: entry?.name ?? lastSegment(s.key),
-  };
-  if (s.sha256 !== undefined) facts.sha256 = s.sha256;
-  if (s.stub !== undefined) facts.stub = s.stub;
-  if (isInformativeMediaType(entry?.contentType)) facts.contentType = entry.contentType;
-  return facts;
-}
-
-/**
- * Content types for the files that will be added or patched: the METS (already set), else a
- * format tool's MIME type (tool outputs are read only when such a file needs one), else the
- * extension, else `application/octet-stream`.
- */
-async function fillContentTypes(
-  store: ReadableStore,
-  files: DepositFileFacts[],
-  listed: readonly ListedFile[],
-  groupFile: (key: string) => { sha256?: string } | undefined,
-  concurrency: number,
-): Promise<void> {
-  const needing = files.filter(
-    (f) => f.contentType === undefined && f.stub === undefined && groupFile(f.key)?.sha256 !== f.sha256,
-  );
-  if (needing.length === 0) return;
-  const fromTools = await readToolContentTypes(store, listed, concurrency);
-  for (const f of needing)
-    f.contentType = fromTools.get(f.key) ?? mediaTypeOfName(f.name) ?? mediaTypeOfName(f.key) ?? OCTET_STREAM;
-}
-
-/** METS files the deposit does not hold, placed in the group. */
-function described(
-  mets: AlignedMets | undefined,
-  layout: DepositLayout,
-  problems: ItemProblem[],
-): DescribedFileFacts[] {
-  const out: DescribedFileFacts[] = [];
-  for (const { key, entry } of mets?.absent ?? []) {
-    const path = groupPathOf(layout, key);
-    if (path === undefined || !isSafeRelativePath(path)) {
-      problems.push({
-        path: key,
-        message: 'is named by the METS at a path that cannot be part of the Archival Group',
-      });
-      continue;
-    }
-    const sha256 = metsSha256(entry);
-    out.push({ path, key, name: entry.name ?? lastSegment(key), ...(sha256 !== undefined && { sha256 }) });
-  }
-  return out;
-}
-
-/** The deposit's folders and the METS's, placed in the group, with their names. */
-function folderFacts(
-  folderKeys: ReadonlySet<string>,
-  mets: AlignedMets | undefined,
-  layout: DepositLayout,
-  originOf: (key: string) => string,
-  problems: ItemProblem[],
-): DepositFolderFacts[] {
-  const out: DepositFolderFacts[] = [];
-  for (const key of folderKeys) {
-    const path = groupPathOf(layout, key);
-    if (path === undefined) continue;
-    out.push({ path, name: mets?.folders.get(key)?.name ?? lastSegment(key), origin: originOf(key) });
-  }
-  for (const { key, entry } of mets?.absentFolders ?? []) {
-    const path = groupPathOf(layout, key);
-    if (path === undefined || !isSafeRelativePath(path)) {
-      if (key !== layout.contentRoot)
-        problems.push({
-          path: key,
-          message: 'is a METS folder at a path that cannot be part of the Archival Group',
-        });
-      continue;
-    }
-    out.push({ path, name: entry.name ?? lastSegment(key) });
-  }
-  return out;
 }
 
 /** The job with its properties in the spec's order: id, type, originalId, deposit first. */
