@@ -9,7 +9,8 @@
  *   the same is not listed (unchanged). A moved file is a delete plus an add: the transaction
  *   finds its bytes already stored by SHA-256 and does not copy them again.
  * - A file the METS lists but the deposit does not hold is unchanged when the group holds it
- *   (a partial deposit: only the changed files and the METS were put there). The METS then may
+ *   (a partial deposit: only the changed files and the METS were put there), at that path or,
+ *   uniquely, at one that differs only in letter case (a warning). The METS then may
  *   not give it another digest, and a file neither the deposit nor the group holds is an error.
  * - An export stub stands for the group's file at its path (unchanged); a stub for a path the
  *   group lacks, or for other content than the group holds there, is an error.
@@ -129,18 +130,19 @@ export interface DiffStamp {
 type Wanted = { kind: 'file'; file: DepositFileFacts } | { kind: 'kept'; file: DescribedFileFacts };
 
 /**
- * Plan the diff. Returns the job and every problem found (the job is only meaningful when there
- * are none). Lists are sorted by path.
+ * Plan the diff. Returns the job, every problem found (the job is only meaningful when there are
+ * none) and warnings. Lists are sorted by id.
  */
 export function planDepositDiff(
   input: DepositDiffInput,
   stamp: DiffStamp,
-): { job: DiffImportJob; problems: ItemProblem[] } {
+): { job: DiffImportJob; problems: ItemProblem[]; warnings: ItemProblem[] } {
   const problems: ItemProblem[] = [];
   const group = input.group;
   const job = emptyJob(input, stamp);
   const idOf = idMaker(input.archivalGroup);
-  const wanted = wantedBinaries(input, problems);
+  const warnings: ItemProblem[] = [];
+  const wanted = wantedBinaries(input, problems, warnings);
   const folders = wantedFolders(input, wanted, problems);
   for (const [path, w] of wanted) {
     if (group?.containers.has(path)) {
@@ -169,7 +171,7 @@ export function planDepositDiff(
   for (const path of group?.containers.keys() ?? [])
     if (!folders.has(path)) job.containersToDelete.push({ id: idOf(path), type: 'Container' });
   sortLists(job);
-  return { job, problems };
+  return { job, problems, warnings };
 }
 
 function emptyJob(input: DepositDiffInput, stamp: DiffStamp): DiffImportJob {
@@ -201,7 +203,11 @@ function idMaker(archivalGroup: string): (path: string) => string {
   return (path) => `${base}${resourcePathToIdPath(path)}`;
 }
 
-function wantedBinaries(input: DepositDiffInput, problems: ItemProblem[]): Map<string, Wanted> {
+function wantedBinaries(
+  input: DepositDiffInput,
+  problems: ItemProblem[],
+  warnings: ItemProblem[],
+): Map<string, Wanted> {
   const wanted = new Map<string, Wanted>();
   const add = (path: string, w: Wanted) => {
     const prior = wanted.get(path);
@@ -215,8 +221,36 @@ function wantedBinaries(input: DepositDiffInput, problems: ItemProblem[]): Map<s
     });
   };
   for (const file of input.files) add(file.path, { kind: 'file', file });
-  for (const file of input.described ?? []) add(file.path, { kind: 'kept', file });
+  const inGroup = groupPathMatcher(input.group);
+  for (const file of input.described ?? []) {
+    const path = inGroup(file.path);
+    if (path !== file.path)
+      warnings.push({ path: file.key, message: `matched to ${quoteForMessage(path)} (letter case differs)` });
+    add(path, { kind: 'kept', file: { ...file, path } });
+  }
   return wanted;
+}
+
+/**
+ * The group binary path a METS path means: itself when the group has it, else the one group
+ * path equal to it but for letter case (some METS writers lower-case paths), else itself.
+ */
+function groupPathMatcher(group: GroupState | undefined): (path: string) => string {
+  let folded: Map<string, string[]> | undefined;
+  return (path) => {
+    if (group === undefined || group.binaries.has(path)) return path;
+    if (folded === undefined) {
+      folded = new Map();
+      for (const p of group.binaries.keys()) {
+        const k = p.toLowerCase();
+        const list = folded.get(k);
+        if (list) list.push(p);
+        else folded.set(k, [p]);
+      }
+    }
+    const candidates = folded.get(path.toLowerCase()) ?? [];
+    return candidates.length === 1 ? candidates[0]! : path;
+  };
 }
 
 /** Folders of the next version: those given, and every ancestor of a wanted file. */

@@ -154,7 +154,11 @@ export async function diffDeposit(options: DiffDepositOptions): Promise<DepositD
   const originOf = originMaker(options.files);
   const files = states.map((s) => fileFacts(s, layout, mets, originOf));
   await fillContentTypes(store, files, listing.files, groupFile, concurrency);
-  const { job, problems: planProblems } = planDepositDiff(
+  const {
+    job,
+    problems: planProblems,
+    warnings: planWarnings,
+  } = planDepositDiff(
     {
       archivalGroup: options.archivalGroup,
       ...(options.archivalGroupName !== undefined && { archivalGroupName: options.archivalGroupName }),
@@ -170,6 +174,7 @@ export async function diffDeposit(options: DiffDepositOptions): Promise<DepositD
     },
   );
   problems.push(...planProblems);
+  warnings.push(...planWarnings);
   refuseIf(problems, options.files);
   if (options.id !== undefined) job.id = options.id;
   if (options.originalId !== undefined) job.originalId = options.originalId;
