@@ -147,6 +147,16 @@ export {
   validateBagAt,
 } from './services/deposit-files.js';
 export {
+  type DepositDiff,
+  type DepositTemplate,
+  type DiffDepositOptions,
+  type DiffImportJob,
+  type DiffItem,
+  type DiffProgress,
+  type DiffStats,
+  diffDeposit,
+} from './services/diff.js';
+export {
   type ExecuteImportJobOptions,
   executeImportJob,
   type ImportJobOutcome,

@@ -31,3 +31,15 @@ t.test('memory reads return copies, so callers cannot change stored bytes', asyn
   (await store.readBytes('k'))[1] = 0x7a;
   t.equal((await store.readBytes('k')).toString(), 'abc');
 });
+
+t.test(
+  'memory listing with a delimiter gives both the object `a` and the prefix `a`, as S3 does',
+  async (t) => {
+    const store = new MemoryStore();
+    await store.write('d/a', 'file');
+    await store.write('d/a/b', 'below');
+    const seen = [];
+    for await (const e of store.list('d')) seen.push(`${e.kind}:${e.key}`);
+    t.same(seen, ['file:d/a', 'prefix:d/a']);
+  },
+);

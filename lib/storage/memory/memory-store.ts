@@ -106,15 +106,16 @@ export class MemoryStore implements WritableStore {
     const base = dirPrefix(prefix);
     const delimiter = options.delimiter ?? true;
     const keys = [...this.objects.keys()].filter((k) => k.startsWith(base));
+    // Keyed by kind too: like S3, an object `a` and objects under `a/` give both a file and a prefix.
     const entries = new Map<string, ListEntry>();
     for (const key of keys) {
       const slash = delimiter ? key.indexOf('/', base.length) : -1;
       if (slash >= 0) {
         const dir = key.slice(0, slash);
-        entries.set(dir, { kind: 'prefix', key: dir });
+        entries.set(`prefix:${dir}`, { kind: 'prefix', key: dir });
       } else {
         const obj = this.objects.get(key)!;
-        entries.set(key, {
+        entries.set(`file:${key}`, {
           kind: 'file',
           key,
           size: obj.bytes.length,
@@ -123,9 +124,12 @@ export class MemoryStore implements WritableStore {
         });
       }
     }
-    for (const key of [...entries.keys()].sort(compareKeys)) {
+    const sorted = [...entries.values()].sort(
+      (a, b) => compareKeys(a.key, b.key) || (a.kind < b.kind ? -1 : 1),
+    );
+    for (const entry of sorted) {
       throwIfAborted(options.signal);
-      yield entries.get(key)!;
+      yield entry;
     }
   }
 
