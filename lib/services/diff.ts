@@ -71,6 +71,7 @@ export interface DiffDepositOptions {
   now?: Date;
   /** Store requests in flight: listings, HEADs, small reads, streamed hashes (default 16). */
   concurrency?: number;
+  /** Called as the deposit is listed and hashed. */
   onProgress?: (p: DiffProgress) => void;
   signal?: AbortSignal;
 }

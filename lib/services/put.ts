@@ -7,10 +7,10 @@
  * refused together, before anything is written.
  */
 import { pathToFileURL } from 'node:url';
-import { contentTypeForName } from '../core/content-types.js';
 import { hasCode, UnprocessableError } from '../core/errors.js';
 import { fedoraIdOf } from '../core/fedora/header-writer.js';
 import type { BinaryResource, ObjectResources } from '../core/fedora/model.js';
+import { mediaTypeOfName, OCTET_STREAM } from '../core/media-types.js';
 import type { ObjectChange } from '../core/plan/changes.js';
 import { type MirrorSourceFile, mirrorChanges } from '../core/plan/mirror.js';
 import { digestFiles } from '../hash/digest-files.js';
@@ -83,7 +83,7 @@ export async function putFolder(
       tx.putBinary(c.path, {
         source: c.source,
         digest: c.sha256,
-        contentType: contentTypeForName(c.path),
+        contentType: mediaTypeOfName(c.path) ?? OCTET_STREAM,
         ...(c.size !== undefined && { size: c.size }),
       });
     } else if (c.op === 'delete') tx.delete(c.path);
