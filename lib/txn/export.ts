@@ -1,7 +1,7 @@
 /**
  * Exports: copying a version of an Archival Group out of the repository into a folder or an S3
- * prefix (a deposit's working area), restoring original names and paths, every file verified
- * against its SHA-256 while it is copied.
+ * prefix (a deposit's working area), restoring the paths the files were deposited under, every
+ * file verified against its SHA-256 while it is copied.
  *
  * Modes:
  * - `full`: every binary;
@@ -133,23 +133,19 @@ export async function exportVersion(
   return result;
 }
 
-/** Every binary with its export path built from the names of its containers and its own. */
+/**
+ * Every binary with its export path: its resource path in the group, which is the name it was
+ * deposited under (ids map back to names reversibly), so a deposit exported and diffed again
+ * shows no change. A later rename only changes the stored `name` (kept in the METS).
+ */
 function namedBinaries(root: Resource): Array<{ binary: BinaryResource; exportPath: string }> {
   const out: Array<{ binary: BinaryResource; exportPath: string }> = [];
-  const walk = (container: ContainerResource, prefix: string) => {
-    for (const b of container.binaries) out.push({ binary: b, exportPath: joinKey(prefix, safeName(b)) });
-    for (const c of container.containers) walk(c, joinKey(prefix, safeName(c)));
+  const walk = (container: ContainerResource) => {
+    for (const b of container.binaries) out.push({ binary: b, exportPath: b.path });
+    for (const c of container.containers) walk(c);
   };
-  if (root.type !== 'Binary') walk(root as ContainerResource, '');
+  if (root.type !== 'Binary') walk(root as ContainerResource);
   return out;
-}
-
-/** The original name when it is one safe path element, else the last element of the path. */
-function safeName(r: Resource): string {
-  const name = r.name;
-  const fallback = r.path.slice(r.path.lastIndexOf('/') + 1);
-  if (!name || name === '.' || name === '..' || name.includes('/') || name.includes('\0')) return fallback;
-  return name;
 }
 
 function isMetsPath(path: string): boolean {

@@ -552,3 +552,53 @@ t.test('a local working area that does not exist is not an empty deposit', async
 t.test('filesystem', async (t) => suite(t, fsDiffEnv));
 const config = requireS3(t);
 if (config) t.test('minio', async (t) => suite(t, (tt) => s3DiffEnv(tt, config)));
+
+t.test(
+  'a full export diffed against its own group gives an empty job, renamed folders and all',
+  async (t) => {
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { pathToFileURL } = await import('node:url');
+    const { openRepositoryWriter, putFolder, exportVersion, openRepository, diffDeposit } = await import(
+      '../../lib/index.js'
+    );
+    const dir = mkdtempSync(join(tmpdir(), 'strongroom-roundtrip-'));
+    t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+    const src = join(dir, 'src');
+    const { mkdirSync, writeFileSync } = await import('node:fs');
+    mkdirSync(join(src, 'objects', 'a folder'), { recursive: true });
+    writeFileSync(join(src, 'objects', 'a folder', 'x #1.txt'), 'x');
+    writeFileSync(join(src, 'top.txt'), 'top');
+    const repoUri = pathToFileURL(join(dir, 'repo')).href;
+    const writer = await openRepositoryWriter(repoUri, { create: true });
+    await writer.createContainer('g', { agent: { name: 'a' } });
+    await putFolder(writer, 'g/one', pathToFileURL(src).href, { agent: { name: 'a' } });
+    await writer
+      .begin('g/one', { agent: { name: 'a' } })
+      .rename('objects/a folder', 'Renamed folder')
+      .commit();
+    const repo = await openRepository(repoUri);
+    const out = join(dir, 'export');
+    const exported = await exportVersion(repo.root, 'info:fedora/g/one', pathToFileURL(out).href);
+    t.same(exported.errors, []);
+    const { job } = await diffDeposit({
+      files: pathToFileURL(out).href,
+      archivalGroup: 'https://example.org/repository/g/one',
+      repositoryBase: 'https://example.org/repository/',
+      repository: repo,
+    });
+    const changes = [
+      job.containersToAdd,
+      job.binariesToAdd,
+      job.binariesToPatch,
+      job.binariesToDelete,
+      job.containersToDelete,
+    ];
+    t.same(
+      changes.map((l) => l.length),
+      [0, 0, 0, 0, 0],
+      'nothing to do',
+    );
+  },
+);
