@@ -7,9 +7,9 @@
  * keys (`__proto__`, `constructor`, anything else) are ignored, never copied into a record.
  */
 import { TooLargeError } from '../core/errors.js';
-import type { ImportJob, ImportJobItem } from '../core/import-job.js';
+import type { ImportJob } from '../core/import-job.js';
 import { truncateForMessage } from '../core/paths.js';
-import { FieldChecks, has, MAX_NAME_CHARS, MAX_TEXT_CHARS } from './checks.js';
+import { FieldChecks, has, MAX_NAME_CHARS, MAX_TEXT_CHARS, plainCopy } from './checks.js';
 import { AGENT_ID_PATTERN, CLIENT_ID_PATTERN } from './ids.js';
 import {
   type ActivityRecord,
@@ -178,7 +178,7 @@ function plainJob(job: ImportJob): ImportJob {
   for (const value of Object.values(job)) if (Array.isArray(value)) items += value.length;
   if (items > MAX_JOB_ITEMS)
     throw new TooLargeError(`an import job may list at most ${MAX_JOB_ITEMS} items`, MAX_JOB_ITEMS);
-  return JSON.parse(JSON.stringify(job)) as ImportJob;
+  return plainCopy(job);
 }
 
 /** The stored job and its `waiting` result from `input`. InvalidInputError, TooLargeError. */
@@ -275,7 +275,7 @@ export function patchImportJobResult(
   if (items > MAX_JOB_ITEMS)
     throw new TooLargeError(`an import job result may list at most ${MAX_JOB_ITEMS} items`, MAX_JOB_ITEMS);
   for (const list of IMPORT_OUTCOME_LISTS)
-    if (next[list] !== current[list]) next[list] = JSON.parse(JSON.stringify(next[list])) as ImportJobItem[];
+    if (next[list] !== current[list]) next[list] = plainCopy(next[list]);
   next.errors = boundedErrors(next.errors);
   next.progress = plainProgress(next.progress);
   return touch(next, current, by, now);

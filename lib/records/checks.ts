@@ -133,6 +133,14 @@ export function show(value: unknown): string {
   return typeof value;
 }
 
+/**
+ * A plain JSON copy of `value` without `__proto__` keys: JSON.parse makes them ordinary own
+ * properties, but a store's decoder may not (msgpack renames them), so they are dropped for all.
+ */
+export function plainCopy<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value), (key, v) => (key === '__proto__' ? undefined : v)) as T;
+}
+
 /** True when `object` has `key` as its own property (never an inherited one such as `__proto__`). */
 export function has(object: object, key: string): boolean {
   return Object.hasOwn(object, key);

@@ -342,6 +342,30 @@ export function recordsContract(t: Test, subject: RecordsSubject): void {
       },
     );
 
+    t.test(
+      'a submitted job with __proto__ keys is stored without them, the same by every store',
+      async (t) => {
+        const d = await newDeposit();
+        const hostile = { ...job('g'), ...JSON.parse('{"__proto__": {"polluted": true}}') } as ImportJob;
+        hostile.binariesToAdd = JSON.parse(
+          '[{"id": "https://example.org/repository/g/x", "__proto__": {"polluted": true}}]',
+        );
+        const id = newRecordId(clock.now);
+        await store.importJobs.create({
+          id,
+          depositId: d.id,
+          job: hostile,
+          archivalGroupPath: 'g',
+          createdBy: 'tom',
+        });
+        const stored = (await store.importJobs.getJob(id))!.job;
+        t.same(stored.binariesToAdd, [{ id: 'https://example.org/repository/g/x' }]);
+        t.notOk(Object.hasOwn(stored, '__proto__'));
+        t.equal(Object.getPrototypeOf(stored.binariesToAdd[0]), Object.prototype);
+        t.equal(({} as Record<string, unknown>)['polluted'], undefined);
+      },
+    );
+
     t.test('import jobs are refused for inactive and exporting deposits', async (t) => {
       const inactive = await newDeposit();
       await store.deposits.update(inactive.id, { active: false, status: 'preserved' });
