@@ -149,7 +149,7 @@ export interface ImportJobResultRecord extends ImportJobOutcomeLists {
 }
 
 /** How an export writes files: everything, only the METS file, or stubs (size, digest, origin). */
-export type ExportMode = 'full' | 'mets' | 'stub';
+export type ExportRecordMode = 'full' | 'mets' | 'stub';
 
 /** An export's status. */
 export type ExportStatus = 'waiting' | 'running' | 'completed' | 'failed';
@@ -164,7 +164,7 @@ export interface ExportRecord {
   versionRequested: string | null;
   /** The version actually exported, once known. */
   versionExported: string | null;
-  mode: ExportMode;
+  mode: ExportRecordMode;
   status: ExportStatus;
   created: string;
   createdBy: string;

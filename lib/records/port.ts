@@ -24,8 +24,8 @@ import type {
   DepositRecord,
   DepositStatus,
   DepositTemplate,
-  ExportMode,
   ExportRecord,
+  ExportRecordMode,
   ExportStatus,
   ImportJobOutcomeLists,
   ImportJobRecord,
@@ -107,7 +107,7 @@ export interface NewExport {
   archivalGroupPath: string;
   versionRequested?: string | null;
   /** Default `full`. */
-  mode?: ExportMode;
+  mode?: ExportRecordMode;
   createdBy: string;
 }
 
@@ -221,7 +221,7 @@ export type RecordOpResult =
   | null;
 
 /** A page request on an id-ordered collection: items after `after` (an id), at most `limit`. */
-export interface ListOptions {
+export interface RecordListOptions {
   after?: string;
   /** Default 100, at most 1000. */
   limit?: number;
@@ -257,9 +257,9 @@ export interface ImportJobRecords {
   /** The job's result, or undefined. */
   getResult(id: string): Promise<ImportJobResultRecord | undefined>;
   /** Every result of a deposit, oldest first (bounded by `options.limit`, default 1000). */
-  listResults(depositId: string, options?: ListOptions): Promise<ImportJobResultRecord[]>;
+  listResults(depositId: string, options?: RecordListOptions): Promise<ImportJobResultRecord[]>;
   /** Results still `waiting` or `running`, oldest first: what a starting runner must finish or requeue. */
-  listUnfinished(options?: ListOptions): Promise<ImportJobResultRecord[]>;
+  listUnfinished(options?: RecordListOptions): Promise<ImportJobResultRecord[]>;
   /** Update a result. NotFoundError, ConflictError (stale, or already finished). */
   updateResult(
     id: string,
@@ -277,7 +277,7 @@ export interface ExportRecords {
   /** Update. NotFoundError, ConflictError. */
   update(id: string, patch: ExportPatch, options?: { ifRevision?: number }): Promise<ExportRecord>;
   /** Exports not yet completed or failed, oldest first. */
-  listUnfinished(options?: ListOptions): Promise<ExportRecord[]>;
+  listUnfinished(options?: RecordListOptions): Promise<ExportRecord[]>;
 }
 
 /** Pipeline runs of deposits (part 2). */
@@ -285,7 +285,7 @@ export interface PipelineRunRecords {
   /** The run, or undefined. */
   get(id: string): Promise<PipelineRunRecord | undefined>;
   /** Every run of a deposit, oldest first. */
-  list(depositId: string, options?: ListOptions): Promise<PipelineRunRecord[]>;
+  list(depositId: string, options?: RecordListOptions): Promise<PipelineRunRecord[]>;
   /** Create a `waiting` run (the deposit must exist). */
   create(run: NewPipelineRun): Promise<PipelineRunRecord>;
   /** Update. NotFoundError, ConflictError. */
@@ -307,7 +307,7 @@ export interface AgentRecords {
   /** The agent, or undefined. */
   get(id: string): Promise<AgentRecord | undefined>;
   /** Agents by id (code-point order), after `options.after`. */
-  list(options?: ListOptions): Promise<AgentRecord[]>;
+  list(options?: RecordListOptions): Promise<AgentRecord[]>;
   /** Create or update an agent. */
   put(agent: AgentInput): Promise<AgentRecord>;
 }
@@ -317,7 +317,7 @@ export interface ClientRecords {
   /** The client, or undefined. */
   get(clientId: string): Promise<ClientRecord | undefined>;
   /** Clients by id, after `options.after`. */
-  list(options?: ListOptions): Promise<ClientRecord[]>;
+  list(options?: RecordListOptions): Promise<ClientRecord[]>;
   /** Create a client with `secret` (hashed with scrypt here; never stored). AlreadyExistsError. */
   create(client: {
     clientId: string;

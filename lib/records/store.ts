@@ -17,7 +17,7 @@ import type {
   ImportJobResultRecord,
   PipelineRunRecord,
 } from './model.js';
-import type { ListOptions, RecordEngine, RecordOp, RecordOpResult, RecordStore } from './port.js';
+import type { RecordEngine, RecordListOptions, RecordOp, RecordOpResult, RecordStore } from './port.js';
 import { dummySecretHash, hashClientSecret, verifyClientSecret } from './secrets.js';
 
 /** Most operations in one commit. */
@@ -27,13 +27,13 @@ export const DEFAULT_LIST_LIMIT = 100;
 /** Largest `limit` of id-ordered listings (and of results per deposit). */
 export const MAX_LIST_LIMIT = 1000;
 
-/** Options of {@link createRecordStore}. */
+/** Options shared by the record stores (memory, LMDB). */
 export interface RecordStoreOptions {
   /** Milliseconds since the epoch (default `Date.now`); the engine should use the same clock. */
   clock?: () => number;
 }
 
-function listArgs(options: ListOptions | undefined, idPattern: RegExp): [string | undefined, number] {
+function listArgs(options: RecordListOptions | undefined, idPattern: RegExp): [string | undefined, number] {
   const limit = options?.limit ?? DEFAULT_LIST_LIMIT;
   if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_LIST_LIMIT)
     throw new InvalidInputError(`limit must be a whole number from 1 to ${MAX_LIST_LIMIT}`);
