@@ -255,6 +255,13 @@ function createImportJob(
         key: deposit.id,
       },
     );
+  if (deposit.archivalGroupPath !== result.archivalGroupPath)
+    throw new ConflictError(
+      deposit.archivalGroupPath === null
+        ? `deposit ${deposit.id} has no archival group yet: set it before running an import job`
+        : `deposit ${deposit.id} is for ${quoteForMessage(deposit.archivalGroupPath, 120)}, the job for ${quoteForMessage(result.archivalGroupPath, 120)}`,
+      { key: deposit.id },
+    );
   if (deposit.status === 'exporting')
     throw new ConflictError(`deposit ${deposit.id} is still being exported`, { key: deposit.id });
   for (const id of tx.resultIdsOfDeposit(deposit.id)) {

@@ -10,9 +10,10 @@
  * - match: `['e', field, value, id]` for status, archivalGroupPath and the four `…By` agents.
  *
  * A listing takes one of two paths:
- * 1. with an exact-match filter whose index range holds at most {@link MATCH_CANDIDATE_LIMIT}
- *    deposits (counted from keys alone), those candidates are read, filtered and sorted in
- *    memory: cost ∝ candidates;
+ * 1. with a filter whose index range holds at most {@link MATCH_CANDIDATE_LIMIT} deposits
+ *    (counted from keys alone) — an exact match, or a date range on another field than the
+ *    order (its order-index range in the scope) — the smallest such range's deposits are read,
+ *    filtered and sorted in memory: cost ∝ candidates;
  * 2. otherwise the order index of the scope is walked in the requested direction. A date filter
  *    on the order field narrows the key range; with no other filter the total is a key count and
  *    the page a key range at an offset (no record is read but the page's). With other filters each
@@ -23,6 +24,7 @@
 import type { Database } from 'lmdb';
 import {
   compareDeposits,
+  DEPOSIT_DATE_FIELDS,
   DEPOSIT_MATCH_FIELDS,
   DEPOSIT_ORDER_FIELDS,
   type DepositOrderField,
@@ -36,7 +38,7 @@ import type { DepositRecord } from './model.js';
 /** A key of the deposit index. */
 type IndexKey = Array<string | number>;
 
-/** Above this many candidates an exact-match filter is applied while walking the order index instead. */
+/** Above this many candidates a filter is applied while walking the order index instead. */
 export const MATCH_CANDIDATE_LIMIT = 5000;
 
 /** Sorts after every record id (ids use `0-9a-z`), closing a key range on `[..., value]`. */
@@ -83,12 +85,7 @@ function orderRanges(query: DepositQuery): { ranges: Range[]; narrowed: boolean 
   const base = ['o', field, query.showAll ? 'all' : 'active'];
   const dates = query.dates as Partial<Record<string, { after?: number; before?: number }>>;
   const range = dates[field];
-  if (range) {
-    const start = range.after === undefined ? [...base, 0] : [...base, 0, range.after, AFTER_IDS];
-    const end = range.before === undefined ? [...base, 1] : [...base, 0, range.before];
-    // Deposits without the date never match a filter on it: rank 1 is left out.
-    return { ranges: [{ start, end }], narrowed: true };
-  }
+  if (range) return { ranges: [dateRange(base, range)], narrowed: true };
   return {
     ranges: [
       { start: [...base, 0], end: [...base, 1] },
@@ -96,6 +93,16 @@ function orderRanges(query: DepositQuery): { ranges: Range[]; narrowed: boolean 
     ],
     narrowed: false,
   };
+}
+
+/**
+ * The keys of order index `base` (`['o', field, scope]`) whose date lies strictly inside `range`.
+ * Deposits without the date never match a filter on it: rank 1 is left out.
+ */
+function dateRange(base: IndexKey, range: { after?: number; before?: number }): Range {
+  const start = range.after === undefined ? [...base, 0] : [...base, 0, range.after, AFTER_IDS];
+  const end = range.before === undefined ? [...base, 1] : [...base, 0, range.before];
+  return { start, end };
 }
 
 /** The key-range options for walking `range` in the query's direction. */
@@ -120,11 +127,11 @@ export function listFromIndex(
     pageSize: query.pageSize,
   });
 
-  const candidates = smallestMatchRange(index, query, matchCandidateLimit);
+  const candidates = smallestFilterRange(index, query, matchCandidateLimit);
   if (candidates) {
     const found: DepositRecord[] = [];
     for (const key of index.getKeys(candidates) as Iterable<IndexKey>) {
-      const deposit = deposits.get(String(key[3]));
+      const deposit = deposits.get(String(key[key.length - 1]));
       if (deposit && matchesDepositQuery(deposit, query)) found.push(deposit);
     }
     found.sort(compareDeposits(query));
@@ -172,14 +179,26 @@ export function listFromIndex(
   return page(list, total);
 }
 
-/** The exact-match range with the fewest keys, if it is small enough to read whole. */
-function smallestMatchRange(index: Database, query: DepositQuery, limit: number): Range | undefined {
-  let best: Range | undefined;
-  let bestCount = Number.POSITIVE_INFINITY;
+/**
+ * The filter range with the fewest keys — exact matches (`e` keys) and date ranges on fields
+ * other than the order field (`o` keys of that field in the scope) — if it is small enough to
+ * read whole. (A date range on the order field is better served by walking that range in order.)
+ */
+function smallestFilterRange(index: Database, query: DepositQuery, limit: number): Range | undefined {
+  const ranges: Range[] = [];
   for (const field of DEPOSIT_MATCH_FIELDS) {
     const value = query.match[field];
-    if (value === undefined) continue;
-    const range = { start: ['e', field, value], end: ['e', field, value, AFTER_IDS] };
+    if (value !== undefined) ranges.push({ start: ['e', field, value], end: ['e', field, value, AFTER_IDS] });
+  }
+  for (const field of DEPOSIT_DATE_FIELDS) {
+    const range = query.dates[field];
+    if (range === undefined || field === query.orderBy) continue;
+    ranges.push(dateRange(['o', field, query.showAll ? 'all' : 'active'], range));
+  }
+  let best: Range | undefined;
+  let bestCount = Number.POSITIVE_INFINITY;
+  for (const range of ranges) {
+    // getKeysCount marks the options object it is given as count-only: pass a copy.
     const count = index.getKeysCount({ ...range });
     if (count < bestCount) [best, bestCount] = [range, count];
   }

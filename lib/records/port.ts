@@ -185,8 +185,9 @@ export interface DepositWriteOptions extends UpdateOptions {
 
 /**
  * One operation of a commit. Rules beyond field validity:
- * - `createImportJob`: the deposit must exist, be active, not `exporting`, and have no import
- *   job `waiting` or `running` (ConflictError); the result starts `waiting`.
+ * - `createImportJob`: the deposit must exist, be active, not `exporting`, be for the job's
+ *   Archival Group (its `archivalGroupPath` set and equal), and have no import job `waiting` or
+ *   `running` (ConflictError); the result starts `waiting`.
  * - `deleteDeposit`: removes its import jobs, results, pipeline runs and export record too;
  *   refused (ConflictError) while one of its import jobs is `running`, because a running job
  *   must be able to record what it committed.
@@ -245,7 +246,7 @@ export interface DepositRecords {
    */
   lock(id: string, agent: string, options?: { force?: boolean }): Promise<DepositRecord>;
   /** Remove any lock (idempotent). NotFoundError for a missing deposit. */
-  unlock(id: string, by?: string): Promise<DepositRecord>;
+  unlock(id: string): Promise<DepositRecord>;
 }
 
 /** Import jobs as submitted, and their results. */

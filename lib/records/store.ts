@@ -107,7 +107,7 @@ export function createRecordStore(engine: RecordEngine, options: RecordStoreOpti
       delete: async (id, opts = {}) => {
         await commit([{ ...opts, op: 'deleteDeposit', id }]);
       },
-      lock: (id, agent, opts = {}) => {
+      lock: async (id, agent, opts = {}) => {
         if (typeof agent !== 'string' || !AGENT_ID_PATTERN.test(agent))
           throw new InvalidInputError('a lock needs the agent id of its holder');
         return setLock(id, agent, opts.force === true);

@@ -85,7 +85,13 @@ export function recordsContract(t: Test, subject: RecordsSubject): void {
     t.teardown(cleanup);
     const newDeposit = async (extra: Partial<Parameters<RecordStore['deposits']['create']>[0]> = {}) => {
       const id = newRecordId(clock.now);
-      return store.deposits.create({ id, files: files(id), createdBy: 'tom', ...extra });
+      return store.deposits.create({
+        id,
+        files: files(id),
+        createdBy: 'tom',
+        archivalGroupPath: 'g',
+        ...extra,
+      });
     };
 
     t.test(
@@ -253,6 +259,7 @@ export function recordsContract(t: Test, subject: RecordsSubject): void {
         t.match(await store.deposits.unlock(d.id), { lockedBy: null, lockDate: null });
         t.match(await store.deposits.unlock(d.id), { lockedBy: null }, 'unlock is idempotent');
         await t.rejects(store.deposits.unlock(newRecordId(clock.now)), NotFoundError);
+        await t.rejects(store.deposits.lock(d.id, 'not an agent'), InvalidInputError);
       },
     );
 
@@ -366,22 +373,39 @@ export function recordsContract(t: Test, subject: RecordsSubject): void {
       },
     );
 
-    t.test('import jobs are refused for inactive and exporting deposits', async (t) => {
-      const inactive = await newDeposit();
-      await store.deposits.update(inactive.id, { active: false, status: 'preserved' });
-      const exporting = await newDeposit({ status: 'exporting' });
-      for (const d of [inactive, exporting])
-        await t.rejects(
-          store.importJobs.create({
-            id: newRecordId(clock.now),
-            depositId: d.id,
-            job: job('g'),
-            archivalGroupPath: 'g',
-            createdBy: 'tom',
-          }),
-          ConflictError,
-        );
-    });
+    t.test(
+      'import jobs are refused for inactive and exporting deposits, and for another group',
+      async (t) => {
+        for (const archivalGroupPath of [null, 'other/group'])
+          await t.rejects(
+            store.importJobs.create({
+              id: newRecordId(clock.now),
+              depositId: (await newDeposit({ archivalGroupPath })).id,
+              job: job('g'),
+              archivalGroupPath: 'g',
+              createdBy: 'tom',
+            }),
+            {
+              name: 'ConflictError',
+              message: archivalGroupPath ? /is for "other\/group"/ : /no archival group/,
+            },
+          );
+        const inactive = await newDeposit();
+        await store.deposits.update(inactive.id, { active: false, status: 'preserved' });
+        const exporting = await newDeposit({ status: 'exporting' });
+        for (const d of [inactive, exporting])
+          await t.rejects(
+            store.importJobs.create({
+              id: newRecordId(clock.now),
+              depositId: d.id,
+              job: job('g'),
+              archivalGroupPath: 'g',
+              createdBy: 'tom',
+            }),
+            ConflictError,
+          );
+      },
+    );
 
     t.test('errors are bounded: long messages cut, long lists summarised', async (t) => {
       const d = await newDeposit();

@@ -43,7 +43,8 @@ class LmdbQueueBackend implements QueueBackend {
   private readonly tx: QueueTx;
 
   constructor(private readonly env: StateEnvironment) {
-    this.jobs = env.root.openDB('queue-jobs', {});
+    // Shared msgpack structures: jobs have one shape, so property names are stored once.
+    this.jobs = env.root.openDB('queue-jobs', { sharedStructuresKey: Symbol.for('structures') });
     this.index = env.root.openDB('queue-index', {});
     this.tx = this.primitives();
   }
