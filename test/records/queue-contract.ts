@@ -96,6 +96,12 @@ export function queueContract(t: Test, subject: QueueSubject): void {
         const third = await queue.enqueue(q, { n: 3 }, { dedupeKey: 'import:abc' });
         t.ok(third.created);
         t.not(third.job.id, first.job.id);
+        t.equal(
+          (await queue.latestByDedupeKey(q, 'import:abc'))?.id,
+          third.job.id,
+          'the newest job with the key',
+        );
+        t.equal(await queue.latestByDedupeKey(q, 'never-used'), undefined);
         const other = await queue.enqueue(fresh(), {}, { dedupeKey: 'import:abc' });
         t.ok(other.created, 'keys are per queue');
       },
@@ -105,7 +111,7 @@ export function queueContract(t: Test, subject: QueueSubject): void {
       'fail with a retry time: pending again, claimable from then; out of attempts it is dead',
       async (t) => {
         const q = fresh();
-        const { job } = await queue.enqueue(q, 'x', { maxAttempts: 2 });
+        const { job } = await queue.enqueue(q, 'x', { maxAttempts: 2, dedupeKey: 'k1' });
         const c1 = await queue.claim(q, worker('w'));
         const failed = await queue.fail(job.id, c1!.leaseToken, {
           error: 'S3 timeout',
@@ -118,6 +124,12 @@ export function queueContract(t: Test, subject: QueueSubject): void {
         const c2 = await queue.claim(q, worker('w'));
         t.equal(c2?.job.attempts, 2);
         const dead = await queue.fail(job.id, c2!.leaseToken, { error: 'again' });
+        t.equal((await queue.findByDedupeKey(q, 'k1'))?.id, undefined, 'a dead job holds no key');
+        t.match(
+          await queue.latestByDedupeKey(q, 'k1'),
+          { id: job.id, state: 'dead', lastError: 'again' },
+          'but is found as the latest',
+        );
         t.match(dead, { state: 'dead', attempts: 2, lastError: 'again' });
         t.ok(dead.finished);
         clock.advance(3_600_000);

@@ -6,7 +6,8 @@
  * - `['ready', queue, runAtMs, id]` pending jobs in claim order;
  * - `['lease', queue, leaseExpiresMs, id]` claimed jobs by lease end (expired ones are a prefix);
  * - `['done', queue, finishedMs, id]` finished jobs by time (purge);
- * - `['dedupe', queue, key, id]` live jobs holding a dedupe key.
+ * - `['dedupe', queue, key, id]` live jobs holding a dedupe key, `['key', queue, key, id]` every
+ *   job with one (newest last).
  *
  * Every write runs in `transactionSync`, which holds LMDB's single-writer lock — across processes,
  * since the lock lives in `lock.mdb` — and reads the latest committed state inside it. So two
@@ -33,7 +34,10 @@ function indexKeys(job: StoredJob): Key[] {
   if (job.state === 'claimed' && job.leaseExpires !== null)
     keys.push(['lease', job.queue, Date.parse(job.leaseExpires), job.id]);
   if (job.finished !== null) keys.push(['done', job.queue, Date.parse(job.finished), job.id]);
-  if (job.dedupeKey !== null && isLive(job.state)) keys.push(['dedupe', job.queue, job.dedupeKey, job.id]);
+  if (job.dedupeKey !== null) {
+    keys.push(['key', job.queue, job.dedupeKey, job.id]);
+    if (isLive(job.state)) keys.push(['dedupe', job.queue, job.dedupeKey, job.id]);
+  }
   return keys;
 }
 
@@ -49,7 +53,10 @@ class LmdbQueueBackend implements QueueBackend {
     this.tx = this.primitives();
   }
 
-  private ids(range: { start: Key; end: Key; limit?: number }, position: number): string[] {
+  private ids(
+    range: { start: Key; end: Key; limit?: number; reverse?: boolean },
+    position: number,
+  ): string[] {
     return [...(this.index.getKeys(range) as Iterable<Key>)].map((k) => String(k[position]));
   }
 
@@ -74,6 +81,11 @@ class LmdbQueueBackend implements QueueBackend {
       },
       dedupe: (queue, key) =>
         this.ids({ start: ['dedupe', queue, key], end: ['dedupe', queue, key, END], limit: 1 }, 3)[0],
+      latest: (queue, key) =>
+        this.ids(
+          { start: ['key', queue, key, END], end: ['key', queue, key], reverse: true, limit: 1 },
+          3,
+        )[0],
       nextReady: (queue, now) => {
         const [id] = this.ids({ start: ['ready', queue], end: ['ready', queue, now, END], limit: 1 }, 3);
         return id === undefined ? undefined : jobs.get(id);

@@ -28,6 +28,11 @@ class MemoryQueueBackend implements QueueBackend {
       put: (next) => set(next.id, structuredClone(next)),
       remove: (prev) => set(prev.id, undefined),
       dedupe: (queue, key) => all(queue).find((j) => j.dedupeKey === key && isLive(j.state))?.id,
+      latest: (queue, key) =>
+        all(queue)
+          .filter((j) => j.dedupeKey === key)
+          .sort(byId)
+          .at(-1)?.id,
       nextReady: (queue, now) => {
         const next = all(queue)
           .filter((j) => j.state === 'pending')

@@ -139,6 +139,12 @@ export interface JobQueue {
   get(jobId: string): Promise<QueueJob | undefined>;
   /** The live (pending or claimed) job holding a dedupe key, or undefined. */
   findByDedupeKey(queue: string, dedupeKey: string): Promise<QueueJob | undefined>;
+  /**
+   * The newest job ever enqueued with a dedupe key, in any state (until purged), or undefined: how
+   * a restarting runner tells "its job died" (mark the record failed) from "it was never queued"
+   * (enqueue it).
+   */
+  latestByDedupeKey(queue: string, dedupeKey: string): Promise<QueueJob | undefined>;
   /** Jobs of a queue by id (creation order). */
   list(queue: string, options?: QueueListOptions): Promise<QueueJob[]>;
   /** The next pending jobs in claim order (whether or not their `runAt` has come). */

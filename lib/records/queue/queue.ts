@@ -33,6 +33,8 @@ export interface QueueTx {
   remove(previous: StoredJob): void;
   /** The id of the live job holding `key` in `queue`, if any. */
   dedupe(queue: string, key: string): string | undefined;
+  /** The id of the newest job with dedupe key `key` in `queue`, in any state, if any. */
+  latest(queue: string, key: string): string | undefined;
   /** The first pending job of `queue` by (runAt, id), if its runAt ≤ `now`. */
   nextReady(queue: string, now: number): StoredJob | undefined;
   /** Claimed jobs whose lease ended at or before `now` (of `queue`, or all). */
@@ -181,6 +183,16 @@ export function createJobQueue(backend: QueueBackend, clock: () => number = Date
         return id === undefined ? undefined : tx.get(id);
       });
       return job && isLive(job.state) ? publicJob(job) : undefined;
+    },
+
+    async latestByDedupeKey(queue, dedupeKey) {
+      checkQueueName(queue);
+      checkDedupeKey(dedupeKey);
+      const job = backend.read((tx) => {
+        const id = tx.latest(queue, dedupeKey);
+        return id === undefined ? undefined : tx.get(id);
+      });
+      return job && publicJob(job);
     },
 
     async list(queue, options = {}) {
