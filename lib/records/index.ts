@@ -38,7 +38,6 @@ export {
   TIMESTAMP_PATTERN,
   VERSION_PATTERN,
 } from './ids.js';
-export { STATE_SCHEMA_VERSION } from './lmdb-env.js';
 export { type LmdbRecordsOptions, openLmdbRecords } from './lmdb-records.js';
 export { openMemoryRecords } from './memory-records.js';
 export {
@@ -112,6 +111,7 @@ export {
   type QueueJobState,
   type QueueListOptions,
 } from './queue/port.js';
+export { STATE_SCHEMA_VERSION } from './schema.js';
 export { hashClientSecret, MAX_SECRET_CHARS, MIN_SECRET_CHARS, verifyClientSecret } from './secrets.js';
 export {
   openMemoryStateStore,

@@ -12,9 +12,7 @@ import { open, type RootDatabase } from 'lmdb';
 import { prepareLmdbDirectory } from '../cache/lmdb-directory.js';
 import { IoError, UnsupportedError } from '../core/errors.js';
 import { quoteForMessage, truncateForMessage } from '../core/paths.js';
-
-/** Version of the records and queue layout in LMDB; bump on an incompatible change. */
-export const STATE_SCHEMA_VERSION = 1;
+import { STATE_SCHEMA_VERSION } from './schema.js';
 
 /** Options of {@link openStateEnvironment}. */
 export interface StateEnvironmentOptions {

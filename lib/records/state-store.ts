@@ -3,10 +3,10 @@
  * LMDB environment under a data directory (the embedded default), or in memory for tests.
  */
 import { openStateEnvironment } from './lmdb-env.js';
-import { recordsInEnvironment } from './lmdb-records.js';
+import { recordsInEnvironment } from './lmdb-record-engine.js';
 import { openMemoryRecords } from './memory-records.js';
 import type { RecordStore } from './port.js';
-import { queueInEnvironment } from './queue/lmdb-queue.js';
+import { queueInEnvironment } from './queue/lmdb-queue-backend.js';
 import { openMemoryQueue } from './queue/memory-queue.js';
 import type { JobQueue } from './queue/port.js';
 

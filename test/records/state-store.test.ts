@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import t from 'tap';
 import { ConflictError, IoError, UnsupportedError } from '../../lib/core/errors.js';
 import * as strongroom from '../../lib/index.js';
-import { openStateEnvironment, STATE_SCHEMA_VERSION } from '../../lib/records/lmdb-env.js';
+import { openStateEnvironment } from '../../lib/records/lmdb-env.js';
+import { STATE_SCHEMA_VERSION } from '../../lib/records/schema.js';
 
 const base = mkdtempSync(join(tmpdir(), 'strongroom-state-open-'));
 t.teardown(() => rmSync(base, { recursive: true, force: true }));

@@ -140,9 +140,9 @@ export interface JobQueue {
   /** The live (pending or claimed) job holding a dedupe key, or undefined. */
   findByDedupeKey(queue: string, dedupeKey: string): Promise<QueueJob | undefined>;
   /**
-   * The newest job ever enqueued with a dedupe key, in any state (until purged), or undefined: how
-   * a restarting runner tells "its job died" (mark the record failed) from "it was never queued"
-   * (enqueue it).
+   * The newest job ever enqueued with a dedupe key, in any state (until purged), or undefined.
+   * A restarting runner uses it to tell a job that died (mark its record failed) apart from one
+   * that never reached the queue (enqueue it).
    */
   latestByDedupeKey(queue: string, dedupeKey: string): Promise<QueueJob | undefined>;
   /** Jobs of a queue by id (creation order). */
