@@ -139,7 +139,10 @@ export {
   digestStream,
 } from './hash/digesters.js';
 export { closeDefaultPool, getDefaultPool, HashPool, type HashPoolOptions } from './hash/pool.js';
+// durable state for the server: records (deposits, jobs, exports, agents, clients, activity) and the job queue
+export * from './records/index.js';
 export { type ChildObject, type Located, RepositoryBrowser, type StructureKind } from './services/browse.js';
+
 export {
   readMetsAt,
   readToolOutputsAt,

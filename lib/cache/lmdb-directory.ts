@@ -25,8 +25,8 @@ const LMDB_MAGIC = 0xbeefc0de;
 /** Where the magic sits: after a 16-byte page header (LMDB 0.9) or 24 (lmdb-js's 0.9.90 fork). */
 const MAGIC_OFFSETS = [24, 16];
 
-function fail(path: string, why: string, cause?: unknown): IoError {
-  return new IoError(`cannot open LMDB cache at ${quoteForMessage(path)}: ${why}`, {
+function fail(path: string, why: string, cause?: unknown, what = 'LMDB cache'): IoError {
+  return new IoError(`cannot open ${what} at ${quoteForMessage(path)}: ${why}`, {
     operation: 'open',
     key: path,
     ...(cause !== undefined && { cause }),
@@ -40,9 +40,10 @@ function errnoOf(err: unknown): string {
 /**
  * Make `path` an existing, writable directory fit for LMDB, creating missing levels. Throws
  * IoError (never hangs) when a level is not a directory, cannot be created or is not writable,
- * or when the LMDB files there are not LMDB files.
+ * or when the LMDB files there are not LMDB files. `what` names the store in messages (default
+ * `LMDB cache`).
  */
-export function prepareLmdbDirectory(path: string): void {
+export function prepareLmdbDirectory(path: string, what = 'LMDB cache'): void {
   const dir = resolve(path);
   const missing: string[] = [];
   for (let p = dir; ; p = dirname(p)) {
@@ -52,11 +53,11 @@ export function prepareLmdbDirectory(path: string): void {
     } catch (err) {
       // ENOTDIR: a level above is a file; the walk up finds it and says so.
       if (errnoOf(err) !== 'ENOTDIR')
-        throw fail(path, `cannot inspect ${quoteForMessage(p)} (${errnoOf(err)})`, err);
+        throw fail(path, `cannot inspect ${quoteForMessage(p)} (${errnoOf(err)})`, err, what);
       stat = undefined;
     }
     if (stat?.isDirectory()) break;
-    if (stat) throw fail(path, `${quoteForMessage(p)} exists and is not a directory`);
+    if (stat) throw fail(path, `${quoteForMessage(p)} exists and is not a directory`, undefined, what);
     missing.push(p);
     if (dirname(p) === p) break;
   }
@@ -65,25 +66,25 @@ export function prepareLmdbDirectory(path: string): void {
       mkdirSync(level);
     } catch (err) {
       if (errnoOf(err) !== 'EEXIST' || !statSync(level).isDirectory()) {
-        throw fail(path, `cannot create ${quoteForMessage(level)} (${errnoOf(err)})`, err);
+        throw fail(path, `cannot create ${quoteForMessage(level)} (${errnoOf(err)})`, err, what);
       }
     }
   }
   try {
     accessSync(dir, constants.R_OK | constants.W_OK | constants.X_OK);
   } catch (err) {
-    throw fail(path, `the directory is not writable (${errnoOf(err)})`, err);
+    throw fail(path, `the directory is not writable (${errnoOf(err)})`, err, what);
   }
-  checkLmdbFile(path, join(dir, 'lock.mdb'), false);
-  checkLmdbFile(path, join(dir, 'data.mdb'), true);
+  checkLmdbFile(path, join(dir, 'lock.mdb'), false, what);
+  checkLmdbFile(path, join(dir, 'data.mdb'), true, what);
 }
 
 /** An existing LMDB file must be a regular file; `data.mdb` must also start with its meta pages. */
-function checkLmdbFile(path: string, file: string, isData: boolean): void {
+function checkLmdbFile(path: string, file: string, isData: boolean, what: string): void {
   const stat = statSync(file, { throwIfNoEntry: false });
   if (!stat) return;
   const name = isData ? 'data.mdb' : 'lock.mdb';
-  if (!stat.isFile()) throw fail(path, `${name} is not a regular file`);
+  if (!stat.isFile()) throw fail(path, `${name} is not a regular file`, undefined, what);
   if (!isData || stat.size === 0) return; // an empty data file is initialised by LMDB
   const head = Buffer.alloc(64);
   let fd: number | undefined;
@@ -91,14 +92,15 @@ function checkLmdbFile(path: string, file: string, isData: boolean): void {
     fd = openSync(file, 'r');
     readSync(fd, head, 0, head.length, 0);
   } catch (err) {
-    throw fail(path, `cannot read data.mdb (${errnoOf(err)})`, err);
+    throw fail(path, `cannot read data.mdb (${errnoOf(err)})`, err, what);
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
   const at = MAGIC_OFFSETS.find((o) => head.readUInt32LE(o) === LMDB_MAGIC);
-  if (at === undefined) throw fail(path, 'data.mdb is not an LMDB database');
+  if (at === undefined) throw fail(path, 'data.mdb is not an LMDB database', undefined, what);
   // The first database record of the meta page holds the page size; both meta pages must exist.
   const pageSize = head.readUInt32LE(at + 24);
   const plausible = pageSize >= 512 && pageSize <= 65536 && (pageSize & (pageSize - 1)) === 0;
-  if (!plausible || stat.size < 2 * pageSize) throw fail(path, 'data.mdb is truncated or damaged');
+  if (!plausible || stat.size < 2 * pageSize)
+    throw fail(path, 'data.mdb is truncated or damaged', undefined, what);
 }

@@ -6,11 +6,12 @@
  */
 import { pathToFileURL } from 'node:url';
 import type { ItemProblem } from '../../core/errors.js';
+/** Deposit templates (Preservation API `template`). */
+import type { DepositTemplate } from '../../records/model.js';
 import { parseLocation } from '../../storage/location.js';
 import type { ListedFile } from './listing.js';
 
-/** Deposit templates (Preservation API `template`). */
-export type DepositTemplate = 'None' | 'RootLevel' | 'BagIt';
+export type { DepositTemplate };
 
 /** The content root and METS folders of a template. */
 export interface DepositLayout {

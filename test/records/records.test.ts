@@ -1,0 +1,51 @@
+/**
+ * The records contract (contract.ts) on every implementation: memory, LMDB, and LMDB with the
+ * exact-match listing path switched off (so both listing paths of lmdb-deposit-index.ts run).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import t from 'tap';
+import { openLmdbRecords } from '../../lib/records/lmdb-records.js';
+import { openMemoryRecords } from '../../lib/records/memory-records.js';
+import { type RecordsSubject, recordsContract } from './contract.js';
+
+function lmdbSubject(name: string, matchCandidateLimit?: number): RecordsSubject {
+  return {
+    name,
+    async make(clock) {
+      const dir = mkdtempSync(join(tmpdir(), 'strongroom-records-'));
+      const options = {
+        clock: clock.read,
+        ...(matchCandidateLimit !== undefined && { matchCandidateLimit }),
+      };
+      let store = openLmdbRecords(dir, options);
+      return {
+        store,
+        reopen: async () => {
+          await store.close();
+          store = openLmdbRecords(dir, options);
+          return store;
+        },
+        cleanup: async () => {
+          await store.close();
+          rmSync(dir, { recursive: true, force: true });
+        },
+      };
+    },
+  };
+}
+
+const subjects: RecordsSubject[] = [
+  {
+    name: 'memory records',
+    async make(clock) {
+      const store = openMemoryRecords({ clock: clock.read });
+      return { store, cleanup: () => store.close() };
+    },
+  },
+  lmdbSubject('LMDB records'),
+  lmdbSubject('LMDB records, listing by walking the order index only', 0),
+];
+
+for (const subject of subjects) recordsContract(t, subject);
