@@ -142,13 +142,21 @@ export { closeDefaultPool, getDefaultPool, HashPool, type HashPoolOptions } from
 // durable state for the server: records (deposits, jobs, exports, agents, clients, activity) and the job queue
 export * from './records/index.js';
 export { type ChildObject, type Located, RepositoryBrowser, type StructureKind } from './services/browse.js';
-
 export {
   readMetsAt,
   readToolOutputsAt,
   type ValidateBagAtOptions,
   validateBagAt,
 } from './services/deposit-files.js';
+export {
+  DepositService,
+  type DepositServiceDeps,
+  EXPORT_QUEUE,
+  emptyJob,
+  IMPORT_QUEUE,
+  type JobSubmission,
+  type NewDepositInput,
+} from './services/deposits.js';
 export {
   type DepositDiff,
   type DepositTemplate,
@@ -164,6 +172,7 @@ export {
   executeImportJob,
   type ImportJobOutcome,
 } from './services/import-jobs.js';
+export { importMessage, JobRunner, type JobRunnerDeps, recordErrors } from './services/job-runner.js';
 export { type OpenedLocation, openLocation } from './services/locations.js';
 export { type PutFolderOptions, type PutProgress, type PutResult, putFolder } from './services/put.js';
 // the storage-root-centred API: open a repository, then ask it by object id
@@ -209,6 +218,12 @@ export type { S3Config, S3Connection } from './storage/s3/config.js';
 export type { S3StoreOptions } from './storage/s3/s3-store.js';
 export type { OpenWritableStoreOptions } from './storage/writable.js';
 export type { CommitProgress, CommitResult } from './txn/commit.js';
+export {
+  type CreatedDepositArea,
+  createDepositArea,
+  type DepositAreaTemplate,
+  deleteDepositArea,
+} from './txn/deposit-area.js';
 export {
   type ExportedFile,
   type ExportMode,

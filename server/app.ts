@@ -14,6 +14,7 @@ import { bearerAuth } from './middleware/auth.js';
 import { errorMiddleware } from './middleware/errors.js';
 import { requestLogging } from './middleware/logging.js';
 import { contentRoutes } from './routes/content.js';
+import { depositRoutes } from './routes/deposits.js';
 import { tokenRoutes } from './routes/oauth.js';
 import { repositoryRoutes } from './routes/repository.js';
 import { storageMapRoutes } from './routes/storage-map.js';
@@ -48,6 +49,7 @@ export function createApp(deps: AppDeps): Koa {
   repositoryRoutes(router, deps.services);
   contentRoutes(router, deps.services);
   storageMapRoutes(router, deps.services);
+  depositRoutes(router, deps.services);
   app.use(errorMiddleware);
   app.use(requestLogging(deps.logger));
   app.use(

@@ -1,8 +1,9 @@
 /**
  * Building the app's dependencies from the configuration: the repository (created with Fedora's
- * layout when it does not exist), its reader and browser, the token service (a generated HMAC
- * key kept in the data folder unless configured) and the admin client (configured, or generated
- * once into `<data>/admin-client.json` so a fresh clone can get a token at once).
+ * layout when it does not exist), its reader and browser, the durable state (LMDB records and
+ * job queue), the deposit service and the job runner, the token service (a generated HMAC key
+ * kept in the data folder unless configured) and the admin client (configured, or generated once
+ * into `<data>/admin-client.json` so a fresh clone can get a token at once).
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -10,16 +11,25 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import {
+  type DepositRecord,
+  DepositService,
   type fedora,
+  hasCode,
+  JobRunner,
   NotFoundError,
   openRepository,
   openRepositoryWriter,
+  openStateStore,
+  openStore,
+  type Repository,
   RepositoryBrowser,
+  type StateStore,
 } from '../lib/index.js';
 import type { AppDeps } from './app.js';
-import { MemoryClients } from './auth/clients.js';
+import { RecordClients } from './auth/clients.js';
 import { TokenService } from './auth/tokens.js';
 import type { ServerConfig } from './config/server-config.js';
+import { apiUrls } from './json/deposits.js';
 import { urlsFor } from './json/repository.js';
 import type { ServerServices } from './services.js';
 
@@ -29,6 +39,14 @@ export interface AdminClient {
   clientSecret: string;
   generated: boolean;
 }
+
+/** Everything built at start-up, with what must be closed at the end. */
+export type ServerDeps = AppDeps & {
+  admin: AdminClient;
+  runner: JobRunner;
+  state: StateStore;
+  close(): Promise<void>;
+};
 
 function secretFile(path: string, make: () => string): string {
   if (existsSync(path)) return readFileSync(path, 'utf8').trim();
@@ -46,11 +64,8 @@ function adminClient(config: ServerConfig): AdminClient {
   return { ...client, generated: true };
 }
 
-/** Build everything `createApp` needs. */
-export async function buildDeps(
-  config: ServerConfig,
-  logger: Logger,
-): Promise<AppDeps & { admin: AdminClient }> {
+/** Build everything `createApp` needs (and the runner, which main.ts starts). */
+export async function buildDeps(config: ServerConfig, logger: Logger): Promise<ServerDeps> {
   mkdirSync(config.dataDir, { recursive: true });
   const store = { s3: config.s3 };
   const writer = await openRepositoryWriter(config.repository, {
@@ -60,13 +75,37 @@ export async function buildDeps(
     digestAlgorithm: config.digestAlgorithm,
   });
   const repository = await openRepository(writer.store);
-  const urls = urlsFor(config.baseUrl);
+  const urls = apiUrls(urlsFor(config.baseUrl));
+  const state = await openStateStore(config.stateDir);
+  const deposits = new DepositService({
+    records: state.records,
+    queue: state.queue,
+    writer,
+    repository,
+    depositsRoot: config.deposits,
+    repositoryBase: urls.repositoryBase,
+    store,
+  });
+  const runner = new JobRunner({
+    records: state.records,
+    queue: state.queue,
+    writer,
+    repository,
+    deposits,
+    repositoryBase: urls.repositoryBase,
+    agentUri: (id) => urls.agent(id),
+    store,
+    log: (level, fields, message) => logger[level](fields, message),
+  });
   const services: ServerServices = {
     urls,
     repository,
     browser: new RepositoryBrowser(repository),
     writer,
     metsOf: (objectId, resources) => metsOf(repository, objectId, resources),
+    deposits,
+    depositMets: (deposit) => depositMets(deposit, store),
+    poke: () => runner.poke(),
   };
   const secret =
     config.tokenSecret ??
@@ -77,19 +116,26 @@ export async function buildDeps(
     ttlSeconds: config.tokenTtlSeconds,
     ...(config.external && { external: { ...config.external, agentBase: `${config.baseUrl}/agents/` } }),
   });
-  const clients = new MemoryClients();
+  const clients = new RecordClients(state.records, (id) => urls.agent(id));
   const admin = adminClient(config);
-  await clients.add(
-    admin.clientId,
-    admin.clientSecret,
-    ['admin'],
-    `${config.baseUrl}/agents/${encodeURIComponent(admin.clientId)}`,
-  );
-  return { services, tokens, clients, logger, admin };
+  await clients.ensure(admin.clientId, admin.clientSecret, ['admin']);
+  return {
+    services,
+    tokens,
+    clients,
+    logger,
+    admin,
+    runner,
+    state,
+    close: async () => {
+      await runner.stop();
+      await state.close();
+    },
+  };
 }
 
 async function metsOf(
-  repository: Awaited<ReturnType<typeof openRepository>>,
+  repository: Repository,
   objectId: string,
   resources: fedora.ObjectResources,
 ): Promise<Readable> {
@@ -102,4 +148,26 @@ async function metsOf(
     version: resources.version.ocflVersion,
   });
   return file.stream;
+}
+
+/** The deposit's METS: `mets.xml` first, then `*mets*.xml`, at the root, then in `data/`. */
+async function depositMets(deposit: DepositRecord, options: { s3: ServerConfig['s3'] }) {
+  const area = await openStore(deposit.files.replace(/\/+$/, ''), options);
+  for (const dir of ['', 'data']) {
+    const names: string[] = [];
+    try {
+      for await (const e of area.list(dir, { delimiter: true })) if (e.kind === 'file') names.push(e.key);
+    } catch (err) {
+      if (hasCode(err, 'NOT_FOUND')) continue;
+      throw err;
+    }
+    const base = (k: string) => k.slice(k.lastIndexOf('/') + 1).toLowerCase();
+    const key =
+      names.find((k) => base(k) === 'mets.xml') ?? names.sort().find((k) => /mets.*\.xml$/.test(base(k)));
+    if (key) {
+      const st = await area.stat(key);
+      return { stream: await area.read(key), ...(st.etag !== undefined && { etag: st.etag }) };
+    }
+  }
+  return undefined;
 }

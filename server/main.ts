@@ -32,6 +32,8 @@ async function start(): Promise<void> {
   const base = config.baseUrl;
   const deps = await buildDeps(config, logger);
   server.on('request', createApp(deps).callback());
+  await deps.runner.reconcile();
+  deps.runner.start();
   const credentials = deps.admin.generated ? ` (generated; kept in ${config.dataDir}/admin-client.json)` : '';
   process.stdout.write(
     `Strongroom Preservation API listening on ${base}\n` +
@@ -41,8 +43,13 @@ async function start(): Promise<void> {
   );
   const stop = (signal: string) => {
     logger.info({ signal }, 'shutting down');
-    server.close(() => process.exit(0));
-    setTimeout(() => process.exit(0), 10_000).unref();
+    server.close();
+    // Stop taking jobs, let the running one reach its end or a checkpoint, close the stores.
+    deps.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+    setTimeout(() => process.exit(0), 30_000).unref();
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));

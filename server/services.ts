@@ -3,15 +3,27 @@
  * `createApp`. Routes stay thin: parse, call one of these, shape the JSON.
  */
 import type { Readable } from 'node:stream';
-import type { fedora, Repository, RepositoryBrowser, RepositoryWriter } from '../lib/index.js';
-import type { Urls } from './json/repository.js';
+import type {
+  DepositRecord,
+  DepositService,
+  fedora,
+  Repository,
+  RepositoryBrowser,
+  RepositoryWriter,
+} from '../lib/index.js';
+import type { ApiUrls } from './json/deposits.js';
 
 /** The services behind the routes. */
 export interface ServerServices {
-  urls: Urls;
+  urls: ApiUrls;
   repository: Repository;
   browser: RepositoryBrowser;
   writer: RepositoryWriter;
   /** The METS file of a group version as a stream (404 when it has none). */
   metsOf(objectId: string, resources: fedora.ObjectResources): Promise<Readable>;
+  deposits: DepositService;
+  /** A deposit's METS file (`mets.xml` first, then `*mets*.xml`, at the root or in `data/`), if any. */
+  depositMets(deposit: DepositRecord): Promise<{ stream: Readable; etag?: string } | undefined>;
+  /** Wake the job runner (a job was just queued). */
+  poke(): void;
 }

@@ -1,74 +1,60 @@
 /**
- * API clients (OAuth2 client credentials): an id, a secret kept only as a salted scrypt hash,
- * the roles it may use and the agent URI it acts as. The directory interface lets durable
- * records (lib/records) hold clients; a memory directory seeds the admin client from the
- * configuration.
+ * API clients (OAuth2 client credentials): who may ask for a token. The durable directory is the
+ * records' client store (secrets kept only as salted scrypt hashes, verified in constant time);
+ * a memory directory serves tests and embedded tools.
  */
-import { randomBytes, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
-import { promisify } from 'node:util';
+import type { RecordStore } from '../../lib/index.js';
 import type { Principal, Role } from './tokens.js';
 
-const scrypt = promisify(scryptCb) as (password: string, salt: Buffer, keylen: number) => Promise<Buffer>;
-
-/** A registered client as stored: never its secret. */
-export interface ClientRecord {
-  clientId: string;
-  /** `scrypt$<salt hex>$<hash hex>`. */
-  secretHash: string;
-  roles: Role[];
-  agent: string;
-}
-
-/** Where clients are looked up. */
+/** Checks a client's id and secret. */
 export interface ClientDirectory {
-  /** The client's record, if any. */
-  find(clientId: string): Promise<ClientRecord | undefined>;
+  /**
+   * The principal of a client that proved its secret, or undefined (unknown client, wrong secret
+   * or disabled: the same answer, so ids cannot be probed).
+   */
+  authenticate(clientId: string, secret: string): Promise<Principal | undefined>;
 }
 
-/** Hash a secret for storage. */
-export async function hashSecret(secret: string): Promise<string> {
-  const salt = randomBytes(16);
-  const hash = await scrypt(secret, salt, 32);
-  return `scrypt$${salt.toString('hex')}$${hash.toString('hex')}`;
+const ROLES: readonly Role[] = ['admin', 'depositor', 'reader'];
+
+function rolesOf(roles: readonly string[]): Role[] {
+  return roles.filter((r): r is Role => ROLES.includes(r as Role));
 }
 
-/** Compare a secret with a stored hash in constant time. */
-export async function secretMatches(secret: string, stored: string): Promise<boolean> {
-  const [kind, saltHex, hashHex] = stored.split('$');
-  if (kind !== 'scrypt' || !saltHex || !hashHex) return false;
-  const expected = Buffer.from(hashHex, 'hex');
-  const actual = await scrypt(secret, Buffer.from(saltHex, 'hex'), expected.length);
-  return actual.length === expected.length && timingSafeEqual(actual, expected);
-}
+/** Clients in the records (the server's directory). `agentUri` turns an agent id into its URI. */
+export class RecordClients implements ClientDirectory {
+  constructor(
+    private readonly records: RecordStore,
+    private readonly agentUri: (id: string) => string,
+  ) {}
 
-/**
- * The principal of a client that proved its secret, or undefined (unknown client or wrong
- * secret: the same answer, so ids cannot be probed).
- */
-export async function authenticateClient(
-  directory: ClientDirectory,
-  clientId: string,
-  secret: string,
-): Promise<Principal | undefined> {
-  const record = await directory.find(clientId);
-  if (!record) {
-    await hashSecret(secret); // spend the same time as a real comparison
-    return undefined;
+  async authenticate(clientId: string, secret: string): Promise<Principal | undefined> {
+    const found = await this.records.clients.verify(clientId, secret);
+    if (!found) return undefined;
+    return { clientId: found.clientId, agent: this.agentUri(found.agent), roles: rolesOf(found.roles) };
   }
-  if (!(await secretMatches(secret, record.secretHash))) return undefined;
-  return { clientId: record.clientId, agent: record.agent, roles: [...record.roles] };
+
+  /** Register `clientId` with `secret`, or change its secret and roles when it exists. */
+  async ensure(clientId: string, secret: string, roles: Role[]): Promise<void> {
+    const existing = await this.records.clients.get(clientId);
+    if (!existing) await this.records.clients.create({ clientId, secret, roles });
+    else if (!(await this.records.clients.verify(clientId, secret))) {
+      await this.records.clients.update(clientId, { secret, roles });
+    }
+  }
 }
 
-/** Clients held in memory (the seeded admin client; tests). */
+/** Clients held in memory (tests). */
 export class MemoryClients implements ClientDirectory {
-  readonly #clients = new Map<string, ClientRecord>();
+  readonly #clients = new Map<string, { secret: string; principal: Principal }>();
 
-  /** Register (or replace) a client with a plain secret, hashed here. */
-  async add(clientId: string, secret: string, roles: Role[], agent: string): Promise<void> {
-    this.#clients.set(clientId, { clientId, secretHash: await hashSecret(secret), roles, agent });
+  /** Register (or replace) a client. */
+  add(clientId: string, secret: string, roles: Role[], agent: string): void {
+    this.#clients.set(clientId, { secret, principal: { clientId, agent, roles } });
   }
 
-  async find(clientId: string): Promise<ClientRecord | undefined> {
-    return this.#clients.get(clientId);
+  async authenticate(clientId: string, secret: string): Promise<Principal | undefined> {
+    const c = this.#clients.get(clientId);
+    return c && c.secret === secret ? { ...c.principal, roles: [...c.principal.roles] } : undefined;
   }
 }

@@ -7,7 +7,7 @@
  */
 import type Router from '@koa/router';
 import type { Context } from 'koa';
-import { authenticateClient, type ClientDirectory } from '../auth/clients.js';
+import type { ClientDirectory } from '../auth/clients.js';
 import type { TokenService } from '../auth/tokens.js';
 
 function oauthError(ctx: Context, status: number, error: string, description: string, basic = false): void {
@@ -73,7 +73,7 @@ export function tokenRoutes(router: Router, deps: { tokens: TokenService; client
     if (id === undefined || secret === undefined) {
       return oauthError(ctx, 401, 'invalid_client', 'client authentication is required', true);
     }
-    const principal = await authenticateClient(deps.clients, id, secret);
+    const principal = await deps.clients.authenticate(id, secret);
     if (!principal)
       return oauthError(ctx, 401, 'invalid_client', 'unknown client or wrong secret', Boolean(basic));
     ctx.set('Cache-Control', 'no-store');

@@ -3,6 +3,7 @@
  * validate requests, so it cannot drift from the code.
  */
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
+import { registerDepositPaths } from './deposits.js';
 import { registerRepositoryPaths } from './repository.js';
 
 /** Build the document for a server at `baseUrl`. */
@@ -14,6 +15,7 @@ export function openApiDocument(baseUrl: string): object {
     bearerFormat: 'JWT',
   });
   registerRepositoryPaths(registry);
+  registerDepositPaths(registry);
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
     info: { title: 'Strongroom Preservation API', version: '0.1.0' },

@@ -11,7 +11,7 @@ import supertest from 'supertest';
 import type { Test } from 'tap';
 import { putFolder } from '../../lib/index.js';
 import { createApp } from '../../server/app.js';
-import type { MemoryClients } from '../../server/auth/clients.js';
+import type { MemoryClients, RecordClients } from '../../server/auth/clients.js';
 import { configFromEnv } from '../../server/config/server-config.js';
 import { buildDeps } from '../../server/deps.js';
 import { tempDir } from '../txn/helpers.js';
@@ -45,9 +45,10 @@ export async function testServer(t: Test, env: Record<string, string> = {}): Pro
     ...env,
   });
   const deps = await buildDeps(config, pino({ level: 'silent' }));
-  const clients = deps.clients as MemoryClients;
-  await clients.add('depositor', SECRETS.depositor, ['depositor'], `${base}/agents/depositor`);
-  await clients.add('reader', SECRETS.reader, ['reader'], `${base}/agents/reader`);
+  const clients = deps.clients as RecordClients;
+  await clients.ensure('depositor', SECRETS.depositor, ['depositor']);
+  await clients.ensure('reader', SECRETS.reader, ['reader']);
+  t.teardown(() => deps.close());
   const app = createApp(deps);
   const server = app.listen(0);
   t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())));
