@@ -219,8 +219,9 @@ export interface ObjectProbe {
 
 /**
  * Look at the object root at store key `key`: list it, find a mutable head, read the sidecars.
- * Throws NotFoundError when nothing is there, InvalidObjectError when there is no
- * inventory.json, IoError from the store.
+ * Throws NotFoundError when there is no root inventory.json (nothing there, or a version being
+ * written before its commit point), InvalidObjectError when it is not a regular file, IoError
+ * from the store.
  */
 export async function probeObject(
   store: ReadableStore,
@@ -231,13 +232,11 @@ export async function probeObject(
   const root = await listDir(store, key, signal);
   if (root.special.has('inventory.json')) throw notAFile(joinKey(key, 'inventory.json'));
   if (!root.files.has('inventory.json')) {
-    if (root.files.size === 0 && root.dirs.size === 0) {
-      throw new NotFoundError(`no OCFL object at ${key}`, { operation: 'readObject', key });
-    }
-    throw new InvalidObjectError(`object root ${key} has no inventory.json`, {
-      operation: 'readObject',
-      key,
-    });
+    // Without a root inventory there is no version to read: an object being created (its first
+    // version is written before the root inventory, the commit point), a purge part-way, or
+    // damage. Readers see no object; the validator reports E063, `recover` cleans leftovers.
+    const what = root.files.size === 0 && root.dirs.size === 0 ? '' : ' (no inventory.json there)';
+    throw new NotFoundError(`no OCFL object at ${key}${what}`, { operation: 'readObject', key });
   }
   const rootFiles = await readSidecar(store, key, '', root, signal);
   const headAt = root.dirs.has('extensions') ? await findMutableHead(store, key, signal) : undefined;

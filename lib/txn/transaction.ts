@@ -8,7 +8,7 @@
  */
 import { InvalidInputError } from '../core/errors.js';
 import type { ObjectChange } from '../core/plan/changes.js';
-import type { CommitProgress, CommitResult } from './commit.js';
+import type { CommitProgress, CommitResult, CommitStep } from './commit.js';
 
 /** A binary to add or patch. */
 export interface PutBinaryOptions {
@@ -25,6 +25,8 @@ export interface PutBinaryOptions {
 /** Options of {@link Transaction.commit}. */
 export interface CommitOptions {
   onProgress?: (progress: CommitProgress) => void;
+  /** Test hook awaited before each commit step (see `CommitContext.onStep`); not for production. */
+  onStep?: (step: CommitStep) => void | Promise<void>;
   signal?: AbortSignal;
 }
 

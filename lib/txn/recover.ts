@@ -1,0 +1,578 @@
+/**
+ * Recovery: finding and cleaning what a crashed (or killed) writer left in an object, so readers
+ * keep seeing exactly the last committed version and nothing blocks the next commit forever.
+ * Every commit runs it on its object first (commit.ts); `strongroom recover` runs it on every
+ * object of a storage root (recover-root.ts).
+ *
+ * What a crash can leave, by the commit order (docs/WRITE-PATH.md), and what is done:
+ * - a version directory above the head — a claim record, a version inventory whose root
+ *   inventory never landed, or content with no inventory at all: deleted once its claim's lease
+ *   has expired (a version inventory counts as expired when older than the lease); a live claim
+ *   is another writer at work and is left alone;
+ * - a root sidecar that does not match the root inventory (a crash between the two writes):
+ *   rewritten when the root inventory's bytes are exactly `v<head>/inventory.json`'s, else left;
+ * - an object without a root inventory: a first version that never committed (a claim, or a
+ *   version inventory but no declaration yet, since the declaration is written just before the
+ *   root inventory) or a purge part-way (its claim says `purge`): deleted once expired. With a
+ *   declaration, no claim and a lone `v1` inventory (a crash between the declaration and the root
+ *   inventory, or a root inventory lost otherwise) the root inventory is restored from it, never
+ *   deleted: that object may have been readable, and preserved data is not thrown away on a guess.
+ *
+ * Every change is made while holding the claim on the next version (`v<head+1>`, or `v1` when
+ * there is no root inventory), taken with the same atomic create or takeover a commit uses, so
+ * recovery never races a writer: a writer needs that claim to commit anything. Nothing is ever
+ * deleted at or below the head. Each finding is reported with what was (or, in a dry run, would
+ * be) done and why.
+ */
+import { hasCode } from '../core/errors.js';
+import type { Inventory } from '../core/inventory.js';
+import { canCompute, digestBytes } from '../core/ocfl/digests.js';
+import { MAX_INVENTORY_BYTES, parseInventory } from '../core/ocfl/inventory-parse.js';
+import { MAX_SIDECAR_BYTES } from '../core/ocfl/limits.js';
+import { parseVersionName } from '../core/ocfl/version-names.js';
+import { nextVersionName } from '../core/plan/version-plan.js';
+import { parseSidecar } from '../engine/object-reader.js';
+import { joinKey, type WritableStore } from '../storage/port.js';
+import {
+  type ClaimRecord,
+  type ClaimRequest,
+  DEFAULT_LEASE_MS,
+  type ForeignClaim,
+  inspectClaim,
+  newTxId,
+  recordFor,
+  releaseVersion,
+  replaceClaim,
+} from './claim.js';
+import { Lease } from './lease.js';
+import { deleteObjectUnder, writeDeclaration } from './recover-steps.js';
+
+/** What recovery does about one finding. */
+export type RecoveryAction =
+  | 'delete-version'
+  | 'delete-object'
+  | 'rewrite-sidecar'
+  | 'write-declaration'
+  | 'restore-root-inventory'
+  | 'leave';
+
+/** The situations recovery recognises (see the module doc). */
+export type RecoverySituation =
+  | 'abandoned-claim'
+  | 'abandoned-version'
+  | 'partial-version'
+  | 'live-claim'
+  | 'recent-version'
+  | 'root-sidecar-mismatch'
+  | 'unexplained-sidecar-mismatch'
+  | 'missing-declaration'
+  | 'unfinished-create'
+  | 'unfinished-purge'
+  | 'root-inventory-missing'
+  | 'unreadable-root-inventory'
+  | 'unrecognised';
+
+/** One thing recovery found, and what it did (or would do). */
+export interface RecoveryFinding {
+  situation: RecoverySituation;
+  action: RecoveryAction;
+  /** True once done; false in a dry run, for `leave`, and when deferred to a writer at work. */
+  applied: boolean;
+  /** Store key of the object root. */
+  objectKey: string;
+  /** Store key the finding is about (a version directory, a sidecar, the object root). */
+  key: string;
+  objectId?: string;
+  version?: string;
+  /** Why, in words. */
+  reason: string;
+}
+
+/** Options of {@link recoverObject} and `recoverStorageRoot`. */
+export interface RecoverOptions {
+  /** Only report what would be done (default false). */
+  dryRun?: boolean;
+  /**
+   * Lease (ms) after which a version inventory or unknown file above the head counts as abandoned,
+   * and the lease of recovery's own claims (default {@link DEFAULT_LEASE_MS}). Claim records
+   * carry their own expiry.
+   */
+  leaseMs?: number;
+  /** Clock (tests). */
+  now?: () => number;
+  signal?: AbortSignal;
+}
+
+/** Options of {@link recoverObject} alone. */
+export interface ObjectRecoveryOptions extends RecoverOptions {
+  /** The object's id when known (named in findings; an inventory restored must have it). */
+  objectId?: string;
+  /** Whether `id` belongs at this object root (storage-root walks check it with the layout). */
+  belongsHere?: (id: string) => boolean;
+  /** A claim of this transaction is left to it (a retried commit takes its own claim back). */
+  ownTxId?: string;
+  /**
+   * The key is known to be this object's (the layout gave it): version directories with nothing
+   * to vouch for them (no claim, no inventory) are still removed. Default false.
+   */
+  trustKey?: boolean;
+  /** The root inventory as the caller just read it (a commit's base), so it is not read twice. */
+  base?: { inventory: Inventory; digests: Record<string, string>; etag?: string };
+}
+
+const OBJECT_NAMASTE = /^0=ocfl_object_/;
+
+/** A version directory and what holds its inventory key. */
+interface VersionDir {
+  name: string;
+  number: number;
+  key: string;
+  inventoryKey: string;
+  found: ForeignClaim | undefined;
+  own: boolean;
+}
+
+/** Shared state of one object's recovery. */
+interface Run {
+  store: WritableStore;
+  objectKey: string;
+  opts: ObjectRecoveryOptions;
+  leaseMs: number;
+  now: number;
+  finding(
+    situation: RecoverySituation,
+    action: RecoveryAction,
+    key: string,
+    reason: string,
+    version?: string,
+  ): RecoveryFinding;
+}
+
+/**
+ * Recover the object rooted at store key `objectKey` (see the module doc). Resolves with the
+ * findings (empty when there was nothing to do). Throws the store's errors; a writer that takes
+ * the object meanwhile makes the affected findings `leave` rather than failing.
+ */
+export async function recoverObject(
+  store: WritableStore,
+  objectKey: string,
+  opts: ObjectRecoveryOptions = {},
+): Promise<RecoveryFinding[]> {
+  opts = { ...opts }; // objectId is filled in from what is found
+  const run: Run = {
+    store,
+    objectKey,
+    opts,
+    leaseMs: opts.leaseMs ?? DEFAULT_LEASE_MS,
+    now: (opts.now ?? Date.now)(),
+    finding: (situation, action, key, reason, version) => ({
+      situation,
+      action,
+      applied: false,
+      objectKey,
+      key,
+      ...(opts.objectId !== undefined && { objectId: opts.objectId }),
+      ...(version !== undefined && { version }),
+      reason,
+    }),
+  };
+  const files: string[] = [];
+  const dirNames: string[] = [];
+  for await (const e of store.list(objectKey, {
+    delimiter: true,
+    ...(opts.signal && { signal: opts.signal }),
+  })) {
+    const name = e.key.slice(e.key.lastIndexOf('/') + 1);
+    (e.kind === 'prefix' ? dirNames : files).push(name);
+  }
+  if (files.length === 0 && dirNames.length === 0) return [];
+  const versions = await inspectVersions(run, dirNames);
+  return files.includes('inventory.json')
+    ? recoverWithRoot(run, files, versions)
+    : recoverWithoutRoot(run, files, versions);
+}
+
+async function inspectVersions(run: Run, dirNames: string[]): Promise<VersionDir[]> {
+  const out: VersionDir[] = [];
+  for (const name of dirNames) {
+    const parsed = parseVersionName(name);
+    if ('problem' in parsed) continue;
+    const key = joinKey(run.objectKey, name);
+    const inventoryKey = joinKey(key, 'inventory.json');
+    const found = await inspectClaim(run.store, inventoryKey, run.now, run.leaseMs);
+    const own =
+      found?.kind === 'claim' && run.opts.ownTxId !== undefined && found.record.txId === run.opts.ownTxId;
+    out.push({ name, number: parsed.number, key, inventoryKey, found, own });
+  }
+  return out.sort((a, b) => a.number - b.number);
+}
+
+/** A finding for a version directory above the head, by what holds its inventory key. */
+function versionFinding(run: Run, v: VersionDir): RecoveryFinding {
+  const f = v.found;
+  if (f === undefined) {
+    return run.finding(
+      'partial-version',
+      'delete-version',
+      v.key,
+      'a version directory above the head with no inventory',
+      v.name,
+    );
+  }
+  if (f.kind === 'claim') {
+    return f.expired
+      ? run.finding(
+          'abandoned-claim',
+          'delete-version',
+          v.key,
+          `claim of transaction ${f.record.txId} expired at ${f.record.expires}`,
+          v.name,
+        )
+      : run.finding(
+          'live-claim',
+          'leave',
+          v.key,
+          `transaction ${f.record.txId} holds it until ${f.record.expires}`,
+          v.name,
+        );
+  }
+  if (f.kind === 'inventory') {
+    return f.expired
+      ? run.finding(
+          'abandoned-version',
+          'delete-version',
+          v.key,
+          'a version inventory above the head, older than the lease: its root inventory never landed',
+          v.name,
+        )
+      : run.finding(
+          'recent-version',
+          'leave',
+          v.key,
+          'a version inventory above the head written within the lease: its writer may be committing it',
+          v.name,
+        );
+  }
+  return f.expired
+    ? run.finding(
+        'partial-version',
+        'delete-version',
+        v.key,
+        'its inventory key holds neither a claim nor an inventory, older than the lease',
+        v.name,
+      )
+    : run.finding(
+        'recent-version',
+        'leave',
+        v.key,
+        'its inventory key holds neither a claim nor an inventory, written within the lease',
+        v.name,
+      );
+}
+
+async function recoverWithRoot(
+  run: Run,
+  files: string[],
+  versions: VersionDir[],
+): Promise<RecoveryFinding[]> {
+  const { store, objectKey } = run;
+  const rootKey = joinKey(objectKey, 'inventory.json');
+  const root = run.opts.base ?? (await readRoot(store, rootKey));
+  const { inventory: inv, digests, etag } = root;
+  const head = inv ? parseVersionName(inv.head) : undefined;
+  if (!inv || !head || 'problem' in head) {
+    return [
+      run.finding(
+        'unreadable-root-inventory',
+        'leave',
+        rootKey,
+        'the root inventory does not parse: validate the object',
+      ),
+    ];
+  }
+  run.opts.objectId ??= inv.id;
+  const findings = versions
+    .filter((v) => v.number > head.number && !v.own)
+    .map((v) => versionFinding(run, v));
+  const alg = inv.digestAlgorithm;
+  const digest = digests[alg];
+  const sidecarKey = joinKey(objectKey, `inventory.json.${alg}`);
+  const recorded = files.includes(`inventory.json.${alg}`) ? await readSidecar(store, sidecarKey) : undefined;
+  if (digest !== undefined && recorded !== digest) {
+    const bytes = await store.readBytes(rootKey, { maxBytes: MAX_INVENTORY_BYTES });
+    const same = await sameBytes(store, joinKey(objectKey, inv.head, 'inventory.json'), bytes);
+    findings.push(
+      same
+        ? run.finding(
+            'root-sidecar-mismatch',
+            'rewrite-sidecar',
+            sidecarKey,
+            `the root sidecar does not match the root inventory, which is exactly ${inv.head}/inventory.json: a crash between the two writes`,
+          )
+        : run.finding(
+            'unexplained-sidecar-mismatch',
+            'leave',
+            sidecarKey,
+            `the root sidecar does not match the root inventory, which differs from ${inv.head}/inventory.json: not guessed at; validate the object`,
+          ),
+    );
+  }
+  if (!files.some((f) => OBJECT_NAMASTE.test(f))) {
+    findings.push(
+      run.finding(
+        'missing-declaration',
+        'write-declaration',
+        joinKey(objectKey, '0=ocfl_object_1.1'),
+        'the object has a root inventory but no declaration file',
+      ),
+    );
+  }
+  if (run.opts.dryRun || !findings.some((f) => f.action !== 'leave')) return findings;
+  const nextName = nextVersionName(
+    inv.head,
+    Object.keys(inv.versions).some((n) => n.startsWith('v0')),
+  );
+  const nextNumber = head.number + 1;
+  const next = versions.find((v) => v.number === nextNumber);
+  if (next && (next.own || findings.some((f) => f.key === next.key && f.action === 'leave'))) {
+    return defer(findings, `a writer holds ${nextName}: repaired once it is done`);
+  }
+  const dir = next?.key ?? joinKey(objectKey, nextName);
+  const lease = await acquire(run, dir, next?.found, {
+    nextName,
+    digest: digests.sha512 ?? null,
+    rootEtag: etag,
+  });
+  if (!lease) return defer(findings, `another writer claimed ${nextName} meanwhile`);
+  try {
+    if ((await store.stat(rootKey)).etag !== etag) {
+      await releaseVersion(store, dir, await lease.stop());
+      return defer(findings, 'the object changed meanwhile: run recovery again');
+    }
+    for (const f of findings) {
+      if (f.action === 'delete-version') {
+        if (f.key !== dir) await store.deletePrefix(f.key); // the claimed one goes with the release
+      } else if (f.action === 'rewrite-sidecar') {
+        await store.write(sidecarKey, `${digest} inventory.json\n`);
+        await store.sync([sidecarKey]);
+      } else if (f.action === 'write-declaration') {
+        await writeDeclaration(store, objectKey);
+      } else continue;
+      f.applied = true;
+    }
+  } catch (err) {
+    lease.cancel(); // the claim expires by itself: a later run finishes
+    throw err;
+  }
+  await releaseVersion(store, dir, await lease.stop());
+  return findings;
+}
+
+async function recoverWithoutRoot(
+  run: Run,
+  files: string[],
+  versions: VersionDir[],
+): Promise<RecoveryFinding[]> {
+  const { objectKey } = run;
+  if (versions.some((v) => v.own)) return []; // the retried transaction takes its claim back
+  const claims = versions.flatMap((v) => (v.found?.kind === 'claim' ? [v.found.record] : []));
+  // With a claim, the claim says whether its writer lives (other versions' inventories are a
+  // purged object's, as old as their commits); without one, a recent version inventory may be a
+  // creator about to write the root inventory.
+  const live = versions
+    .filter((v) => claims.length === 0 || v.found?.kind === 'claim')
+    .map((v) => versionFinding(run, v))
+    .filter((f) => f.action === 'leave');
+  if (live.length > 0) {
+    return live.map((f) => ({
+      ...f,
+      reason: `${f.reason} (an object without a root inventory: left to its writer)`,
+    }));
+  }
+  const declared = files.some((f) => OBJECT_NAMASTE.test(f));
+  let finding: RecoveryFinding | undefined;
+  if (claims.length > 0) {
+    const purge = claims.some((c) => c.purpose === 'purge');
+    finding = run.finding(
+      purge ? 'unfinished-purge' : 'unfinished-create',
+      'delete-object',
+      objectKey,
+      purge
+        ? 'a purge stopped part-way (its expired claim remains): finishing it'
+        : `a first version that never committed (claim of transaction ${claims[0]!.txId} expired)`,
+    );
+  } else if (!declared && (run.opts.trustKey || versions.some((v) => v.found?.kind === 'inventory'))) {
+    finding = run.finding(
+      'unfinished-create',
+      'delete-object',
+      objectKey,
+      'a first version that never committed (no declaration, no root inventory)',
+    );
+  } else if (!declared) {
+    return [
+      run.finding(
+        'unrecognised',
+        'leave',
+        objectKey,
+        'version directories with no claim, inventory or declaration: not Strongroom leftovers that can be told apart; not touched',
+      ),
+    ];
+  } else {
+    const restorable = await restorableInventory(run, versions);
+    if (!restorable) {
+      return [
+        run.finding(
+          'root-inventory-missing',
+          'leave',
+          objectKey,
+          'an object with a declaration but no root inventory and no claim: damaged, not an unfinished write; not touched (validate it)',
+        ),
+      ];
+    }
+    finding = run.finding(
+      'root-inventory-missing',
+      'restore-root-inventory',
+      joinKey(objectKey, 'inventory.json'),
+      'a declaration and v1 but no root inventory (a crash between the two writes): restored from v1/inventory.json',
+      'v1',
+    );
+    if (!run.opts.dryRun) finding.applied = await restoreRoot(run, restorable);
+    return [finding];
+  }
+  if (run.opts.dryRun) return [finding];
+  const first = versions.find((v) => v.number === 1);
+  const lease = await acquire(run, first?.key ?? joinKey(objectKey, 'v1'), first?.found, {
+    nextName: 'v1',
+    digest: null,
+  });
+  if (!lease)
+    return [
+      { ...finding, action: 'leave', reason: `${finding.reason}; another writer claimed v1 meanwhile` },
+    ];
+  await deleteObjectUnder(run.store, objectKey, lease);
+  finding.applied = true;
+  return [finding];
+}
+
+/** Read and parse the root inventory (`inventory` undefined when it does not parse). */
+async function readRoot(store: WritableStore, rootKey: string) {
+  const etag = (await store.stat(rootKey)).etag;
+  const bytes = await store.readBytes(rootKey, { maxBytes: MAX_INVENTORY_BYTES });
+  const parsed = parseInventory(bytes, { path: 'inventory.json' });
+  const alg = parsed.inventory?.digestAlgorithm;
+  const digests = { ...parsed.digests };
+  if (alg && !digests[alg] && canCompute(alg)) Object.assign(digests, digestBytes(bytes, [alg]));
+  return { inventory: parsed.inventory, digests, etag };
+}
+
+/** The bytes of `v1/inventory.json` when they can become the root inventory as they are. */
+async function restorableInventory(run: Run, versions: VersionDir[]): Promise<Buffer | undefined> {
+  if (versions.length !== 1 || versions[0]!.number !== 1 || versions[0]!.found?.kind !== 'inventory')
+    return undefined;
+  const bytes = await run.store.readBytes(versions[0]!.inventoryKey, { maxBytes: MAX_INVENTORY_BYTES });
+  const parsed = parseInventory(bytes, { path: 'v1/inventory.json' });
+  const inv = parsed.inventory;
+  if (!inv || inv.head !== versions[0]!.name || parsed.issues.some((i) => i.code.startsWith('E')))
+    return undefined;
+  if (run.opts.objectId !== undefined && inv.id !== run.opts.objectId) return undefined;
+  if (run.opts.belongsHere && !run.opts.belongsHere(inv.id)) return undefined;
+  run.opts.objectId ??= inv.id;
+  return bytes;
+}
+
+/** Write `bytes` as the root inventory (only where none is) and its sidecar. */
+async function restoreRoot(run: Run, bytes: Buffer): Promise<boolean> {
+  const { store, objectKey } = run;
+  const inv = parseInventory(bytes).inventory!;
+  const alg = inv.digestAlgorithm;
+  const rootKey = joinKey(objectKey, 'inventory.json');
+  const sidecarKey = joinKey(objectKey, `inventory.json.${alg}`);
+  try {
+    await store.write(rootKey, bytes, { ifNoneMatch: true, durable: true });
+  } catch (err) {
+    if (hasCode(err, 'ALREADY_EXISTS')) return false;
+    throw err;
+  }
+  await store.write(sidecarKey, `${digestBytes(bytes, [alg])[alg]} inventory.json\n`);
+  await store.sync([sidecarKey]);
+  return true;
+}
+
+/**
+ * Take the claim on version directory `dir` for recovery: create it, or take over what
+ * `found` saw there (expired). A version inventory is taken over only while the root inventory
+ * is still `rootEtag` (checked before and after: a writer that committed meanwhile gets its
+ * inventory back). Resolves with the claim's lease (renewed while recovery works), undefined
+ * when another writer won.
+ */
+async function acquire(
+  run: Run,
+  dir: string,
+  found: ForeignClaim | undefined,
+  at: { nextName: string; digest: string | null; rootEtag?: string | undefined },
+): Promise<Lease | undefined> {
+  const { store } = run;
+  const key = joinKey(dir, 'inventory.json');
+  const req: ClaimRequest = {
+    txId: `recover-${newTxId()}`,
+    objectId: run.opts.objectId ?? run.objectKey,
+    version: at.nextName,
+    baseDigest: at.digest,
+    agent: 'strongroom recover',
+    leaseMs: run.leaseMs,
+    ...(run.opts.now && { now: run.opts.now }),
+    purpose: 'recover',
+  };
+  const record: ClaimRecord = recordFor(req);
+  const bytes = Buffer.from(JSON.stringify(record));
+  const rootKey = joinKey(run.objectKey, 'inventory.json');
+  const rootUnchanged = async () =>
+    at.rootEtag === undefined || (await store.stat(rootKey).catch(() => undefined))?.etag === at.rootEtag;
+  try {
+    if (found === undefined) {
+      const res = await store.write(key, bytes, { ifNoneMatch: true });
+      return new Lease(store, { key, etag: res.etag ?? '', record }, req);
+    }
+    let saved: Buffer | undefined;
+    if (found.kind === 'inventory') {
+      if (!(await rootUnchanged())) return undefined;
+      saved = await store.readBytes(key, { maxBytes: MAX_INVENTORY_BYTES });
+    }
+    const etag = await replaceClaim(store, key, found.etag, bytes);
+    if (saved && !(await rootUnchanged())) {
+      await store.write(key, saved, { ifMatch: etag }); // its writer committed after all: give it back
+      return undefined;
+    }
+    return new Lease(store, { key, etag, record }, req);
+  } catch (err) {
+    if (hasCode(err, 'ALREADY_EXISTS') || hasCode(err, 'PRECONDITION_FAILED') || hasCode(err, 'NOT_FOUND')) {
+      return undefined;
+    }
+    throw err;
+  }
+}
+
+async function readSidecar(store: WritableStore, key: string): Promise<string | undefined> {
+  try {
+    return parseSidecar((await store.readBytes(key, { maxBytes: MAX_SIDECAR_BYTES })).toString('utf8'));
+  } catch (err) {
+    if (hasCode(err, 'NOT_FOUND') || hasCode(err, 'TOO_LARGE')) return undefined;
+    throw err;
+  }
+}
+
+async function sameBytes(store: WritableStore, key: string, bytes: Buffer): Promise<boolean> {
+  try {
+    return (await store.readBytes(key, { maxBytes: bytes.length })).equals(bytes);
+  } catch (err) {
+    if (hasCode(err, 'NOT_FOUND') || hasCode(err, 'TOO_LARGE')) return false;
+    throw err;
+  }
+}
+
+/** Turn the pending actions into `leave`, saying why. */
+function defer(findings: RecoveryFinding[], why: string): RecoveryFinding[] {
+  return findings.map((f) =>
+    f.action === 'leave' || f.applied ? f : { ...f, action: 'leave', reason: `${f.reason}; ${why}` },
+  );
+}
