@@ -68,8 +68,8 @@ export interface CommitContext {
 /**
  * The steps of a commit, in order, as {@link CommitContext.onStep} sees them: recovery of the
  * object's leftovers, reading the base and planning, the claim on vN, content copies, headers
- * and RDF, the bulk flush, the version inventory and its sidecar, the declaration (new objects
- * only), the root inventory (the commit point) and the root sidecar.
+ * and RDF, the bulk flush, the version inventory and its sidecar, the root inventory (the commit
+ * point), the declaration (new objects only) and the root sidecar.
  */
 export const COMMIT_STEPS = [
   'recover',
@@ -80,8 +80,8 @@ export const COMMIT_STEPS = [
   'flush',
   'version-inventory',
   'version-sidecar',
-  'declaration',
   'root-inventory',
+  'declaration',
   'root-sidecar',
   'done',
 ] as const;
@@ -102,10 +102,11 @@ export interface CommitResult {
   created: string;
   plan: VersionPlan;
   /**
-   * Set when the version committed (readers see it) but a write after the commit point failed:
-   * the root sidecar. The next transaction on the object or `strongroom recover` repairs it.
+   * Set when the version committed (readers see it) but a write after the commit point failed
+   * (the root sidecar, a new object's declaration): what is missing. The next transaction on the
+   * object or `strongroom recover` writes it.
    */
-  pending?: string;
+  pending?: string[];
 }
 
 /**
@@ -221,7 +222,7 @@ export async function commitVersion(req: CommitRequest, ctx: CommitContext): Pro
     await ctx.store.write(versionSidecar, sidecar);
     await ctx.store.sync([held.key, versionSidecar]);
     report('commit');
-    const root = await writeRoot(ctx, base, {
+    const pending = await writeRoot(ctx, base, {
       bytes,
       sidecar,
       alg,
@@ -237,7 +238,7 @@ export async function commitVersion(req: CommitRequest, ctx: CommitContext): Pro
       version: plan.version,
       created,
       plan,
-      ...(root.sidecarError && { pending: `the root sidecar was not written (${root.sidecarError})` }),
+      ...(pending.length > 0 && { pending }),
     };
   } catch (err) {
     lease.cancel();
@@ -279,12 +280,14 @@ interface RootWrite {
 }
 
 /**
- * The commit point: the declaration (new objects), the root inventory — conditional on the
- * base's etag (a conditional create for a new object) and durable before it is visible (on the
- * filesystem: temp file, fsync, rename, fsync of the directory) — then its sidecar. Resolves
- * once the root inventory is in place; a failed sidecar write after that does not undo the
- * commit (readers do not need it; the next transaction or `recover` rewrites it) and is returned
- * as `sidecarError`. Throws ConflictError when the head moved or our version inventory is no
+ * The commit point: the root inventory — conditional on the base's etag (a conditional create
+ * for a new object) and durable before it is visible (on the filesystem: temp file, fsync,
+ * rename, fsync of the directory) — then, for a new object, its declaration, then the root
+ * sidecar. The declaration comes after the root inventory so that a crash never leaves a
+ * declared object without one (which would look like damage, not like an unfinished write);
+ * readers find an object by its root inventory. Resolves once the root inventory is in place,
+ * with what could not be written after it (not undone: readers do not need those files; the
+ * next transaction or `recover` writes them). Throws ConflictError when the head moved or our version inventory is no
  * longer ours (a writer paused past its lease). Another store error at the root inventory is
  * checked by reading the root back: ours → committed; not ours → rethrown (nothing visible);
  * unreadable → rethrown and marked {@link unsettled}, so the caller leaves the version to
@@ -294,13 +297,9 @@ async function writeRoot(
   ctx: CommitContext,
   base: { inventory?: unknown; etag?: string },
   w: RootWrite,
-): Promise<{ sidecarError?: string }> {
+): Promise<string[]> {
   const rootKey = joinKey(ctx.objectKey, 'inventory.json');
   const sidecarKey = joinKey(ctx.objectKey, `inventory.json.${w.alg}`);
-  if (!base.inventory) {
-    await w.step('declaration');
-    await writeDeclaration(ctx.store, ctx.objectKey);
-  }
   await w.step('root-inventory');
   // Our claim, now our version inventory, must still be ours: a writer paused past its lease may
   // have been taken over, and its version deleted, while it slept.
@@ -326,16 +325,27 @@ async function writeRoot(
     if (landed === undefined && typeof err === 'object' && err !== null) unsettled.add(err);
     if (landed !== true) throw err;
   }
+  // Committed. What follows only completes the object's files; a failure is reported, not undone.
+  const pending: string[] = [];
+  const after = async (what: string, work: () => Promise<unknown>) => {
+    try {
+      await work();
+    } catch (err) {
+      pending.push(
+        `${what} was not written (${err instanceof Error ? err.message.slice(0, 200) : 'unknown error'})`,
+      );
+    }
+  };
+  if (!base.inventory) {
+    await w.step('declaration');
+    await after('the object declaration', () => writeDeclaration(ctx.store, ctx.objectKey));
+  }
   await w.step('root-sidecar');
-  try {
+  await after('the root sidecar', async () => {
     await ctx.store.write(sidecarKey, w.sidecar);
     await ctx.store.sync([sidecarKey]);
-    return {};
-  } catch (err) {
-    return {
-      sidecarError: hasCode(err, 'IO') ? (err as Error).message.slice(0, 200) : String(err).slice(0, 200),
-    };
-  }
+  });
+  return pending;
 }
 
 /** Whether the root inventory now holds `bytes` (undefined: it cannot be read). */

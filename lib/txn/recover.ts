@@ -11,12 +11,12 @@
  *   is another writer at work and is left alone;
  * - a root sidecar that does not match the root inventory (a crash between the two writes):
  *   rewritten when the root inventory's bytes are exactly `v<head>/inventory.json`'s, else left;
+ * - a root inventory without the object declaration (a new object's declaration is written just
+ *   after its root inventory): the declaration is written;
  * - an object without a root inventory: a first version that never committed (a claim, or a
- *   version inventory but no declaration yet, since the declaration is written just before the
- *   root inventory) or a purge part-way (its claim says `purge`): deleted once expired. With a
- *   declaration, no claim and a lone `v1` inventory (a crash between the declaration and the root
- *   inventory, or a root inventory lost otherwise) the root inventory is restored from it, never
- *   deleted: that object may have been readable, and preserved data is not thrown away on a guess.
+ *   version inventory, and no declaration) or a purge part-way (its claim says `purge`): deleted
+ *   once expired. A declared object with no root inventory and no claim is damage, not a crash
+ *   of ours, and is only reported: preserved data is never thrown away on a guess.
  *
  * Every change is made while holding the claim on the next version (`v<head+1>`, or `v1` when
  * there is no root inventory), taken with the same atomic create or takeover a commit uses, so
@@ -53,7 +53,6 @@ export type RecoveryAction =
   | 'delete-object'
   | 'rewrite-sidecar'
   | 'write-declaration'
-  | 'restore-root-inventory'
   | 'leave';
 
 /** The situations recovery recognises (see the module doc). */
@@ -105,7 +104,7 @@ export interface RecoverOptions {
 
 /** Options of {@link recoverObject} alone. */
 export interface ObjectRecoveryOptions extends RecoverOptions {
-  /** The object's id when known (named in findings; an inventory restored must have it). */
+  /** The object's id when known (named in findings). */
   objectId?: string;
   /** Whether `id` belongs at this object root (storage-root walks check it with the layout). */
   belongsHere?: (id: string) => boolean;
@@ -391,6 +390,16 @@ async function recoverWithoutRoot(
   }
   const declared = files.some((f) => OBJECT_NAMASTE.test(f));
   let finding: RecoveryFinding | undefined;
+  if (!(await vouchedFor(run, claims, versions))) {
+    return [
+      run.finding(
+        'unrecognised',
+        'leave',
+        objectKey,
+        'what it holds names an object that does not belong at this place in the layout: not touched',
+      ),
+    ];
+  }
   if (claims.length > 0) {
     const purge = claims.some((c) => c.purpose === 'purge');
     finding = run.finding(
@@ -418,26 +427,14 @@ async function recoverWithoutRoot(
       ),
     ];
   } else {
-    const restorable = await restorableInventory(run, versions);
-    if (!restorable) {
-      return [
-        run.finding(
-          'root-inventory-missing',
-          'leave',
-          objectKey,
-          'an object with a declaration but no root inventory and no claim: damaged, not an unfinished write; not touched (validate it)',
-        ),
-      ];
-    }
-    finding = run.finding(
-      'root-inventory-missing',
-      'restore-root-inventory',
-      joinKey(objectKey, 'inventory.json'),
-      'a declaration and v1 but no root inventory (a crash between the two writes): restored from v1/inventory.json',
-      'v1',
-    );
-    if (!run.opts.dryRun) finding.applied = await restoreRoot(run, restorable);
-    return [finding];
+    return [
+      run.finding(
+        'root-inventory-missing',
+        'leave',
+        objectKey,
+        'a declared object without a root inventory and no claim: damaged, not an unfinished write (a new object is declared only after its root inventory); not touched: validate it',
+      ),
+    ];
   }
   if (run.opts.dryRun) return [finding];
   const first = versions.find((v) => v.number === 1);
@@ -454,6 +451,27 @@ async function recoverWithoutRoot(
   return [finding];
 }
 
+/**
+ * Whether the claims or the `v1` inventory found name an object the layout puts here (always
+ * true without a layout check, i.e. when the caller knows the key is the object's).
+ */
+async function vouchedFor(run: Run, claims: ClaimRecord[], versions: VersionDir[]): Promise<boolean> {
+  const belongs = run.opts.belongsHere ?? (() => true);
+  let id: unknown = claims[0]?.objectId;
+  const first = versions.find((v) => v.number === 1 && v.found?.kind === 'inventory');
+  if (id === undefined && first) {
+    try {
+      const bytes = await run.store.readBytes(first.inventoryKey, { maxBytes: MAX_INVENTORY_BYTES });
+      id = (JSON.parse(bytes.toString('utf8')) as { id?: unknown } | null)?.id;
+    } catch {
+      id = null;
+    }
+  }
+  if (typeof id === 'string') run.opts.objectId ??= id;
+  if (run.opts.trustKey || id === undefined) return true; // nothing names an object: the rules decide
+  return typeof id === 'string' && claims.every((c) => belongs(c.objectId)) && belongs(id);
+}
+
 /** Read and parse the root inventory (`inventory` undefined when it does not parse). */
 async function readRoot(store: WritableStore, rootKey: string) {
   const etag = (await store.stat(rootKey)).etag;
@@ -463,39 +481,6 @@ async function readRoot(store: WritableStore, rootKey: string) {
   const digests = { ...parsed.digests };
   if (alg && !digests[alg] && canCompute(alg)) Object.assign(digests, digestBytes(bytes, [alg]));
   return { inventory: parsed.inventory, digests, etag };
-}
-
-/** The bytes of `v1/inventory.json` when they can become the root inventory as they are. */
-async function restorableInventory(run: Run, versions: VersionDir[]): Promise<Buffer | undefined> {
-  if (versions.length !== 1 || versions[0]!.number !== 1 || versions[0]!.found?.kind !== 'inventory')
-    return undefined;
-  const bytes = await run.store.readBytes(versions[0]!.inventoryKey, { maxBytes: MAX_INVENTORY_BYTES });
-  const parsed = parseInventory(bytes, { path: 'v1/inventory.json' });
-  const inv = parsed.inventory;
-  if (!inv || inv.head !== versions[0]!.name || parsed.issues.some((i) => i.code.startsWith('E')))
-    return undefined;
-  if (run.opts.objectId !== undefined && inv.id !== run.opts.objectId) return undefined;
-  if (run.opts.belongsHere && !run.opts.belongsHere(inv.id)) return undefined;
-  run.opts.objectId ??= inv.id;
-  return bytes;
-}
-
-/** Write `bytes` as the root inventory (only where none is) and its sidecar. */
-async function restoreRoot(run: Run, bytes: Buffer): Promise<boolean> {
-  const { store, objectKey } = run;
-  const inv = parseInventory(bytes).inventory!;
-  const alg = inv.digestAlgorithm;
-  const rootKey = joinKey(objectKey, 'inventory.json');
-  const sidecarKey = joinKey(objectKey, `inventory.json.${alg}`);
-  try {
-    await store.write(rootKey, bytes, { ifNoneMatch: true, durable: true });
-  } catch (err) {
-    if (hasCode(err, 'ALREADY_EXISTS')) return false;
-    throw err;
-  }
-  await store.write(sidecarKey, `${digestBytes(bytes, [alg])[alg]} inventory.json\n`);
-  await store.sync([sidecarKey]);
-  return true;
 }
 
 /**
