@@ -3,7 +3,8 @@
  *
  * The most used entry points are exported by name; each area is also exported whole as a
  * namespace (`ocfl`, `layouts`, `fedora`, `mets`, `bagit`, `tools`, ...) so names never clash.
- * Everything here reads; the write path (transactions) arrives in lib/txn.
+ * Reading is everything but the writer: `openRepositoryWriter` (lib/txn) is the only way to change
+ * a repository (transactions, repository structure, crash recovery).
  */
 
 // caches
@@ -158,3 +159,18 @@ export {
 } from './storage/port.js';
 export type { S3Config, S3Connection } from './storage/s3/config.js';
 export type { S3StoreOptions } from './storage/s3/s3-store.js';
+// writing: the transaction module (the only writer) and recovery after a crash
+export type { CommitResult } from './txn/commit.js';
+export type {
+  RecoverOptions,
+  RecoveryAction,
+  RecoveryFinding,
+  RecoverySituation,
+} from './txn/recover.js';
+export type { RecoverProgress, RecoveryReport, StorageRootRecoveryOptions } from './txn/recover-root.js';
+export {
+  type OpenRepositoryWriterOptions,
+  openRepositoryWriter,
+  RepositoryWriter,
+  type WriterRecoverOptions,
+} from './txn/writer.js';

@@ -17,6 +17,7 @@ commands:
   mets <file> [--json]                           read a METS file and print its model
   bag validate <dir> [--json]                    validate a BagIt bag (exit 0 valid, 1 invalid)
   tools <deposit-folder> [--json]                print per-file metadata gathered from tool outputs
+  recover <storage-root> [--dry-run] [--json] [--lease-ms n]   clean what crashed writers left (unfinished versions, stale sidecars)
 
 S3 locations use S3_ENDPOINT, S3_ACCESS_KEY, S3_SECRET_KEY, S3_REGION, S3_FORCE_PATH_STYLE.
 `;
@@ -29,6 +30,7 @@ const COMMANDS: Record<string, () => Promise<{ run: Command }>> = {
   mets: () => import('./commands/mets.js'),
   bag: () => import('./commands/bag.js'),
   tools: () => import('./commands/tools.js'),
+  recover: () => import('./commands/recover.js'),
 };
 
 /** Run the CLI with the given argv (without node and script) and IO; resolves to the exit code. */

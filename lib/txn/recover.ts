@@ -30,6 +30,7 @@ import { canCompute, digestBytes } from '../core/ocfl/digests.js';
 import { MAX_INVENTORY_BYTES, parseInventory } from '../core/ocfl/inventory-parse.js';
 import { MAX_SIDECAR_BYTES } from '../core/ocfl/limits.js';
 import { parseVersionName } from '../core/ocfl/version-names.js';
+import { quoteForMessage, truncateForMessage } from '../core/paths.js';
 import { nextVersionName } from '../core/plan/version-plan.js';
 import { parseSidecar } from '../engine/object-reader.js';
 import { joinKey, type WritableStore } from '../storage/port.js';
@@ -170,7 +171,7 @@ export async function recoverObject(
       applied: false,
       objectKey,
       key,
-      ...(opts.objectId !== undefined && { objectId: opts.objectId }),
+      ...(opts.objectId !== undefined && { objectId: truncateForMessage(opts.objectId, 512) }),
       ...(version !== undefined && { version }),
       reason,
     }),
@@ -224,14 +225,14 @@ function versionFinding(run: Run, v: VersionDir): RecoveryFinding {
           'abandoned-claim',
           'delete-version',
           v.key,
-          `claim of transaction ${f.record.txId} expired at ${f.record.expires}`,
+          `claim of transaction ${quoteForMessage(f.record.txId, 80)} expired at ${quoteForMessage(String(f.record.expires), 40)}`,
           v.name,
         )
       : run.finding(
           'live-claim',
           'leave',
           v.key,
-          `transaction ${f.record.txId} holds it until ${f.record.expires}`,
+          `transaction ${quoteForMessage(f.record.txId, 80)} holds it until ${quoteForMessage(String(f.record.expires), 40)}`,
           v.name,
         );
   }
@@ -408,7 +409,7 @@ async function recoverWithoutRoot(
       objectKey,
       purge
         ? 'a purge stopped part-way (its expired claim remains): finishing it'
-        : `a first version that never committed (claim of transaction ${claims[0]!.txId} expired)`,
+        : `a first version that never committed (claim of transaction ${quoteForMessage(claims[0]!.txId, 80)} expired)`,
     );
   } else if (!declared && (run.opts.trustKey || versions.some((v) => v.found?.kind === 'inventory'))) {
     finding = run.finding(
