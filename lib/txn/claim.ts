@@ -16,7 +16,7 @@
  * Giving a claim up ({@link releaseVersion}) deletes everything else in `vN/` first and the claim
  * last, so nobody can claim a directory that still holds someone's leftovers.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import {
   AlreadyExistsError,
   ConflictError,
@@ -216,7 +216,7 @@ async function takeOver(
   req: Pick<ClaimRequest, 'objectId' | 'version'>,
 ): Promise<string> {
   try {
-    return await replaceClaim(store, key, etag, encode(record));
+    return await replaceClaim(store, key, etag, encode(record), record.leaseMs);
   } catch (err) {
     if (
       err instanceof PreconditionFailedError ||
@@ -236,41 +236,75 @@ async function takeOver(
  * Replace what holds claim key `key` (etag `etag`) with `bytes`, so that of racing takers
  * exactly one wins; resolves with the new etag. Where the store's conditional replace is atomic
  * (S3, memory) that is one conditional write. On the filesystem it is emulated (compare, then
- * rename: two takers could both pass), so the old holder is moved aside instead — of racing
- * `rename(2)`s of one file exactly one succeeds — checked to be the one inspected (a renewal in
- * between means its holder lives: it is put back), and the new claim is created with the atomic
- * conditional create. Throws PreconditionFailedError, NotFoundError or AlreadyExistsError when
- * another writer got there first, UnsupportedError when the store has neither.
+ * rename: two takers could both pass the compare), so the takers of one etag first elect one of
+ * themselves with an atomic conditional create of `takeover-<hash of the etag>` beside the
+ * claim; only the elected one replaces it, then removes its election file. The claim key is never empty meanwhile, so nobody can
+ * create a fresh claim in a gap. An election file left by a taker that died counts as abandoned
+ * once older than `leaseMs`; the next election is then held on a name derived from it (never by
+ * deleting it, which two takers could both do). Election files are cleared with the rest of the
+ * version directory. Throws PreconditionFailedError or AlreadyExistsError when another writer got
+ * there first, UnsupportedError when the store offers neither.
  */
 export async function replaceClaim(
   store: WritableStore,
   key: string,
   etag: string,
   bytes: Buffer,
+  leaseMs = DEFAULT_LEASE_MS,
 ): Promise<string> {
   const caps = await store.capabilities();
   if (caps.conditionalReplace === 'atomic')
     return (await store.write(key, bytes, { ifMatch: etag })).etag ?? '';
-  if (caps.rename !== 'atomic' || caps.conditionalCreate !== 'atomic') {
+  if (caps.conditionalCreate !== 'atomic') {
     throw new UnsupportedError(`${store.uri} cannot take over a claim safely`, {
       operation: 'replaceClaim',
       key,
     });
   }
-  const aside = `${key.slice(0, key.lastIndexOf('/') + 1)}claim-taken-${randomUUID()}`;
-  await store.rename(key, aside);
+  const election = await elect(store, key.slice(0, key.lastIndexOf('/')), etag, bytes, leaseMs);
   try {
-    if ((await store.stat(aside)).etag !== etag) {
-      await store.rename(aside, key, { ifNoneMatch: true }).catch(() => undefined);
-      throw new PreconditionFailedError(`${key} was renewed by its holder`, {
+    return (await store.write(key, bytes, { ifMatch: etag })).etag ?? '';
+  } finally {
+    // Ours alone (created exclusively); a late taker of the same etag then fails the compare.
+    await store.delete(election).catch(() => undefined);
+  }
+}
+
+/**
+ * Win the election to take over the claim at etag `etag` in `dir` (see {@link replaceClaim});
+ * resolves with the election file's key.
+ */
+async function elect(
+  store: WritableStore,
+  dir: string,
+  etag: string,
+  bytes: Buffer,
+  leaseMs: number,
+): Promise<string> {
+  let name = `takeover-${shortHash(etag)}`;
+  for (let round = 0; round < 8; round++) {
+    const election = `${dir}/${name}`;
+    try {
+      await store.write(election, bytes, { ifNoneMatch: true });
+      return election;
+    } catch (err) {
+      if (!(err instanceof AlreadyExistsError)) throw err;
+    }
+    const st = await store.stat(election).catch(() => undefined);
+    if (st === undefined) continue; // cleared meanwhile: stand again
+    if (Date.now() - (st.modified?.getTime() ?? 0) <= leaseMs) {
+      throw new PreconditionFailedError(`another writer is taking over ${dir}`, {
         operation: 'replaceClaim',
-        key,
+        key: election,
       });
     }
-    return (await store.write(key, bytes, { ifNoneMatch: true })).etag ?? '';
-  } finally {
-    await store.delete(aside).catch(() => undefined);
+    name = `takeover-${shortHash(`${name}/${st.etag ?? ''}`)}`;
   }
+  throw new PreconditionFailedError(`too many abandoned takeovers of ${dir}`, { operation: 'replaceClaim' });
+}
+
+function shortHash(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 16);
 }
 
 /**

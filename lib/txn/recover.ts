@@ -524,7 +524,7 @@ async function acquire(
       if (!(await rootUnchanged())) return undefined;
       saved = await store.readBytes(key, { maxBytes: MAX_INVENTORY_BYTES });
     }
-    const etag = await replaceClaim(store, key, found.etag, bytes);
+    const etag = await replaceClaim(store, key, found.etag, bytes, run.leaseMs);
     if (saved && !(await rootUnchanged())) {
       await store.write(key, saved, { ifMatch: etag }); // its writer committed after all: give it back
       return undefined;
