@@ -186,17 +186,17 @@ export async function recoverObject(
     (e.kind === 'prefix' ? dirNames : files).push(name);
   }
   if (files.length === 0 && dirNames.length === 0) return [];
-  const versions = await inspectVersions(run, dirNames);
   return files.includes('inventory.json')
-    ? recoverWithRoot(run, files, versions)
-    : recoverWithoutRoot(run, files, versions);
+    ? recoverWithRoot(run, files, dirNames)
+    : recoverWithoutRoot(run, files, await inspectVersions(run, dirNames, 0));
 }
 
-async function inspectVersions(run: Run, dirNames: string[]): Promise<VersionDir[]> {
+/** The version directories numbered above `above`, and what holds each one's inventory key. */
+async function inspectVersions(run: Run, dirNames: string[], above: number): Promise<VersionDir[]> {
   const out: VersionDir[] = [];
   for (const name of dirNames) {
     const parsed = parseVersionName(name);
-    if ('problem' in parsed) continue;
+    if ('problem' in parsed || parsed.number <= above) continue;
     const key = joinKey(run.objectKey, name);
     const inventoryKey = joinKey(key, 'inventory.json');
     const found = await inspectClaim(run.store, inventoryKey, run.now, run.leaseMs);
@@ -270,11 +270,7 @@ function versionFinding(run: Run, v: VersionDir): RecoveryFinding {
       );
 }
 
-async function recoverWithRoot(
-  run: Run,
-  files: string[],
-  versions: VersionDir[],
-): Promise<RecoveryFinding[]> {
+async function recoverWithRoot(run: Run, files: string[], dirNames: string[]): Promise<RecoveryFinding[]> {
   const { store, objectKey } = run;
   const rootKey = joinKey(objectKey, 'inventory.json');
   const root = run.opts.base ?? (await readRoot(store, rootKey));
@@ -291,9 +287,9 @@ async function recoverWithRoot(
     ];
   }
   run.opts.objectId ??= inv.id;
-  const findings = versions
-    .filter((v) => v.number > head.number && !v.own)
-    .map((v) => versionFinding(run, v));
+  // Only what lies above the head is looked at: committed versions are never touched.
+  const versions = await inspectVersions(run, dirNames, head.number);
+  const findings = versions.filter((v) => !v.own).map((v) => versionFinding(run, v));
   const alg = inv.digestAlgorithm;
   const digest = digests[alg];
   const sidecarKey = joinKey(objectKey, `inventory.json.${alg}`);

@@ -94,7 +94,10 @@ export class Transaction {
   /**
    * Write the changes as one new version. Throws ConflictError, UnprocessableError,
    * FixityMismatchError, InvalidInputError and storage errors (see `commitVersion`); after a
-   * failure the group is exactly at its previous version and the transaction cannot be reused.
+   * failure the group is exactly at its previous version (unless the store failed at the commit
+   * point itself in a way that cannot be read back: then recovery settles it) and the transaction
+   * cannot be reused. A result with `pending` committed, but some file after the commit point
+   * still has to be written (the next transaction does it).
    */
   async commit(options: CommitOptions = {}): Promise<CommitResult> {
     this.assertOpen();
