@@ -129,6 +129,8 @@ async function listDir(store: ReadableStore, dir: string, signal?: AbortSignal) 
   return { files, dirs, special };
 }
 
+const OBJECT_DECLARATION = /^0=ocfl_object_/;
+
 /** InvalidObjectError for a file we must read that is a FIFO, device or the like. */
 function notAFile(key: string): InvalidObjectError {
   return new InvalidObjectError(`${truncateForMessage(key)} is not a regular file: not read`, {
@@ -219,9 +221,9 @@ export interface ObjectProbe {
 
 /**
  * Look at the object root at store key `key`: list it, find a mutable head, read the sidecars.
- * Throws NotFoundError when there is no root inventory.json (nothing there, or a version being
- * written before its commit point), InvalidObjectError when it is not a regular file, IoError
- * from the store.
+ * Throws NotFoundError when nothing is there, or no declaration and no inventory.json (an object
+ * whose first version is being written), InvalidObjectError when a declared object has no
+ * inventory.json or it is not a regular file, IoError from the store.
  */
 export async function probeObject(
   store: ReadableStore,
@@ -232,11 +234,17 @@ export async function probeObject(
   const root = await listDir(store, key, signal);
   if (root.special.has('inventory.json')) throw notAFile(joinKey(key, 'inventory.json'));
   if (!root.files.has('inventory.json')) {
-    // Without a root inventory there is no version to read: an object being created (its first
-    // version is written before the root inventory, the commit point), a purge part-way, or
-    // damage. Readers see no object; the validator reports E063, `recover` cleans leftovers.
-    const what = root.files.size === 0 && root.dirs.size === 0 ? '' : ' (no inventory.json there)';
-    throw new NotFoundError(`no OCFL object at ${key}${what}`, { operation: 'readObject', key });
+    // Undeclared and without a root inventory: no object yet (a writer creates the first
+    // version, then the root inventory — the commit point — then the declaration). Declared
+    // without one: an object that lost its root inventory.
+    if (![...root.files].some((f) => OBJECT_DECLARATION.test(f))) {
+      const what = root.files.size === 0 && root.dirs.size === 0 ? '' : ' (an object being created)';
+      throw new NotFoundError(`no OCFL object at ${key}${what}`, { operation: 'readObject', key });
+    }
+    throw new InvalidObjectError(`object root ${key} has no inventory.json`, {
+      operation: 'readObject',
+      key,
+    });
   }
   const rootFiles = await readSidecar(store, key, '', root, signal);
   const headAt = root.dirs.has('extensions') ? await findMutableHead(store, key, signal) : undefined;

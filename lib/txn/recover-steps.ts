@@ -25,8 +25,9 @@ export async function writeDeclaration(store: WritableStore, objectKey: string):
 
 /**
  * Delete the whole object at `objectKey` while holding `lease`, a claim on one of its version
- * keys (renewed meanwhile; stopped here). Order: the root inventory first (readers see no object from then on), the other root
- * files, directories that are not versions, then the versions from the highest down, each with
+ * keys (renewed meanwhile; stopped here). Order: the declaration, the root inventory (readers
+ * see no object from then on), the other root files, directories that are not versions, then
+ * the versions from the highest down, each with
  * its inventory last; the held version is released last of all (its claim deleted last), and
  * finally whatever listings do not show (temp files, empty directories) when no file is left.
  * A writer creating the object anew needs `v1`'s claim, which it can only get once `v1` holds
@@ -62,9 +63,13 @@ async function deleteUnder(store: WritableStore, objectKey: string, lease: Lease
     else versions.push({ key: e.key, number: v.number });
   }
   const rootInventory = joinKey(objectKey, 'inventory.json');
+  const declarations = rootFiles.filter((k) => /^0=ocfl_object_/.test(k.slice(k.lastIndexOf('/') + 1)));
+  // The declaration first: an object is never left declared without its root inventory (which
+  // readers could not tell from damage); then the root inventory, after which readers see none.
+  await mapLimit(declarations, 4, (k) => store.delete(k));
   if (rootFiles.includes(rootInventory)) await store.delete(rootInventory);
   await mapLimit(
-    rootFiles.filter((k) => k !== rootInventory),
+    rootFiles.filter((k) => k !== rootInventory && !declarations.includes(k)),
     16,
     (k) => store.delete(k),
   );

@@ -252,7 +252,8 @@ export class RepositoryWriter {
   /**
    * Remove the standalone container (or its tombstone) at `path` completely: the path is free
    * again. The next version is claimed first (a claim marked `purge`), so no writer commits to
-   * the object meanwhile; then the root inventory goes (readers see no object from then on),
+   * the object meanwhile; then the declaration and the root inventory go (readers see no object
+   * from then on),
    * then everything else, the claim last. A crash part-way leaves the claim, and recovery
    * finishes the purge once its lease has run out. Throws NotFoundError, ConflictError (an
    * Archival Group, live children, or a writer at work on it).

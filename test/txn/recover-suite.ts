@@ -244,7 +244,7 @@ const CASES: Record<string, Case> = {
     const key = ctx.writer.objectKeyOf('books/r');
     await ctx.store.delete(`${key}/inventory.json`);
     await ctx.store.delete(`${key}/inventory.json.sha512`);
-    await t.rejects((await ctx.repo()).versions('info:fedora/books/r'), { code: 'NOT_FOUND' });
+    await t.rejects((await ctx.repo()).versions('info:fedora/books/r'), { code: 'INVALID_OBJECT' });
     const left = await ctx.writer.recover({ now: LATER });
     t.same(situations(left), ['root-inventory-missing:leave:false']);
     t.ok(await env.hasKey(`${key}/v1/content/a.txt`), 'nothing is deleted');
@@ -256,16 +256,30 @@ const CASES: Record<string, Case> = {
     await ctx.writer.createContainer('c', { agent });
     await ctx.writer.deleteContainer('c', { agent });
     const key = ctx.writer.objectKeyOf('c');
-    // What a purge leaves when killed after deleting the root inventory.
+    // What a purge leaves when killed after deleting the declaration and the root inventory.
     await ctx.store.write(`${key}/v3/inventory.json`, claim('info:fedora/c', 'v3', 60_000, 'purge'));
+    await ctx.store.delete(`${key}/0=ocfl_object_1.1`);
     await ctx.store.delete(`${key}/inventory.json`);
     t.equal(await ctx.writer.kindOf('c'), 'absent', 'readers: gone');
+    await t.rejects((await ctx.repo()).versions('info:fedora/c'), { code: 'NOT_FOUND' });
     t.same(situations(await ctx.writer.recover()), ['live-claim:leave:false'], 'a purge at work is left');
     const done = await ctx.writer.recover({ now: LATER });
     t.same(situations(done), ['unfinished-purge:delete-object:true']);
     t.notOk(await env.hasKey(key));
     await ctx.writer.createContainer('c', { agent, name: 'Again' });
     t.equal(await ctx.writer.kindOf('c'), 'Container');
+    // Killed before its root inventory went (only the declaration deleted): the object stays.
+    await ctx.writer.createContainer('d', { agent });
+    const d = ctx.writer.objectKeyOf('d');
+    await ctx.store.write(`${d}/v2/inventory.json`, claim('info:fedora/d', 'v2', -1000, 'purge'));
+    await ctx.store.delete(`${d}/0=ocfl_object_1.1`);
+    t.equal(await ctx.writer.kindOf('d'), 'Container', 'readers: still there');
+    const kept = await ctx.writer.recover();
+    t.same(situations(kept), [
+      'abandoned-claim:delete-version:true',
+      'missing-declaration:write-declaration:true',
+    ]);
+    t.same(await ctx.errors('d'), []);
   },
 
   'a purge holds the next version: a purge leaves nothing, and a claim on it makes purge a conflict': async (
