@@ -1,13 +1,28 @@
 /**
- * The destructive steps shared by recovery and purge, each run while holding a claim on one of
- * the object's version keys (claim.ts), so no writer can commit into what is being removed.
+ * Steps shared by recovery and purge: taking a claim for recovery, and the destructive steps,
+ * each run while holding a claim on one of the object's version keys (claim.ts), so no writer
+ * can commit into what is being removed; and the small reads recovery compares with.
  */
 import { hasCode } from '../core/errors.js';
+import { canCompute, digestBytes } from '../core/ocfl/digests.js';
+import { MAX_INVENTORY_BYTES, parseInventory } from '../core/ocfl/inventory-parse.js';
+import { MAX_SIDECAR_BYTES } from '../core/ocfl/limits.js';
 import { parseVersionName } from '../core/ocfl/version-names.js';
 import { mapLimit } from '../engine/concurrency.js';
+import { parseSidecar } from '../engine/object-reader.js';
 import { joinKey, type WritableStore } from '../storage/port.js';
-import { clearVersion, hasFiles, releaseVersion } from './claim.js';
-import type { Lease } from './lease.js';
+import {
+  type ClaimRecord,
+  type ClaimRequest,
+  clearVersion,
+  type ForeignClaim,
+  hasFiles,
+  newTxId,
+  recordFor,
+  releaseVersion,
+  replaceClaim,
+} from './claim.js';
+import { Lease } from './lease.js';
 
 /** The object declaration's key under `objectKey`. */
 export function declarationKey(objectKey: string): string {
@@ -85,4 +100,98 @@ async function deleteUnder(store: WritableStore, objectKey: string, lease: Lease
   }
   await releaseVersion(store, heldDir, await lease.stop());
   if (!(await hasFiles(store, objectKey))) await store.deletePrefix(objectKey);
+}
+
+/** The object recovery is claiming a version of. */
+export interface ClaimingObject {
+  store: WritableStore;
+  objectKey: string;
+  objectId?: string;
+  leaseMs: number;
+  now?: () => number;
+}
+
+/** Read and parse the root inventory (`inventory` undefined when it does not parse). */
+export async function readRoot(store: WritableStore, rootKey: string) {
+  const etag = (await store.stat(rootKey)).etag;
+  const bytes = await store.readBytes(rootKey, { maxBytes: MAX_INVENTORY_BYTES });
+  const parsed = parseInventory(bytes, { path: 'inventory.json' });
+  const alg = parsed.inventory?.digestAlgorithm;
+  const digests = { ...parsed.digests };
+  if (alg && !digests[alg] && canCompute(alg)) Object.assign(digests, digestBytes(bytes, [alg]));
+  return { inventory: parsed.inventory, digests, etag };
+}
+
+/**
+ * Take the claim on version directory `dir` of `run`'s object for recovery: create it, or take over what
+ * `found` saw there (expired). A version inventory is taken over only while the root inventory
+ * is still `rootEtag` (checked before and after: a writer that committed meanwhile gets its
+ * inventory back). Resolves with the claim's lease (renewed while recovery works), undefined
+ * when another writer won.
+ */
+export async function acquireClaim(
+  run: ClaimingObject,
+  dir: string,
+  found: ForeignClaim | undefined,
+  at: { nextName: string; digest: string | null; rootEtag?: string | undefined },
+): Promise<Lease | undefined> {
+  const { store } = run;
+  const key = joinKey(dir, 'inventory.json');
+  const req: ClaimRequest = {
+    txId: `recover-${newTxId()}`,
+    objectId: run.objectId ?? run.objectKey,
+    version: at.nextName,
+    baseDigest: at.digest,
+    agent: 'strongroom recover',
+    leaseMs: run.leaseMs,
+    ...(run.now && { now: run.now }),
+    purpose: 'recover',
+  };
+  const record: ClaimRecord = recordFor(req);
+  const bytes = Buffer.from(JSON.stringify(record));
+  const rootKey = joinKey(run.objectKey, 'inventory.json');
+  const rootUnchanged = async () =>
+    at.rootEtag === undefined || (await store.stat(rootKey).catch(() => undefined))?.etag === at.rootEtag;
+  try {
+    if (found === undefined) {
+      const res = await store.write(key, bytes, { ifNoneMatch: true });
+      return new Lease(store, { key, etag: res.etag ?? '', record }, req);
+    }
+    let saved: Buffer | undefined;
+    if (found.kind === 'inventory') {
+      if (!(await rootUnchanged())) return undefined;
+      saved = await store.readBytes(key, { maxBytes: MAX_INVENTORY_BYTES });
+    }
+    const etag = await replaceClaim(store, key, found.etag, bytes, run.leaseMs);
+    if (saved && !(await rootUnchanged())) {
+      await store.write(key, saved, { ifMatch: etag }); // its writer committed after all: give it back
+      return undefined;
+    }
+    return new Lease(store, { key, etag, record }, req);
+  } catch (err) {
+    if (hasCode(err, 'ALREADY_EXISTS') || hasCode(err, 'PRECONDITION_FAILED') || hasCode(err, 'NOT_FOUND')) {
+      return undefined;
+    }
+    throw err;
+  }
+}
+
+/** The digest a sidecar records (undefined when missing or not a sidecar). */
+export async function readSidecar(store: WritableStore, key: string): Promise<string | undefined> {
+  try {
+    return parseSidecar((await store.readBytes(key, { maxBytes: MAX_SIDECAR_BYTES })).toString('utf8'));
+  } catch (err) {
+    if (hasCode(err, 'NOT_FOUND') || hasCode(err, 'TOO_LARGE')) return undefined;
+    throw err;
+  }
+}
+
+/** Whether `key` holds exactly `bytes`. */
+export async function sameBytes(store: WritableStore, key: string, bytes: Buffer): Promise<boolean> {
+  try {
+    return (await store.readBytes(key, { maxBytes: bytes.length })).equals(bytes);
+  } catch (err) {
+    if (hasCode(err, 'NOT_FOUND') || hasCode(err, 'TOO_LARGE')) return false;
+    throw err;
+  }
 }

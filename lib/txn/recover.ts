@@ -24,29 +24,28 @@
  * deleted at or below the head. Each finding is reported with what was (or, in a dry run, would
  * be) done and why.
  */
-import { hasCode } from '../core/errors.js';
 import type { Inventory } from '../core/inventory.js';
-import { canCompute, digestBytes } from '../core/ocfl/digests.js';
-import { MAX_INVENTORY_BYTES, parseInventory } from '../core/ocfl/inventory-parse.js';
-import { MAX_SIDECAR_BYTES } from '../core/ocfl/limits.js';
+import { MAX_INVENTORY_BYTES } from '../core/ocfl/inventory-parse.js';
 import { parseVersionName } from '../core/ocfl/version-names.js';
 import { quoteForMessage, truncateForMessage } from '../core/paths.js';
 import { nextVersionName } from '../core/plan/version-plan.js';
-import { parseSidecar } from '../engine/object-reader.js';
 import { joinKey, type WritableStore } from '../storage/port.js';
 import {
   type ClaimRecord,
-  type ClaimRequest,
   DEFAULT_LEASE_MS,
   type ForeignClaim,
   inspectClaim,
-  newTxId,
-  recordFor,
   releaseVersion,
-  replaceClaim,
 } from './claim.js';
-import { Lease } from './lease.js';
-import { deleteObjectUnder, writeDeclaration } from './recover-steps.js';
+import {
+  acquireClaim,
+  type ClaimingObject,
+  deleteObjectUnder,
+  readRoot,
+  readSidecar,
+  sameBytes,
+  writeDeclaration,
+} from './recover-steps.js';
 
 /** What recovery does about one finding. */
 export type RecoveryAction =
@@ -334,7 +333,7 @@ async function recoverWithRoot(run: Run, files: string[], dirNames: string[]): P
     return defer(findings, `a writer holds ${nextName}: repaired once it is done`);
   }
   const dir = next?.key ?? joinKey(objectKey, nextName);
-  const lease = await acquire(run, dir, next?.found, {
+  const lease = await acquireClaim(claiming(run), dir, next?.found, {
     nextName,
     digest: digests.sha512 ?? null,
     rootEtag: etag,
@@ -435,7 +434,7 @@ async function recoverWithoutRoot(
   }
   if (run.opts.dryRun) return [finding];
   const first = versions.find((v) => v.number === 1);
-  const lease = await acquire(run, first?.key ?? joinKey(objectKey, 'v1'), first?.found, {
+  const lease = await acquireClaim(claiming(run), first?.key ?? joinKey(objectKey, 'v1'), first?.found, {
     nextName: 'v1',
     digest: null,
   });
@@ -469,87 +468,15 @@ async function vouchedFor(run: Run, claims: ClaimRecord[], versions: VersionDir[
   return typeof id === 'string' && claims.every((c) => belongs(c.objectId)) && belongs(id);
 }
 
-/** Read and parse the root inventory (`inventory` undefined when it does not parse). */
-async function readRoot(store: WritableStore, rootKey: string) {
-  const etag = (await store.stat(rootKey)).etag;
-  const bytes = await store.readBytes(rootKey, { maxBytes: MAX_INVENTORY_BYTES });
-  const parsed = parseInventory(bytes, { path: 'inventory.json' });
-  const alg = parsed.inventory?.digestAlgorithm;
-  const digests = { ...parsed.digests };
-  if (alg && !digests[alg] && canCompute(alg)) Object.assign(digests, digestBytes(bytes, [alg]));
-  return { inventory: parsed.inventory, digests, etag };
-}
-
-/**
- * Take the claim on version directory `dir` for recovery: create it, or take over what
- * `found` saw there (expired). A version inventory is taken over only while the root inventory
- * is still `rootEtag` (checked before and after: a writer that committed meanwhile gets its
- * inventory back). Resolves with the claim's lease (renewed while recovery works), undefined
- * when another writer won.
- */
-async function acquire(
-  run: Run,
-  dir: string,
-  found: ForeignClaim | undefined,
-  at: { nextName: string; digest: string | null; rootEtag?: string | undefined },
-): Promise<Lease | undefined> {
-  const { store } = run;
-  const key = joinKey(dir, 'inventory.json');
-  const req: ClaimRequest = {
-    txId: `recover-${newTxId()}`,
-    objectId: run.opts.objectId ?? run.objectKey,
-    version: at.nextName,
-    baseDigest: at.digest,
-    agent: 'strongroom recover',
+/** What taking a claim needs to know of `run`. */
+function claiming(run: Run): ClaimingObject {
+  return {
+    store: run.store,
+    objectKey: run.objectKey,
     leaseMs: run.leaseMs,
+    ...(run.opts.objectId !== undefined && { objectId: run.opts.objectId }),
     ...(run.opts.now && { now: run.opts.now }),
-    purpose: 'recover',
   };
-  const record: ClaimRecord = recordFor(req);
-  const bytes = Buffer.from(JSON.stringify(record));
-  const rootKey = joinKey(run.objectKey, 'inventory.json');
-  const rootUnchanged = async () =>
-    at.rootEtag === undefined || (await store.stat(rootKey).catch(() => undefined))?.etag === at.rootEtag;
-  try {
-    if (found === undefined) {
-      const res = await store.write(key, bytes, { ifNoneMatch: true });
-      return new Lease(store, { key, etag: res.etag ?? '', record }, req);
-    }
-    let saved: Buffer | undefined;
-    if (found.kind === 'inventory') {
-      if (!(await rootUnchanged())) return undefined;
-      saved = await store.readBytes(key, { maxBytes: MAX_INVENTORY_BYTES });
-    }
-    const etag = await replaceClaim(store, key, found.etag, bytes, run.leaseMs);
-    if (saved && !(await rootUnchanged())) {
-      await store.write(key, saved, { ifMatch: etag }); // its writer committed after all: give it back
-      return undefined;
-    }
-    return new Lease(store, { key, etag, record }, req);
-  } catch (err) {
-    if (hasCode(err, 'ALREADY_EXISTS') || hasCode(err, 'PRECONDITION_FAILED') || hasCode(err, 'NOT_FOUND')) {
-      return undefined;
-    }
-    throw err;
-  }
-}
-
-async function readSidecar(store: WritableStore, key: string): Promise<string | undefined> {
-  try {
-    return parseSidecar((await store.readBytes(key, { maxBytes: MAX_SIDECAR_BYTES })).toString('utf8'));
-  } catch (err) {
-    if (hasCode(err, 'NOT_FOUND') || hasCode(err, 'TOO_LARGE')) return undefined;
-    throw err;
-  }
-}
-
-async function sameBytes(store: WritableStore, key: string, bytes: Buffer): Promise<boolean> {
-  try {
-    return (await store.readBytes(key, { maxBytes: bytes.length })).equals(bytes);
-  } catch (err) {
-    if (hasCode(err, 'NOT_FOUND') || hasCode(err, 'TOO_LARGE')) return false;
-    throw err;
-  }
 }
 
 /** Turn the pending actions into `leave`, saying why. */
