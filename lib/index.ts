@@ -3,7 +3,8 @@
  *
  * The most used entry points are exported by name; each area is also exported whole as a
  * namespace (`ocfl`, `layouts`, `fedora`, `mets`, `bagit`, `tools`, ...) so names never clash.
- * Everything here reads; the write path (transactions) arrives in lib/txn.
+ * Reading is everything but the writer: `openRepositoryWriter` (lib/txn) is the only way to change
+ * a repository (transactions, repository structure, crash recovery).
  */
 
 // caches
@@ -217,6 +218,7 @@ export {
 export type { S3Config, S3Connection } from './storage/s3/config.js';
 export type { S3StoreOptions } from './storage/s3/s3-store.js';
 export type { OpenWritableStoreOptions } from './storage/writable.js';
+export { DEFAULT_LEASE_MS } from './txn/claim.js';
 export type { CommitProgress, CommitResult } from './txn/commit.js';
 export {
   type CreatedDepositArea,
@@ -236,6 +238,20 @@ export {
   STUB_MAX_BYTES,
 } from './txn/export.js';
 export {
+  type ObjectRecoveryOptions,
+  type RecoverOptions,
+  type RecoveryAction,
+  type RecoveryFinding,
+  type RecoverySituation,
+  recoverObject,
+} from './txn/recover.js';
+export {
+  type RecoverProgress,
+  type RecoveryReport,
+  recoverStorageRoot,
+  type StorageRootRecoveryOptions,
+} from './txn/recover-root.js';
+export {
   type CommitOptions,
   type CommitRunner,
   type PutBinaryOptions,
@@ -247,4 +263,5 @@ export {
   type OpenRepositoryWriterOptions,
   openRepositoryWriter,
   RepositoryWriter,
+  type WriterRecoverOptions,
 } from './txn/writer.js';

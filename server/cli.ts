@@ -19,6 +19,7 @@ commands:
   tools <deposit-folder> [--json]                print per-file metadata gathered from tool outputs
   put <storage-root> <group-path> <source>       make a group's next version mirror a folder (adds, patches, deletes)
   export <storage-root> <group-path> <dest> [--version vN] [--mode full|mets|stub]   copy a version out
+  recover <storage-root> [--dry-run] [--json] [--lease-ms n]   clean what crashed writers left (unfinished versions, stale sidecars)
 
 S3 locations use S3_ENDPOINT, S3_ACCESS_KEY, S3_SECRET_KEY, S3_REGION, S3_FORCE_PATH_STYLE.
 `;
@@ -33,6 +34,7 @@ const COMMANDS: Record<string, () => Promise<{ run: Command }>> = {
   tools: () => import('./commands/tools.js'),
   put: () => import('./commands/put.js'),
   export: () => import('./commands/export.js'),
+  recover: () => import('./commands/recover.js'),
 };
 
 /** Run the CLI with the given argv (without node and script) and IO; resolves to the exit code. */

@@ -129,6 +129,8 @@ async function listDir(store: ReadableStore, dir: string, signal?: AbortSignal) 
   return { files, dirs, special };
 }
 
+const OBJECT_DECLARATION = /^0=ocfl_object_/;
+
 /** InvalidObjectError for a file we must read that is a FIFO, device or the like. */
 function notAFile(key: string): InvalidObjectError {
   return new InvalidObjectError(`${truncateForMessage(key)} is not a regular file: not read`, {
@@ -219,8 +221,9 @@ export interface ObjectProbe {
 
 /**
  * Look at the object root at store key `key`: list it, find a mutable head, read the sidecars.
- * Throws NotFoundError when nothing is there, InvalidObjectError when there is no
- * inventory.json, IoError from the store.
+ * Throws NotFoundError when nothing is there, or no declaration and no inventory.json (an object
+ * whose first version is being written), InvalidObjectError when a declared object has no
+ * inventory.json or it is not a regular file, IoError from the store.
  */
 export async function probeObject(
   store: ReadableStore,
@@ -231,8 +234,12 @@ export async function probeObject(
   const root = await listDir(store, key, signal);
   if (root.special.has('inventory.json')) throw notAFile(joinKey(key, 'inventory.json'));
   if (!root.files.has('inventory.json')) {
-    if (root.files.size === 0 && root.dirs.size === 0) {
-      throw new NotFoundError(`no OCFL object at ${key}`, { operation: 'readObject', key });
+    // Undeclared and without a root inventory: no object yet (a writer creates the first
+    // version, then the root inventory — the commit point — then the declaration). Declared
+    // without one: an object that lost its root inventory.
+    if (![...root.files].some((f) => OBJECT_DECLARATION.test(f))) {
+      const what = root.files.size === 0 && root.dirs.size === 0 ? '' : ' (an object being created)';
+      throw new NotFoundError(`no OCFL object at ${key}${what}`, { operation: 'readObject', key });
     }
     throw new InvalidObjectError(`object root ${key} has no inventory.json`, {
       operation: 'readObject',

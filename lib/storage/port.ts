@@ -162,6 +162,13 @@ export interface WriteOptions {
   size?: number;
   /** Content type to record where the backend stores one. */
   contentType?: string;
+  /**
+   * Make this write durable before it becomes visible, whatever the store's default: the
+   * filesystem fsyncs the temp file before its rename and the directory after it (a commit point:
+   * a crash can never leave the key naming unflushed bytes). Stores that are durable on write
+   * (S3) or never (memory) ignore it. Default false.
+   */
+  durable?: boolean;
   signal?: AbortSignal;
 }
 

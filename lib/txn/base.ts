@@ -20,6 +20,8 @@ export interface BaseState {
   digest?: string;
   /** Store etag of the root inventory (the conditional replace's precondition). */
   etag?: string;
+  /** Digests of the root inventory's bytes by algorithm (sha512, sha256, its own). */
+  digests?: Record<string, string>;
 }
 
 const HEADER_LIMIT = 1024 * 1024;
@@ -69,7 +71,7 @@ export async function readBase(
       },
     );
   }
-  const out: BaseState = { inventory, digest: parsed.digests.sha512! };
+  const out: BaseState = { inventory, digest: parsed.digests.sha512!, digests: parsed.digests };
   if (st.etag !== undefined) out.etag = st.etag;
   return out;
 }

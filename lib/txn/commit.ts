@@ -4,7 +4,8 @@
  * headers and RDF, flush, version inventory + sidecar, then the root inventory + sidecar last:
  * the commit point, conditional on the base's etag. Until that last write nothing is visible to
  * readers; any failure before it removes what this transaction wrote and leaves the object at
- * its previous version.
+ * its previous version. Leftovers of writers that died on the object are recovered first
+ * (recover.ts); what guards each step on each backend is in docs/WRITE-PATH.md.
  */
 import { ConflictError, hasCode, InvalidInputError, PreconditionFailedError } from '../core/errors.js';
 import type { ContentPathMapper } from '../core/fedora/content-paths.js';
@@ -16,8 +17,11 @@ import { finalizeVersion, headersNeeded, planVersion, type VersionPlan } from '.
 import { mapLimit } from '../engine/concurrency.js';
 import { joinKey, type WritableStore } from '../storage/port.js';
 import { readBase, readHeaders } from './base.js';
-import { claimVersion, DEFAULT_LEASE_MS, type HeldClaim, renewClaim } from './claim.js';
+import { claimVersion, clearVersion, DEFAULT_LEASE_MS, releaseVersion } from './claim.js';
 import { type CopyProgress, copyContent } from './copy.js';
+import { Lease } from './lease.js';
+import { recoverObject } from './recover.js';
+import { writeDeclaration } from './recover-steps.js';
 import type { SourceAccess } from './sources.js';
 
 /** One version to write. */
@@ -49,10 +53,41 @@ export interface CommitContext {
   concurrency?: number;
   leaseMs?: number;
   onProgress?: (p: CommitProgress) => void;
+  /**
+   * Test hook: awaited before each step of {@link COMMIT_STEPS} (and `done`, after the last).
+   * The crash harness (test/txn/crash-harness.test.ts) signals its parent from here and waits to
+   * be killed, so every step boundary is tested. Not for production use: a slow hook holds the
+   * claim (the lease keeps being renewed meanwhile).
+   */
+  onStep?: (step: CommitStep) => void | Promise<void>;
   signal?: AbortSignal;
   /** Clock (tests). */
   now?: () => number;
 }
+
+/**
+ * The steps of a commit, in order, as {@link CommitContext.onStep} sees them: recovery of the
+ * object's leftovers, reading the base and planning, the claim on vN, content copies, headers
+ * and RDF, the bulk flush, the version inventory and its sidecar, the root inventory (the commit
+ * point), the declaration (new objects only) and the root sidecar.
+ */
+export const COMMIT_STEPS = [
+  'recover',
+  'plan',
+  'claim',
+  'content',
+  'housekeeping',
+  'flush',
+  'version-inventory',
+  'version-sidecar',
+  'root-inventory',
+  'declaration',
+  'root-sidecar',
+  'done',
+] as const;
+
+/** One of {@link COMMIT_STEPS}. */
+export type CommitStep = (typeof COMMIT_STEPS)[number];
 
 /** Progress of a commit: the step, and during `content` the copy counts. */
 export interface CommitProgress extends CopyProgress {
@@ -66,24 +101,56 @@ export interface CommitResult {
   /** ISO instant recorded as the version's `created`. */
   created: string;
   plan: VersionPlan;
+  /**
+   * Set when the version committed (readers see it) but a write after the commit point failed
+   * (the root sidecar, a new object's declaration): what is missing. The next transaction on the
+   * object or `strongroom recover` writes it.
+   */
+  pending?: string[];
 }
 
 /**
  * Write the next version. Throws ConflictError (the head moved, another writer holds the
  * version), UnprocessableError (changes that cannot be applied, each named),
  * FixityMismatchError (content whose SHA-256 differs), InvalidInputError (a source outside the
- * allowed roots), and the stores' errors; in every case the object stays at its previous version.
+ * allowed roots), and the stores' errors; in every case the object stays at its previous version
+ * — except a store error at the commit point itself whose outcome cannot be read back: then the
+ * version is left for recovery to settle (see {@link writeRoot}).
  */
 export async function commitVersion(req: CommitRequest, ctx: CommitContext): Promise<CommitResult> {
   const now = ctx.now ?? Date.now;
+  const leaseMs = ctx.leaseMs ?? DEFAULT_LEASE_MS;
   const progress: CommitProgress = { step: 'plan', filesDone: 0, filesTotal: 0, bytesDone: 0, bytesTotal: 0 };
   const report = (step: CommitProgress['step'], extra: Partial<CopyProgress> = {}) => {
     Object.assign(progress, extra, { step });
     ctx.onProgress?.({ ...progress });
   };
+  const step = async (name: CommitStep) => {
+    await ctx.onStep?.(name);
+  };
   report('plan');
   checkSources(req.changes, ctx.sources);
-  const base = await readBase(ctx.store, ctx.objectKey, req.objectId);
+  await step('recover');
+  let base = await readBase(ctx.store, ctx.objectKey, req.objectId);
+  // Leftovers of a writer that died on this object (an expired claim, a sidecar never written)
+  // are cleaned first, so that nothing a crash left can block this commit.
+  const recovered = await recoverObject(ctx.store, ctx.objectKey, {
+    objectId: req.objectId,
+    ownTxId: req.txId,
+    trustKey: true,
+    leaseMs,
+    ...(ctx.now && { now: ctx.now }),
+    ...(base.inventory &&
+      base.digests && {
+        base: {
+          inventory: base.inventory,
+          digests: base.digests,
+          ...(base.etag !== undefined && { etag: base.etag }),
+        },
+      }),
+  });
+  await step('plan');
+  if (recovered.some((f) => f.applied)) base = await readBase(ctx.store, ctx.objectKey, req.objectId);
   checkExpectedHead(req, base.inventory?.head);
   const headers = await readHeaders(ctx.store, ctx.objectKey, base.inventory, headersNeeded(req.changes));
   const created = new Date(now()).toISOString();
@@ -102,6 +169,7 @@ export async function commitVersion(req: CommitRequest, ctx: CommitContext): Pro
     mapper: ctx.mapper,
   });
   report('claim');
+  await step('claim');
   const versionKey = joinKey(ctx.objectKey, plan.version);
   const claimReq = {
     txId: req.txId,
@@ -109,15 +177,17 @@ export async function commitVersion(req: CommitRequest, ctx: CommitContext): Pro
     version: plan.version,
     baseDigest: base.digest ?? null,
     agent: req.agent.name,
-    leaseMs: ctx.leaseMs ?? DEFAULT_LEASE_MS,
+    leaseMs,
     now,
   };
   const claimed = await claimVersion(ctx.store, joinKey(versionKey, 'inventory.json'), claimReq);
   if (claimed.tookOver) await clearVersion(ctx.store, versionKey, claimed.key);
   const lease = new Lease(ctx.store, claimed, claimReq);
+  const signal = ctx.signal ? AbortSignal.any([ctx.signal, lease.signal]) : lease.signal;
   const written: string[] = [];
   let committed = false;
   try {
+    await step('content');
     const results = await copyContent(plan.copies, {
       store: ctx.store,
       objectKey: ctx.objectKey,
@@ -125,11 +195,12 @@ export async function commitVersion(req: CommitRequest, ctx: CommitContext): Pro
       algorithm: plan.digestAlgorithm,
       ...(ctx.concurrency !== undefined && { concurrency: ctx.concurrency }),
       onProgress: (p) => report('content', p),
-      ...(ctx.signal && { signal: ctx.signal }),
+      signal,
     });
     for (const c of plan.copies) written.push(joinKey(ctx.objectKey, c.contentPath));
     lease.check();
     report('housekeeping');
+    await step('housekeeping');
     const { inventory, files } = finalizeVersion(plan, results);
     await mapLimit(files, ctx.concurrency ?? 8, async (f) => {
       const key = joinKey(ctx.objectKey, f.contentPath);
@@ -137,25 +208,45 @@ export async function commitVersion(req: CommitRequest, ctx: CommitContext): Pro
       written.push(key);
     });
     report('flush');
+    await step('flush');
     await ctx.store.sync(written);
     lease.check();
     report('inventory');
+    await step('version-inventory');
     const bytes = Buffer.from(serializeInventory(inventory));
     const alg = plan.digestAlgorithm;
     const sidecar = `${digestBytes(bytes, [alg])[alg]} inventory.json\n`;
     const held = await lease.stop();
-    await ctx.store.write(held.key, bytes, { ifMatch: held.etag });
+    lease.replaced((await ctx.store.write(held.key, bytes, { ifMatch: held.etag })).etag ?? '');
+    await step('version-sidecar');
     const versionSidecar = joinKey(versionKey, `inventory.json.${alg}`);
     await ctx.store.write(versionSidecar, sidecar);
     await ctx.store.sync([held.key, versionSidecar]);
     report('commit');
-    await writeRoot(ctx, base, bytes, sidecar, alg, req.objectId);
+    const pending = await writeRoot(ctx, base, {
+      bytes,
+      sidecar,
+      alg,
+      objectId: req.objectId,
+      step,
+      claim: lease.held,
+    });
     committed = true;
     report('done');
-    return { objectId: req.objectId, version: plan.version, created, plan };
+    await step('done');
+    return {
+      objectId: req.objectId,
+      version: plan.version,
+      created,
+      plan,
+      ...(pending.length > 0 && { pending }),
+    };
   } catch (err) {
     lease.cancel();
-    if (!committed && !lease.lost) await clearVersion(ctx.store, versionKey).catch(() => {});
+    // Undo only what is certainly not committed, and only while the claim is still ours.
+    if (!committed && !lease.lost && !unsettled.has(err as object)) {
+      await releaseVersion(ctx.store, versionKey, lease.held).catch(() => {});
+    }
     throw err;
   }
 }
@@ -187,97 +278,94 @@ function checkExpectedHead(req: CommitRequest, head: string | undefined): void {
   }
 }
 
-/** Delete everything under a version directory (keeping `keep`, the claim, when given). */
-async function clearVersion(store: WritableStore, versionKey: string, keep?: string): Promise<void> {
-  if (keep === undefined) {
-    await store.deletePrefix(versionKey);
-    return;
-  }
-  const keys: string[] = [];
-  for await (const e of store.list(versionKey, { delimiter: false })) if (e.key !== keep) keys.push(e.key);
-  await mapLimit(keys, 16, (k) => store.delete(k));
+/** Errors at the commit point whose outcome could not be read back: the version is left to recovery. */
+const unsettled = new WeakSet<object>();
+
+/** What {@link writeRoot} writes. */
+interface RootWrite {
+  bytes: Buffer;
+  sidecar: string;
+  alg: string;
+  objectId: string;
+  step: (name: CommitStep) => Promise<void>;
+  /** The version inventory we wrote over our claim (key and etag). */
+  claim: { key: string; etag: string };
 }
 
-/** The commit point: the declaration (new objects), the root inventory, then its sidecar. */
+/**
+ * The commit point: the root inventory — conditional on the base's etag (a conditional create
+ * for a new object) and durable before it is visible (on the filesystem: temp file, fsync,
+ * rename, fsync of the directory) — then, for a new object, its declaration, then the root
+ * sidecar. The declaration comes after the root inventory so that a crash never leaves a
+ * declared object without one (which would look like damage, not like an unfinished write);
+ * readers find an object by its root inventory. Resolves once the root inventory is in place,
+ * with what could not be written after it (not undone: readers do not need those files; the
+ * next transaction or `recover` writes them). Throws ConflictError when the head moved or our version inventory is no
+ * longer ours (a writer paused past its lease). Another store error at the root inventory is
+ * checked by reading the root back: ours → committed; not ours → rethrown (nothing visible);
+ * unreadable → rethrown and marked {@link unsettled}, so the caller leaves the version to
+ * recovery instead of deleting what may be committed.
+ */
 async function writeRoot(
   ctx: CommitContext,
   base: { inventory?: unknown; etag?: string },
-  bytes: Buffer,
-  sidecar: string,
-  alg: string,
-  objectId: string,
-): Promise<void> {
+  w: RootWrite,
+): Promise<string[]> {
   const rootKey = joinKey(ctx.objectKey, 'inventory.json');
-  const sidecarKey = joinKey(ctx.objectKey, `inventory.json.${alg}`);
-  if (!base.inventory) {
-    const declaration = joinKey(ctx.objectKey, '0=ocfl_object_1.1');
-    await ctx.store.write(declaration, 'ocfl_object_1.1\n', { ifNoneMatch: true }).catch((err) => {
-      if (!hasCode(err, 'ALREADY_EXISTS')) throw err;
+  const sidecarKey = joinKey(ctx.objectKey, `inventory.json.${w.alg}`);
+  await w.step('root-inventory');
+  // Our claim, now our version inventory, must still be ours: a writer paused past its lease may
+  // have been taken over, and its version deleted, while it slept.
+  const mine = await ctx.store.stat(w.claim.key).catch(() => undefined);
+  if (mine?.etag !== w.claim.etag) {
+    throw new ConflictError(`${quoteForMessage(w.objectId)}: this transaction's claim was taken over`, {
+      operation: 'commit',
+      key: w.claim.key,
     });
-    await ctx.store.sync([declaration]);
   }
   try {
-    if (base.inventory) await ctx.store.write(rootKey, bytes, { ifMatch: base.etag ?? '' });
-    else await ctx.store.write(rootKey, bytes, { ifNoneMatch: true });
+    const options = base.inventory ? { ifMatch: base.etag ?? '' } : { ifNoneMatch: true };
+    await ctx.store.write(rootKey, w.bytes, { ...options, durable: true });
   } catch (err) {
     if (err instanceof PreconditionFailedError || hasCode(err, 'ALREADY_EXISTS')) {
-      throw new ConflictError(`${quoteForMessage(objectId)} changed while this version was written`, {
+      throw new ConflictError(`${quoteForMessage(w.objectId)} changed while this version was written`, {
         operation: 'commit',
         key: rootKey,
         cause: err,
       });
     }
-    throw err;
+    const landed = await rootHolds(ctx.store, rootKey, w.bytes);
+    if (landed === undefined && typeof err === 'object' && err !== null) unsettled.add(err);
+    if (landed !== true) throw err;
   }
-  await ctx.store.write(sidecarKey, sidecar);
-  await ctx.store.sync([rootKey, sidecarKey]);
+  // Committed. What follows only completes the object's files; a failure is reported, not undone.
+  const pending: string[] = [];
+  const after = async (what: string, work: () => Promise<unknown>) => {
+    try {
+      await work();
+    } catch (err) {
+      pending.push(
+        `${what} was not written (${err instanceof Error ? err.message.slice(0, 200) : 'unknown error'})`,
+      );
+    }
+  };
+  if (!base.inventory) {
+    await w.step('declaration');
+    await after('the object declaration', () => writeDeclaration(ctx.store, ctx.objectKey));
+  }
+  await w.step('root-sidecar');
+  await after('the root sidecar', async () => {
+    await ctx.store.write(sidecarKey, w.sidecar);
+    await ctx.store.sync([sidecarKey]);
+  });
+  return pending;
 }
 
-/** Keeps a claim's lease alive while the transaction works. */
-class Lease {
-  private claim: HeldClaim;
-  private timer: NodeJS.Timeout | undefined;
-  private renewing: Promise<void> = Promise.resolve();
-  private failure: unknown;
-  lost = false;
-
-  constructor(
-    private readonly store: WritableStore,
-    claim: HeldClaim,
-    private readonly req: Parameters<typeof renewClaim>[2],
-  ) {
-    this.claim = claim;
-    const every = Math.max(1000, Math.floor((req.leaseMs ?? DEFAULT_LEASE_MS) / 3));
-    this.timer = setInterval(() => {
-      this.renewing = this.renewing.then(() => this.renew());
-    }, every);
-    this.timer.unref();
-  }
-
-  private async renew(): Promise<void> {
-    if (this.failure) return;
-    try {
-      this.claim = await renewClaim(this.store, this.claim, this.req);
-    } catch (err) {
-      this.failure = err;
-      if (hasCode(err, 'CONFLICT')) this.lost = true;
-    }
-  }
-
-  /** Throw if a renewal failed (the claim may be lost: stop writing). */
-  check(): void {
-    if (this.failure) throw this.failure;
-  }
-
-  /** Stop renewing and return the claim as last renewed. Throws if a renewal failed. */
-  async stop(): Promise<HeldClaim> {
-    clearInterval(this.timer);
-    await this.renewing;
-    this.check();
-    return this.claim;
-  }
-
-  cancel(): void {
-    clearInterval(this.timer);
+/** Whether the root inventory now holds `bytes` (undefined: it cannot be read). */
+async function rootHolds(store: WritableStore, key: string, bytes: Buffer): Promise<boolean | undefined> {
+  try {
+    return (await store.readBytes(key, { maxBytes: bytes.length })).equals(bytes);
+  } catch (err) {
+    return hasCode(err, 'NOT_FOUND') || hasCode(err, 'TOO_LARGE') ? false : undefined;
   }
 }

@@ -8,7 +8,7 @@
  */
 import { InvalidInputError } from '../core/errors.js';
 import type { ObjectChange } from '../core/plan/changes.js';
-import type { CommitProgress, CommitResult } from './commit.js';
+import type { CommitProgress, CommitResult, CommitStep } from './commit.js';
 
 /** A binary to add or patch. */
 export interface PutBinaryOptions {
@@ -28,6 +28,8 @@ export interface PutBinaryOptions {
 export interface CommitOptions {
   /** Called as the commit goes through its steps (copy counts during `content`). */
   onProgress?: (progress: CommitProgress) => void;
+  /** Test hook awaited before each commit step (see `CommitContext.onStep`); not for production. */
+  onStep?: (step: CommitStep) => void | Promise<void>;
   signal?: AbortSignal;
 }
 
@@ -96,7 +98,10 @@ export class Transaction {
   /**
    * Write the changes as one new version. Throws ConflictError, UnprocessableError,
    * FixityMismatchError, InvalidInputError and storage errors (see `commitVersion`); after a
-   * failure the group is exactly at its previous version and the transaction cannot be reused.
+   * failure the group is exactly at its previous version (unless the store failed at the commit
+   * point itself in a way that cannot be read back: then recovery settles it) and the transaction
+   * cannot be reused. A result with `pending` committed, but some file after the commit point
+   * still has to be written (the next transaction does it).
    */
   async commit(options: CommitOptions = {}): Promise<CommitResult> {
     this.assertOpen();

@@ -16,11 +16,14 @@ import { FEDORA_LAYOUT_CONFIG, LAYOUT_EXTENSIONS } from '../core/layout/index.js
 import { assertSafeRelativePath, quoteForMessage } from '../core/paths.js';
 import { openStorageRoot, type StorageRoot } from '../engine/storage-root.js';
 import type { OpenStoreOptions } from '../storage/location.js';
-import { joinKey, type WritableStore } from '../storage/port.js';
+import type { WritableStore } from '../storage/port.js';
 import { type OpenWritableStoreOptions, openWritableStore } from '../storage/writable.js';
 import { readBase, readHeaders } from './base.js';
 import { newTxId } from './claim.js';
 import { type CommitContext, type CommitRequest, type CommitResult, commitVersion } from './commit.js';
+import { purgeObject } from './purge.js';
+import { recoverObject } from './recover.js';
+import { type RecoveryReport, recoverStorageRoot, type StorageRootRecoveryOptions } from './recover-root.js';
 import { sourceRoots } from './sources.js';
 import { type CommitOptions, Transaction } from './transaction.js';
 
@@ -58,6 +61,12 @@ export interface BeginOptions {
   sources?: readonly string[];
   /** Reuse an id to resume a transaction that failed mid-way (its own claim is taken back). */
   id?: string;
+}
+
+/** Options of {@link RepositoryWriter.recover}. */
+export interface WriterRecoverOptions extends StorageRootRecoveryOptions {
+  /** Recover only the object at this repository path (default: every object). */
+  path?: string;
 }
 
 /** What stands at a repository path. */
@@ -242,8 +251,12 @@ export class RepositoryWriter {
 
   /**
    * Remove the standalone container (or its tombstone) at `path` completely: the path is free
-   * again. The root inventory goes first, so a crash part-way leaves no readable half-object.
-   * Throws NotFoundError, ConflictError (an Archival Group, or live children).
+   * again. The next version is claimed first (a claim marked `purge`), so no writer commits to
+   * the object meanwhile; then the declaration and the root inventory go (readers see no object
+   * from then on),
+   * then everything else, the claim last. A crash part-way leaves the claim, and recovery
+   * finishes the purge once its lease has run out. Throws NotFoundError, ConflictError (an
+   * Archival Group, live children, or a writer at work on it).
    */
   async purge(path: string): Promise<void> {
     const clean = assertSafeRelativePath(path, 'repository path');
@@ -255,11 +268,42 @@ export class RepositoryWriter {
       if (kind === 'Container' && (await this.childrenOf(clean)).length > 0) {
         throw new ConflictError(`container ${quoteForMessage(clean)} is not empty`, { key: clean });
       }
-      const key = this.objectKeyOf(clean);
-      await this.store.delete(joinKey(key, 'inventory.json'));
-      await this.store.deletePrefix(key);
+      await purgeObject(this.store, this.objectKeyOf(clean), fedoraIdOf(clean), {
+        ...(this.options.leaseMs !== undefined && { leaseMs: this.options.leaseMs }),
+      });
       this.root.invalidate();
     });
+  }
+
+  /**
+   * Find and clean what crashed writers left (see recover.ts): in the whole storage root, or
+   * only in the object at `options.path`. Every commit already does this for its own object
+   * first; this is for the rest (and for `strongroom recover`). Resolves with the report (in a
+   * dry run, what would be done). Throws the store's errors for the walk itself.
+   */
+  async recover(options: WriterRecoverOptions = {}): Promise<RecoveryReport> {
+    const { path, ...rest } = options;
+    const recoverOptions = {
+      ...(this.options.leaseMs !== undefined && { leaseMs: this.options.leaseMs }),
+      ...rest,
+    };
+    try {
+      if (path === undefined) return await recoverStorageRoot(this.store, this.root, recoverOptions);
+      const clean = assertSafeRelativePath(path, 'repository path');
+      const key = this.objectKeyOf(clean);
+      const findings = await this.locked(clean, () =>
+        recoverObject(this.store, key, { ...recoverOptions, objectId: fedoraIdOf(clean), trustKey: true }),
+      );
+      return {
+        location: `${this.store.uri}/${key}`,
+        dryRun: options.dryRun ?? false,
+        objectsChecked: 1,
+        findings,
+        errors: [],
+      };
+    } finally {
+      this.root.invalidate();
+    }
   }
 
   /** Repository paths of the live objects directly below `path` (a scan of the storage root). */
@@ -313,6 +357,7 @@ export class RepositoryWriter {
       ...(this.options.concurrency !== undefined && { concurrency: this.options.concurrency }),
       ...(this.options.leaseMs !== undefined && { leaseMs: this.options.leaseMs }),
       ...(options.onProgress && { onProgress: options.onProgress }),
+      ...(options.onStep && { onStep: options.onStep }),
       ...(options.signal && { signal: options.signal }),
     };
     const result = await commitVersion(request, ctx);

@@ -17,7 +17,8 @@
  *
  * Durability: by default files are not fsynced (fast bulk writes); call {@link FsStore.sync} with
  * the keys written once a batch is complete (one flush for the lot, fs-sync.ts). `durable: true`
- * fsyncs each file before its rename and the directory after it instead.
+ * fsyncs each file before its rename and the directory after it instead; a write given
+ * `{ durable: true }` does so for that one write (the transaction's commit point).
  *
  * Listing semantics (empty directories as prefixes, symlinks flagged) are in fs-walk.ts. Deleting
  * prunes directories left empty up to the root, so prefixes vanish as they do on S3.
@@ -182,14 +183,15 @@ export class FsStore implements WritableStore, LocalPathCapable {
     const path = await this.prepareWrite(key, 'write');
     const temp = tempPathFor(path);
     try {
-      const { size, sha256 } = await writeTemp(temp, body, this.durable, options.signal);
+      const durable = this.durable || options.durable === true;
+      const { size, sha256 } = await writeTemp(temp, body, durable, options.signal);
       if (options.sha256 !== undefined && options.sha256.toLowerCase() !== sha256) {
         throw new FixityMismatchError(`SHA-256 mismatch writing ${key}`, options.sha256, sha256, {
           operation: 'write',
           key,
         });
       }
-      await commitTemp(temp, path, key, options, 'write', this.durable);
+      await commitTemp(temp, path, key, options, 'write', durable);
       const st = await fsp.stat(path);
       return { key, size, etag: fsEtag(st), sha256 };
     } catch (err) {
@@ -279,7 +281,7 @@ export class FsStore implements WritableStore, LocalPathCapable {
    */
   async sync(keys: Iterable<string>): Promise<void> {
     const targets = [...keys].map((key) => ({ key, path: this.localPath(key) }));
-    if (!this.durable) await syncFiles(targets, this.#syncStrategy);
+    if (!this.durable) await syncFiles(targets, this.#syncStrategy, this.root);
   }
 
   private async realRoot(): Promise<string> {

@@ -13,7 +13,7 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync, promises as fsp, lstatSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, sep } from 'node:path';
 import { IoError } from '../../core/errors.js';
 import { truncateForMessage } from '../../core/paths.js';
 import { fsError } from './fs-paths.js';
@@ -49,8 +49,17 @@ function findSyncBinary(): string | null {
  * Make every target file and the directories naming them durable. Throws NotFoundError for a
  * target that is not there (checked with one sync lstat each: a few µs, where an async stat per
  * file would cost a thread-pool round trip), IoError when the flush fails.
+ *
+ * With `root` (the store's root directory), fsyncing path by path also covers every directory
+ * between a file and the root: a write creates missing parent directories (a new object's
+ * `ab1/c2d/…/v1/content/`), and their entries in their own parents are durable only once those
+ * parents are fsynced too. syncfs covers them anyway.
  */
-export async function syncFiles(targets: SyncTarget[], strategy: SyncStrategy = 'auto'): Promise<void> {
+export async function syncFiles(
+  targets: SyncTarget[],
+  strategy: SyncStrategy = 'auto',
+  root?: string,
+): Promise<void> {
   const devices = new Map<number, string>();
   const dirs = new Set<string>();
   for (const { key, path } of targets) {
@@ -72,7 +81,15 @@ export async function syncFiles(targets: SyncTarget[], strategy: SyncStrategy = 
     for (const path of devices.values()) done = (await syncFilesystem(path)) && done;
     if (done) return;
   }
+  if (root !== undefined) for (const dir of [...dirs]) addAncestors(dirs, dir, root);
   await fsyncEach([...targets.map((t) => t.path), ...dirs]);
+}
+
+/** Add the directories above `dir` up to and including `root` (none when `dir` is not inside it). */
+function addAncestors(dirs: Set<string>, dir: string, root: string): void {
+  const prefix = root.endsWith(sep) ? root : root + sep;
+  if (!dir.startsWith(prefix) && dir !== root) return;
+  for (let d = dir; d !== root && d.startsWith(prefix); d = dirname(d)) dirs.add(dirname(d));
 }
 
 /**
