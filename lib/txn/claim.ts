@@ -125,17 +125,18 @@ function recordFor(req: ClaimRequest): ClaimRecord {
 /**
  * Claim `key` for `req`. When the key is taken: an expired claim, an abandoned version
  * inventory, or our own transaction's claim is taken over (`tookOver` true: the caller must
- * clear the version directory); anything live is a ConflictError.
+ * clear the version directory; `resumed` true when the claim was this transaction's own, whose
+ * checkpointed copies may be kept); anything live is a ConflictError.
  */
 export async function claimVersion(
   store: WritableStore,
   key: string,
   req: ClaimRequest,
-): Promise<HeldClaim & { tookOver: boolean }> {
+): Promise<HeldClaim & { tookOver: boolean; resumed: boolean }> {
   const record = recordFor(req);
   try {
     const res = await store.write(key, encode(record), { ifNoneMatch: true });
-    return { key, etag: res.etag ?? '', record, tookOver: false };
+    return { key, etag: res.etag ?? '', record, tookOver: false, resumed: false };
   } catch (err) {
     if (!(err instanceof AlreadyExistsError)) throw err;
   }
@@ -155,7 +156,7 @@ export async function claimVersion(
   }
   try {
     const res = await store.write(key, encode(record), { ifMatch: found.etag });
-    return { key, etag: res.etag ?? '', record, tookOver: true };
+    return { key, etag: res.etag ?? '', record, tookOver: true, resumed: ours };
   } catch (err) {
     if (err instanceof PreconditionFailedError || hasCode(err, 'NOT_FOUND')) {
       throw new ConflictError(`${req.objectId} ${req.version}: another writer took the claim first`, {

@@ -16,6 +16,7 @@ import { finalizeVersion, headersNeeded, planVersion, type VersionPlan } from '.
 import { mapLimit } from '../engine/concurrency.js';
 import { joinKey, type WritableStore } from '../storage/port.js';
 import { readBase, readHeaders } from './base.js';
+import { CopyCheckpoints, clearForResume, discardCheckpoints } from './checkpoint.js';
 import { claimVersion, DEFAULT_LEASE_MS, type HeldClaim, renewClaim } from './claim.js';
 import { type CopyProgress, copyContent } from './copy.js';
 import type { SourceAccess } from './sources.js';
@@ -48,6 +49,8 @@ export interface CommitContext {
   mapper: ContentPathMapper;
   concurrency?: number;
   leaseMs?: number;
+  /** Copies of at least this many bytes into S3 are resumable (see CopyContext.checkpointBytes). */
+  checkpointBytes?: number;
   onProgress?: (p: CommitProgress) => void;
   signal?: AbortSignal;
   /** Clock (tests). */
@@ -112,7 +115,10 @@ export async function commitVersion(req: CommitRequest, ctx: CommitContext): Pro
     now,
   };
   const claimed = await claimVersion(ctx.store, joinKey(versionKey, 'inventory.json'), claimReq);
-  if (claimed.tookOver) await clearVersion(ctx.store, versionKey, claimed.key);
+  // A retry of this same transaction keeps its checkpointed copies (checkpoint.ts).
+  if (claimed.resumed) await clearForResume(ctx.store, versionKey, claimed.key);
+  else if (claimed.tookOver) await clearVersion(ctx.store, versionKey, claimed.key);
+  const checkpoints = new CopyCheckpoints(ctx.store, versionKey, claimed.resumed);
   const lease = new Lease(ctx.store, claimed, claimReq);
   const written: string[] = [];
   let committed = false;
@@ -125,7 +131,10 @@ export async function commitVersion(req: CommitRequest, ctx: CommitContext): Pro
       ...(ctx.concurrency !== undefined && { concurrency: ctx.concurrency }),
       onProgress: (p) => report('content', p),
       ...(ctx.signal && { signal: ctx.signal }),
+      checkpoints,
+      ...(ctx.checkpointBytes !== undefined && { checkpointBytes: ctx.checkpointBytes }),
     });
+    await checkpoints.removeAll();
     for (const c of plan.copies) written.push(joinKey(ctx.objectKey, c.contentPath));
     lease.check();
     report('housekeeping');
@@ -154,7 +163,10 @@ export async function commitVersion(req: CommitRequest, ctx: CommitContext): Pro
     return { objectId: req.objectId, version: plan.version, created, plan };
   } catch (err) {
     lease.cancel();
-    if (!committed && !lease.lost) await clearVersion(ctx.store, versionKey).catch(() => {});
+    // Interrupted with resumable copies saved: leave the claim to expire and the checkpoints in
+    // place, so a retry of this transaction (same id) resumes them; anything else is undone.
+    const resumable = checkpoints.resumable && isInterruption(err, ctx.signal);
+    if (!committed && !lease.lost && !resumable) await clearVersion(ctx.store, versionKey).catch(() => {});
     throw err;
   }
 }
@@ -174,8 +186,17 @@ function checkExpectedHead(req: CommitRequest, head: string | undefined): void {
   }
 }
 
-/** Delete everything under a version directory (keeping `keep`, the claim, when given). */
+/** An abort, or a storage failure that a retry may get past (not a refusal of the content). */
+function isInterruption(err: unknown, signal: AbortSignal | undefined): boolean {
+  return signal?.aborted === true || hasCode(err, 'IO');
+}
+
+/**
+ * Delete everything under a version directory (keeping `keep`, the claim, when given), after
+ * aborting the multipart uploads its copy checkpoints name.
+ */
 async function clearVersion(store: WritableStore, versionKey: string, keep?: string): Promise<void> {
+  await discardCheckpoints(store, versionKey);
   if (keep === undefined) {
     await store.deletePrefix(versionKey);
     return;

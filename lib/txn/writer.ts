@@ -40,6 +40,11 @@ export interface OpenRepositoryWriterOptions {
   concurrency?: number;
   /** Claim lease in ms (default 2 minutes). */
   leaseMs?: number;
+  /**
+   * Copies into S3 of at least this many bytes are resumable after a crash: multipart, with the
+   * part etags and hash states checkpointed (default 1 GiB; see lib/txn/copy.ts).
+   */
+  checkpointBytes?: number;
 }
 
 /** Options of {@link RepositoryWriter.begin}. */
@@ -312,6 +317,7 @@ export class RepositoryWriter {
       mapper: this.options.mapper ?? (this.store.kind === 's3' ? 'cloud' : 'linux'),
       ...(this.options.concurrency !== undefined && { concurrency: this.options.concurrency }),
       ...(this.options.leaseMs !== undefined && { leaseMs: this.options.leaseMs }),
+      ...(this.options.checkpointBytes !== undefined && { checkpointBytes: this.options.checkpointBytes }),
       ...(options.onProgress && { onProgress: options.onProgress }),
       ...(options.signal && { signal: options.signal }),
     };
