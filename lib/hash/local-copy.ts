@@ -22,6 +22,8 @@ import {
   type CopyFileTask,
   type CopyOutcome,
   type CopySpec,
+  type WriteBatchOutcome,
+  type WriteBatchTask,
 } from './tasks.js';
 
 const MiB = 1 << 20;
@@ -164,4 +166,24 @@ export async function copyLarge(task: CopyFileTask, cache: DigesterCache): Promi
   } finally {
     closeSync(src);
   }
+}
+
+/** Write in-memory files (see {@link WriteBatchTask}); stops at the first failure. */
+export function writeBatch(task: WriteBatchTask): WriteBatchOutcome {
+  for (const [index, file] of task.files.entries()) {
+    let fd: number | undefined;
+    try {
+      fd = openSync(file.temp, TEMP_FLAGS, 0o666);
+      writeAll(fd, file.bytes);
+      closeSync(fd);
+      fd = undefined;
+      renameSync(file.temp, file.to);
+    } catch (err) {
+      if (fd !== undefined) closeSync(fd);
+      rmSync(file.temp, { force: true });
+      const f = failedOutcome(err) as { code: string; message: string };
+      return { written: index, failed: { index, code: f.code, message: f.message } };
+    }
+  }
+  return { written: task.files.length };
 }

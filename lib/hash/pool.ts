@@ -28,9 +28,11 @@ import type {
   FileTask,
   FileTaskOutcome,
   HashTask,
+  WriteBatchOutcome,
+  WriteBatchTask,
 } from './tasks.js';
 
-type TaskOutcome = BatchOutcome | FileTaskOutcome | CopyBatchOutcome | CopyFileOutcome;
+type TaskOutcome = BatchOutcome | FileTaskOutcome | CopyBatchOutcome | CopyFileOutcome | WriteBatchOutcome;
 
 const WORKER_URL = new URL('./worker.js', import.meta.url);
 
@@ -126,6 +128,11 @@ export class HashPool {
   /** @internal Copy and hash one large file in a worker (see runCopyBatch). */
   runCopyFile(task: CopyFileTask): Promise<CopyFileOutcome> {
     return this.#run(task) as Promise<CopyFileOutcome>;
+  }
+
+  /** @internal Write a batch of small in-memory files in a worker (lib/txn housekeeping files). */
+  runWriteBatch(task: WriteBatchTask): Promise<WriteBatchOutcome> {
+    return this.#run(task) as Promise<WriteBatchOutcome>;
   }
 
   /** Run a task; a failure of the thread itself rejects with IoError (operation `hashWorker`). */

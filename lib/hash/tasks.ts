@@ -74,8 +74,23 @@ export interface CopyFileTask {
   abort?: AbortFlag;
 }
 
+/**
+ * Small files whose bytes are in memory (headers, RDF), written with sync I/O: each to a temp
+ * file created exclusively, then renamed into place.
+ */
+export interface WriteBatchTask {
+  kind: 'write-batch';
+  files: Array<{ temp: string; to: string; bytes: Uint8Array }>;
+}
+
+/** The outcome of a write batch: the first failure (nothing of that file kept), if any. */
+export interface WriteBatchOutcome {
+  written: number;
+  failed?: { index: number; code: string; message: string };
+}
+
 /** Any task a hashing worker accepts. */
-export type HashTask = BatchTask | FileTask | CopyBatchTask | CopyFileTask;
+export type HashTask = BatchTask | FileTask | CopyBatchTask | CopyFileTask | WriteBatchTask;
 
 /** What happened to one copy. */
 export type CopyOutcome =

@@ -19,6 +19,7 @@ import { readBase, readHeaders } from './base.js';
 import { CopyCheckpoints, clearForResume, discardCheckpoints } from './checkpoint.js';
 import { claimVersion, DEFAULT_LEASE_MS, type HeldClaim, renewClaim } from './claim.js';
 import { type CopyProgress, copyContent } from './copy.js';
+import { writeSmallFiles } from './small-files.js';
 import type { SourceAccess } from './sources.js';
 
 /** One version to write. */
@@ -139,11 +140,8 @@ export async function commitVersion(req: CommitRequest, ctx: CommitContext): Pro
     lease.check();
     report('housekeeping');
     const { inventory, files } = finalizeVersion(plan, results);
-    await mapLimit(files, ctx.concurrency ?? 8, async (f) => {
-      const key = joinKey(ctx.objectKey, f.contentPath);
-      await ctx.store.write(key, Buffer.from(f.bytes));
-      written.push(key);
-    });
+    const small = files.map((f) => ({ key: joinKey(ctx.objectKey, f.contentPath), bytes: f.bytes }));
+    written.push(...(await writeSmallFiles(ctx.store, small, ctx.concurrency ?? 8)));
     report('flush');
     await ctx.store.sync(written);
     lease.check();
