@@ -15,7 +15,7 @@ import type { ObjectChange } from '../core/plan/changes.js';
 import { finalizeVersion, headersNeeded, planVersion, type VersionPlan } from '../core/plan/version-plan.js';
 import { mapLimit } from '../engine/concurrency.js';
 import { joinKey, type WritableStore } from '../storage/port.js';
-import { readBase, readHeaders } from './base.js';
+import { type BaseCache, readBase, readHeaders } from './base.js';
 import { CopyCheckpoints, clearForResume, discardCheckpoints } from './checkpoint.js';
 import { claimVersion, DEFAULT_LEASE_MS, type HeldClaim, renewClaim } from './claim.js';
 import { type CopyProgress, copyContent } from './copy.js';
@@ -52,6 +52,8 @@ export interface CommitContext {
   leaseMs?: number;
   /** Copies of at least this many bytes into S3 are resumable (see CopyContext.checkpointBytes). */
   checkpointBytes?: number;
+  /** Parsed root inventories to reuse, and to remember the new one in (see BaseCache). */
+  baseCache?: BaseCache;
   onProgress?: (p: CommitProgress) => void;
   signal?: AbortSignal;
   /** Clock (tests). */
@@ -86,7 +88,7 @@ export async function commitVersion(req: CommitRequest, ctx: CommitContext): Pro
     ctx.onProgress?.({ ...progress });
   };
   report('plan');
-  const base = await readBase(ctx.store, ctx.objectKey, req.objectId);
+  const base = await readBase(ctx.store, ctx.objectKey, req.objectId, ctx.baseCache);
   checkExpectedHead(req, base.inventory?.head);
   const headers = await readHeaders(ctx.store, ctx.objectKey, base.inventory, headersNeeded(req.changes));
   const created = new Date(now()).toISOString();
@@ -155,8 +157,12 @@ export async function commitVersion(req: CommitRequest, ctx: CommitContext): Pro
     await ctx.store.write(versionSidecar, sidecar);
     await ctx.store.sync([held.key, versionSidecar]);
     report('commit');
-    await writeRoot(ctx, base, bytes, sidecar, alg, req.objectId);
+    const rootEtag = await writeRoot(ctx, base, bytes, sidecar, alg, req.objectId);
     committed = true;
+    const digest =
+      alg === 'sha512' ? sidecar.slice(0, sidecar.indexOf(' ')) : digestBytes(bytes, ['sha512']).sha512!;
+    const next = { inventory, digest, ...(rootEtag !== undefined && { etag: rootEtag }) };
+    ctx.baseCache?.set(joinKey(ctx.objectKey, 'inventory.json'), rootEtag, bytes.length, next);
     report('done');
     return { objectId: req.objectId, version: plan.version, created, plan };
   } catch (err) {
@@ -212,7 +218,7 @@ async function writeRoot(
   sidecar: string,
   alg: string,
   objectId: string,
-): Promise<void> {
+): Promise<string | undefined> {
   const rootKey = joinKey(ctx.objectKey, 'inventory.json');
   const sidecarKey = joinKey(ctx.objectKey, `inventory.json.${alg}`);
   if (!base.inventory) {
@@ -222,9 +228,10 @@ async function writeRoot(
     });
     await ctx.store.sync([declaration]);
   }
+  let written: { etag?: string };
   try {
-    if (base.inventory) await ctx.store.write(rootKey, bytes, { ifMatch: base.etag ?? '' });
-    else await ctx.store.write(rootKey, bytes, { ifNoneMatch: true });
+    if (base.inventory) written = await ctx.store.write(rootKey, bytes, { ifMatch: base.etag ?? '' });
+    else written = await ctx.store.write(rootKey, bytes, { ifNoneMatch: true });
   } catch (err) {
     if (err instanceof PreconditionFailedError || hasCode(err, 'ALREADY_EXISTS')) {
       throw new ConflictError(`${quoteForMessage(objectId)} changed while this version was written`, {
@@ -237,6 +244,7 @@ async function writeRoot(
   }
   await ctx.store.write(sidecarKey, sidecar);
   await ctx.store.sync([rootKey, sidecarKey]);
+  return written.etag;
 }
 
 /** Keeps a claim's lease alive while the transaction works. */

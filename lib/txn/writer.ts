@@ -18,7 +18,7 @@ import { openStorageRoot, type StorageRoot } from '../engine/storage-root.js';
 import type { OpenStoreOptions } from '../storage/location.js';
 import { joinKey, type WritableStore } from '../storage/port.js';
 import { type OpenWritableStoreOptions, openWritableStore } from '../storage/writable.js';
-import { readBase, readHeaders } from './base.js';
+import { BaseCache, readBase, readHeaders } from './base.js';
 import { newTxId } from './claim.js';
 import { type CommitContext, type CommitRequest, type CommitResult, commitVersion } from './commit.js';
 import { sourceRoots } from './sources.js';
@@ -115,6 +115,8 @@ export async function openRepositoryWriter(
 /** Writes to one storage root. Create with {@link openRepositoryWriter}. */
 export class RepositoryWriter {
   readonly #locks = new Map<string, Promise<unknown>>();
+  /** Root inventories read or written by this writer (reused while unchanged: base.ts). */
+  readonly #bases = new BaseCache();
 
   constructor(
     readonly store: WritableStore,
@@ -131,7 +133,7 @@ export class RepositoryWriter {
   /** What stands at `path`: nothing, a group, a standalone container, or a tombstone. */
   async kindOf(path: string): Promise<ObjectKind> {
     const key = this.objectKeyOf(path);
-    const base = await readBase(this.store, key, fedoraIdOf(path));
+    const base = await readBase(this.store, key, fedoraIdOf(path), this.#bases);
     if (!base.inventory) return 'absent';
     const root = (await readHeaders(this.store, key, base.inventory, [ROOT_HEADER])).get(ROOT_HEADER);
     if (root?.deleted) return 'tombstone';
@@ -318,6 +320,7 @@ export class RepositoryWriter {
       ...(this.options.concurrency !== undefined && { concurrency: this.options.concurrency }),
       ...(this.options.leaseMs !== undefined && { leaseMs: this.options.leaseMs }),
       ...(this.options.checkpointBytes !== undefined && { checkpointBytes: this.options.checkpointBytes }),
+      baseCache: this.#bases,
       ...(options.onProgress && { onProgress: options.onProgress }),
       ...(options.signal && { signal: options.signal }),
     };
