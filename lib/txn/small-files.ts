@@ -3,7 +3,7 @@
  * and container, so as many as the content files. On a local store they go to the worker
  * threads in batches, written with sync I/O (temp file, then rename), because an async write per
  * file on the main thread costs several thread-pool round trips each (PERF-NOTES §3); elsewhere
- * (S3, memory) they are plain writes, `concurrency` at a time. Nothing is fsynced here: the
+ * (S3, memory) they are plain writes, `concurrency` (at least 32) at a time. Nothing is fsynced here: the
  * commit flushes the version in bulk.
  */
 import { IoError } from '../core/errors.js';
@@ -26,7 +26,8 @@ export async function writeSmallFiles(
   pool: HashPool = getDefaultPool(),
 ): Promise<string[]> {
   if (!hasLocalTargets(store) || files.length < 16) {
-    await mapLimit(files, concurrency, (f) => store.write(f.key, Buffer.from(f.bytes)));
+    // Small PUTs are bound by latency, not bandwidth: at least 32 in flight.
+    await mapLimit(files, Math.max(concurrency, 32), (f) => store.write(f.key, Buffer.from(f.bytes)));
     return files.map((f) => f.key);
   }
   const targets = store.localTargets();
