@@ -39,7 +39,9 @@ export type JobSpec =
   /** One new file into `books/obj` of the storage root `repo`. */
   | { job: 'ours-patch'; repo: string; file: string; sha256: string; warm?: boolean }
   /** The baseline: serialise `repo`'s root inventory, write it and its sidecar, fsync both. */
-  | { job: 'inventory-write'; repo: string; out: string };
+  | { job: 'inventory-write'; repo: string; out: string }
+  /** Local deposit → a fresh repository prefix in `bucket`, copies ≥ `checkpointBytes` resumable. */
+  | ({ job: 's3-upload'; bucket: string; checkpointBytes: number } & DepositSpec);
 
 type Algorithm = 'sha512' | 'sha256';
 
@@ -185,6 +187,27 @@ async function runJob(spec: JobSpec): Promise<number> {
           await handle.close();
         }
       });
+    }
+    case 's3-upload': {
+      const dep = deposit(spec.data, spec.count, spec.size);
+      const run = `upload-${randomBytes(4).toString('hex')}`;
+      const store = { s3: { ...s3ConfigFromEnv(process.env), forcePathStyle: true } };
+      const writer = await openRepositoryWriter(`s3://${spec.bucket}/${run}`, {
+        create: true,
+        store,
+        checkpointBytes: spec.checkpointBytes,
+      });
+      await writer.createContainer('books', { agent });
+      await writer.store.capabilities();
+      try {
+        return await time(async () => {
+          const tx = writer.begin('books/obj', { agent, sources: [dep.uri], sourceVersion: null });
+          for (const f of dep.files) tx.putBinary(f.name, { source: f.uri, digest: f.sha256, size: f.size });
+          await tx.commit({ onProgress: stepTimer() });
+        });
+      } finally {
+        await writer.store.deletePrefix(run);
+      }
     }
     case 's3-copy-loop': {
       const dep = deposit(spec.data, spec.count, spec.size);
