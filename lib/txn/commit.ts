@@ -14,6 +14,7 @@ import { quoteForMessage } from '../core/paths.js';
 import type { ObjectChange } from '../core/plan/changes.js';
 import { finalizeVersion, headersNeeded, planVersion, type VersionPlan } from '../core/plan/version-plan.js';
 import { mapLimit } from '../engine/concurrency.js';
+import type { HashPool } from '../hash/pool.js';
 import { joinKey, type WritableStore } from '../storage/port.js';
 import { type BaseCache, readBase, readHeaders } from './base.js';
 import { CopyCheckpoints, clearForResume, discardCheckpoints } from './checkpoint.js';
@@ -54,6 +55,8 @@ export interface CommitContext {
   checkpointBytes?: number;
   /** Parsed root inventories to reuse, and to remember the new one in (see BaseCache). */
   baseCache?: BaseCache;
+  /** Worker pool for filesystem copies and housekeeping files (default: the shared one). */
+  pool?: HashPool;
   onProgress?: (p: CommitProgress) => void;
   signal?: AbortSignal;
   /** Clock (tests). */
@@ -136,6 +139,7 @@ export async function commitVersion(req: CommitRequest, ctx: CommitContext): Pro
       ...(ctx.signal && { signal: ctx.signal }),
       checkpoints,
       ...(ctx.checkpointBytes !== undefined && { checkpointBytes: ctx.checkpointBytes }),
+      ...(ctx.pool && { pool: ctx.pool }),
     });
     await checkpoints.removeAll();
     for (const c of plan.copies) written.push(joinKey(ctx.objectKey, c.contentPath));
@@ -143,7 +147,7 @@ export async function commitVersion(req: CommitRequest, ctx: CommitContext): Pro
     report('housekeeping');
     const { inventory, files } = finalizeVersion(plan, results);
     const small = files.map((f) => ({ key: joinKey(ctx.objectKey, f.contentPath), bytes: f.bytes }));
-    written.push(...(await writeSmallFiles(ctx.store, small, ctx.concurrency ?? 8)));
+    written.push(...(await writeSmallFiles(ctx.store, small, ctx.concurrency ?? 8, ctx.pool)));
     report('flush');
     await ctx.store.sync(written);
     lease.check();

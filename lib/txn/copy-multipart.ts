@@ -39,7 +39,7 @@ export async function multipartCopy(
   const flight = env.progress.start();
   try {
     const record = await startOrResume(job, store, checkpoints, size, mode);
-    if (record.done && (await etagOf(store, job.target)) === record.done.etag) {
+    if (record.done) {
       env.progress.finish(1, record.done.size, flight);
       return { digest: record.done.digest, size: record.done.size };
     }
@@ -71,11 +71,14 @@ async function startOrResume(
   mode: 'upload' | 'part-copy',
 ): Promise<CopyCheckpoint> {
   const saved = await checkpoints?.load(job.copy.contentPath);
+  const finished = saved?.done ?? saved?.assembled;
   if (saved && saved.source === job.copy.source && saved.sha256 === job.copy.sha256 && saved.size === size) {
-    if (saved.done || saved.assembled) return saved;
-    if (saved.mode === mode && (await partsStillThere(store, job.target, saved))) return saved;
+    // A finished copy is kept only while the stored object is still the one it made.
+    if (finished) {
+      if ((await etagOf(store, job.target)) === finished.etag) return saved;
+    } else if (saved.mode === mode && (await partsStillThere(store, job.target, saved))) return saved;
   }
-  if (saved && !saved.done) await store.abortUpload(job.target, saved.uploadId).catch(() => {});
+  if (saved && !finished) await store.abortUpload(job.target, saved.uploadId).catch(() => {});
   const record: CopyCheckpoint = {
     strongroomCopyCheckpoint: 1,
     contentPath: job.copy.contentPath,

@@ -15,6 +15,7 @@ import { ROOT_HEADER } from '../core/fedora/paths.js';
 import { FEDORA_LAYOUT_CONFIG, LAYOUT_EXTENSIONS } from '../core/layout/index.js';
 import { assertSafeRelativePath, quoteForMessage } from '../core/paths.js';
 import { openStorageRoot, type StorageRoot } from '../engine/storage-root.js';
+import type { HashPool } from '../hash/pool.js';
 import type { OpenStoreOptions } from '../storage/location.js';
 import { joinKey, type WritableStore } from '../storage/port.js';
 import { type OpenWritableStoreOptions, openWritableStore } from '../storage/writable.js';
@@ -36,8 +37,10 @@ export interface OpenRepositoryWriterOptions {
   digestAlgorithm?: 'sha512' | 'sha256';
   /** Content path encoding (default `cloud` on S3, `linux` elsewhere: what Fedora uses there). */
   mapper?: ContentPathMapper;
-  /** Copies at once per commit (default 8). */
+  /** Copies at once per commit (default 8); filesystem copies run two tasks per `pool` thread. */
   concurrency?: number;
+  /** Worker threads for filesystem copies and housekeeping files (default: the shared hashing pool). */
+  pool?: HashPool;
   /** Claim lease in ms (default 2 minutes). */
   leaseMs?: number;
   /**
@@ -321,6 +324,7 @@ export class RepositoryWriter {
       ...(this.options.leaseMs !== undefined && { leaseMs: this.options.leaseMs }),
       ...(this.options.checkpointBytes !== undefined && { checkpointBytes: this.options.checkpointBytes }),
       baseCache: this.#bases,
+      ...(this.options.pool && { pool: this.options.pool }),
       ...(options.onProgress && { onProgress: options.onProgress }),
       ...(options.signal && { signal: options.signal }),
     };
