@@ -99,6 +99,42 @@ if (config) {
     });
   }
 
+  t.test('a 1-file patch reads and copies nothing of the unchanged content', async (t) => {
+    const { repoBucket, depositUri, put } = await bucketPair(t, config);
+    const counter = countingClient(config);
+    t.teardown(() => counter.client.destroy());
+    const writer = await openRepositoryWriter(`s3://${repoBucket}/repo`, {
+      create: true,
+      store: { s3: config, s3Store: { client: counter.client } },
+    });
+    await writer.createContainer('books', { agent });
+    const files = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => put(`f${i}.bin`, randomBytes(2000))),
+    );
+    const tx = writer.begin('books/patched', { agent, sources: [depositUri] });
+    for (const f of files) tx.putBinary(f.path, { source: f.uri, digest: f.sha256 });
+    await tx.commit();
+    const patch = await put('new.bin', randomBytes(3000));
+    counter.reset();
+    await writer
+      .begin('books/patched', { agent, sources: [depositUri] })
+      .putBinary('f7.bin', { source: patch.uri, digest: patch.sha256 })
+      .commit();
+    t.equal(counter.count('CopyObjectCommand'), 1, 'only the new content is copied');
+    t.equal(
+      counter.countFor('GetObjectCommand', /\/content\/f\d+\.bin$/),
+      1,
+      'only the new copy is read (sha512)',
+    );
+    t.equal(
+      counter.countFor('GetObjectCommand', /inventory\.json$/),
+      0,
+      'the base inventory is not read again',
+    );
+    const r = await openRepository(`s3://${repoBucket}/repo`, { store: { s3: config } });
+    t.same((await r.validateObject('info:fedora/books/patched', { fixity: true })).errors, []);
+  });
+
   t.test('a server-side copy whose SHA-256 differs fails naming the file and leaves nothing', async (t) => {
     const { repoBucket, depositUri, put } = await bucketPair(t, config);
     const writer = await openRepositoryWriter(`s3://${repoBucket}/repo`, {
