@@ -18,7 +18,21 @@ import { Piscina } from 'piscina';
 import { InvalidInputError, IoError } from '../core/errors.js';
 import { truncateForMessage } from '../core/paths.js';
 import { HASH_WORKER_OPERATION } from './results.js';
-import type { BatchOutcome, BatchTask, FileTask, FileTaskOutcome, HashTask } from './tasks.js';
+import type {
+  BatchOutcome,
+  BatchTask,
+  CopyBatchOutcome,
+  CopyBatchTask,
+  CopyFileOutcome,
+  CopyFileTask,
+  FileTask,
+  FileTaskOutcome,
+  HashTask,
+  WriteBatchOutcome,
+  WriteBatchTask,
+} from './tasks.js';
+
+type TaskOutcome = BatchOutcome | FileTaskOutcome | CopyBatchOutcome | CopyFileOutcome | WriteBatchOutcome;
 
 const WORKER_URL = new URL('./worker.js', import.meta.url);
 
@@ -66,7 +80,7 @@ export class HashPool {
   readonly threads: number;
   readonly #execArgv: string[];
   readonly #workerModule: URL;
-  #piscina?: Piscina<HashTask, BatchOutcome | FileTaskOutcome>;
+  #piscina?: Piscina<HashTask, TaskOutcome>;
 
   /**
    * A pool of `options.threads` threads (default: the CPU count), none started yet. Throws
@@ -103,8 +117,26 @@ export class HashPool {
     return this.#run(task) as Promise<FileTaskOutcome>;
   }
 
+  /**
+   * @internal The transaction module's local copies (lib/txn). Copy and hash a batch of small
+   * files in a worker; per-file failures are outcomes, a failing thread rejects (see runBatch).
+   */
+  runCopyBatch(task: CopyBatchTask): Promise<CopyBatchOutcome> {
+    return this.#run(task) as Promise<CopyBatchOutcome>;
+  }
+
+  /** @internal Copy and hash one large file in a worker (see runCopyBatch). */
+  runCopyFile(task: CopyFileTask): Promise<CopyFileOutcome> {
+    return this.#run(task) as Promise<CopyFileOutcome>;
+  }
+
+  /** @internal Write a batch of small in-memory files in a worker (lib/txn housekeeping files). */
+  runWriteBatch(task: WriteBatchTask): Promise<WriteBatchOutcome> {
+    return this.#run(task) as Promise<WriteBatchOutcome>;
+  }
+
   /** Run a task; a failure of the thread itself rejects with IoError (operation `hashWorker`). */
-  async #run(task: HashTask): Promise<BatchOutcome | FileTaskOutcome> {
+  async #run(task: HashTask): Promise<TaskOutcome> {
     try {
       return await this.#pool().run(task);
     } catch (cause) {
@@ -126,9 +158,9 @@ export class HashPool {
     if (p) await p.close();
   }
 
-  #pool(): Piscina<HashTask, BatchOutcome | FileTaskOutcome> {
+  #pool(): Piscina<HashTask, TaskOutcome> {
     if (!this.#piscina) {
-      const piscina = new Piscina<HashTask, BatchOutcome | FileTaskOutcome>({
+      const piscina = new Piscina<HashTask, TaskOutcome>({
         filename: this.#workerModule.href,
         // minThreads = maxThreads: threads stay (unref'd when idle) between digestFiles() calls,
         // because a restart costs tens of milliseconds.

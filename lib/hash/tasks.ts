@@ -38,8 +38,83 @@ export interface FileTask {
   abort?: AbortFlag;
 }
 
+/**
+ * One file to copy and hash in one pass: read `from`, write `temp` (created exclusively), and
+ * rename it to `to` only when its SHA-256 is `sha256` (and its size `size`, when given). Paths
+ * come checked from the stores' resolvers (storage port: LocalFileResolver for the source,
+ * LocalTargetResolver for the target).
+ */
+export interface CopySpec {
+  from: string;
+  temp: string;
+  to: string;
+  sha256: string;
+  size?: number;
+}
+
+/** Many small files copied in one task (sync I/O, one reused buffer). */
+export interface CopyBatchTask {
+  kind: 'copy-batch';
+  files: CopySpec[];
+  /** Digests to compute; always includes `sha256`. */
+  algorithms: string[];
+  /** Files larger than this are not copied here but reported `large` (own task). */
+  largeBytes: number;
+  abort?: AbortFlag;
+}
+
+/** One large file copied with 1 MiB reads, the next one in flight while this one is hashed and written. */
+export interface CopyFileTask {
+  kind: 'copy-file';
+  file: CopySpec;
+  algorithms: string[];
+  chunkBytes?: number;
+  /** Bytes done so far, written by the worker as it goes (a SharedArrayBuffer view: progress without messages). */
+  progress?: Float64Array;
+  abort?: AbortFlag;
+}
+
+/**
+ * Small files whose bytes are in memory (headers, RDF), written with sync I/O: each to a temp
+ * file created exclusively, then renamed into place.
+ */
+export interface WriteBatchTask {
+  kind: 'write-batch';
+  files: Array<{ temp: string; to: string; bytes: Uint8Array }>;
+}
+
+/** The outcome of a write batch: the first failure (nothing of that file kept), if any. */
+export interface WriteBatchOutcome {
+  written: number;
+  failed?: { index: number; code: string; message: string };
+}
+
 /** Any task a hashing worker accepts. */
-export type HashTask = BatchTask | FileTask;
+export type HashTask = BatchTask | FileTask | CopyBatchTask | CopyFileTask | WriteBatchTask;
+
+/** What happened to one copy. */
+export type CopyOutcome =
+  /** Copied and renamed into place. */
+  | { status: 'done'; size: number; digests: Record<string, string> }
+  /** The SHA-256 or the size differs from the expected one: nothing was kept. */
+  | { status: 'mismatch'; size: number; digests: Record<string, string> }
+  | { status: 'large'; size: number }
+  /** The source's last segment is a symbolic link: the store's resolver judges it. */
+  | { status: 'link' }
+  /** `side`: which file failed; `code`: an errno code or NOT_FILE. Nothing was kept. */
+  | { status: 'failed'; side: 'source' | 'target'; code: string; message: string };
+
+/** The outcomes of a copy batch, in order; files after the last outcome were not attempted. */
+export interface CopyBatchOutcome {
+  outcomes: CopyOutcome[];
+  aborted: boolean;
+}
+
+/** The outcome of a copy-file task; undefined when the abort flag stopped it (nothing kept). */
+export interface CopyFileOutcome {
+  outcome?: CopyOutcome;
+  aborted: boolean;
+}
 
 /** What happened to one file. */
 export type FileOutcome =

@@ -4,14 +4,27 @@
  * made once per thread, not once per batch. Paths arrive checked by the store (see
  * local-files.ts), so a worker keeps no state about directories.
  */
+import { copyBatch, copyLarge, writeBatch } from './local-copy.js';
 import { DigesterCache, hashBatch, hashLargeFile } from './local-files.js';
-import type { BatchOutcome, FileTaskOutcome, HashTask } from './tasks.js';
+import type {
+  BatchOutcome,
+  CopyBatchOutcome,
+  CopyFileOutcome,
+  FileTaskOutcome,
+  HashTask,
+  WriteBatchOutcome,
+} from './tasks.js';
 
 const cache = new DigesterCache();
 const buffer = Buffer.allocUnsafe(1 << 20);
 
 /** Run one hashing task (piscina calls the default export). */
-export default function runHashTask(task: HashTask): Promise<BatchOutcome | FileTaskOutcome> {
+export default function runHashTask(
+  task: HashTask,
+): Promise<BatchOutcome | FileTaskOutcome | CopyBatchOutcome | CopyFileOutcome | WriteBatchOutcome> {
   if (task.kind === 'batch') return hashBatch(task, cache, buffer);
+  if (task.kind === 'copy-batch') return copyBatch(task, cache, buffer);
+  if (task.kind === 'copy-file') return copyLarge(task, cache);
+  if (task.kind === 'write-batch') return Promise.resolve(writeBatch(task));
   return hashLargeFile(task, cache);
 }

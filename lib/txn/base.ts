@@ -26,15 +26,56 @@ export interface BaseState {
 
 const HEADER_LIMIT = 1024 * 1024;
 
-/** Read the root inventory under `objectKey`. Throws InvalidObjectError, UnsupportedError. */
+/**
+ * Root inventories already read, parsed and validated, by key, reused while the stored object
+ * keeps its etag and size (a filesystem etag changes with every replacement: a new inode; an S3
+ * etag with the content). Reading, parsing and validating a 100,000-file inventory takes seconds,
+ * and a commit would otherwise do it twice (the writer's checks, then the commit) and again for
+ * the next commit, whose base is the inventory this process just wrote. Holds the last
+ * {@link BaseCache.limit} inventories (large ones take hundreds of MB).
+ */
+export class BaseCache {
+  readonly #entries = new Map<string, { etag: string; size: number; state: BaseState }>();
+
+  constructor(readonly limit = 4) {}
+
+  /** The state cached for `key` when it was stored with this etag and size. */
+  get(key: string, etag: string | undefined, size: number): BaseState | undefined {
+    const hit = this.#entries.get(key);
+    if (!hit || etag === undefined || hit.etag !== etag || hit.size !== size) return undefined;
+    this.#entries.delete(key); // most recently used last
+    this.#entries.set(key, hit);
+    return hit.state;
+  }
+
+  /** Remember `state` as what `key` holds at `etag` / `size`. */
+  set(key: string, etag: string | undefined, size: number, state: BaseState): void {
+    this.#entries.delete(key);
+    if (etag === undefined || etag === '') return;
+    this.#entries.set(key, { etag, size, state });
+    while (this.#entries.size > this.limit) this.#entries.delete(this.#entries.keys().next().value!);
+  }
+}
+
+/**
+ * Read the root inventory under `objectKey` (from `cache` when it holds the stored version).
+ * Throws InvalidObjectError, UnsupportedError.
+ */
 export async function readBase(
   store: ReadableStore,
   objectKey: string,
   objectId: string,
+  cache?: BaseCache,
 ): Promise<BaseState> {
   const key = joinKey(objectKey, 'inventory.json');
   if (!(await store.exists(key))) return {};
   const st = await store.stat(key);
+  const cached = cache?.get(key, st.etag, st.size);
+  if (cached?.inventory) {
+    if (cached.inventory.id !== objectId) throw wrongObject(objectKey, cached.inventory.id, objectId, key);
+    await refuseMutableHead(store, objectKey, objectId, key);
+    return cached;
+  }
   const bytes = await store.readBytes(key, { maxBytes: MAX_INVENTORY_BYTES });
   const parsed = parseInventory(bytes, { path: 'inventory.json' });
   const errors = parsed.issues.filter((i) => i.code.startsWith('E'));
@@ -46,21 +87,8 @@ export async function readBase(
     );
   }
   const inventory = parsed.inventory;
-  if (inventory.id !== objectId) {
-    throw new InvalidObjectError(
-      `the object at ${quoteForMessage(objectKey)} is ${quoteForMessage(inventory.id)}, not ${quoteForMessage(objectId)}`,
-      { operation: 'readBase', key },
-    );
-  }
-  if (await store.exists(joinKey(objectKey, 'extensions/0005-mutable-head/head/inventory.json'))) {
-    throw new UnsupportedError(
-      `${quoteForMessage(objectId)} has a mutable head (extension 0005); commit it first`,
-      {
-        operation: 'readBase',
-        key,
-      },
-    );
-  }
+  if (inventory.id !== objectId) throw wrongObject(objectKey, inventory.id, objectId, key);
+  await refuseMutableHead(store, objectKey, objectId, key);
   const head = inventory.versions[inventory.head]!;
   if (!Object.values(head.state).some((paths) => paths.some(isHeaderPath))) {
     throw new UnsupportedError(
@@ -73,7 +101,24 @@ export async function readBase(
   }
   const out: BaseState = { inventory, digest: parsed.digests.sha512!, digests: parsed.digests };
   if (st.etag !== undefined) out.etag = st.etag;
+  cache?.set(key, st.etag, st.size, out);
   return out;
+}
+
+function wrongObject(objectKey: string, found: string, objectId: string, key: string): InvalidObjectError {
+  return new InvalidObjectError(
+    `the object at ${quoteForMessage(objectKey)} is ${quoteForMessage(found)}, not ${quoteForMessage(objectId)}`,
+    { operation: 'readBase', key },
+  );
+}
+
+async function refuseMutableHead(store: ReadableStore, objectKey: string, objectId: string, key: string) {
+  if (await store.exists(joinKey(objectKey, 'extensions/0005-mutable-head/head/inventory.json'))) {
+    throw new UnsupportedError(
+      `${quoteForMessage(objectId)} has a mutable head (extension 0005); commit it first`,
+      { operation: 'readBase', key },
+    );
+  }
 }
 
 /**

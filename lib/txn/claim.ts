@@ -27,6 +27,7 @@ import {
 import { quoteForMessage } from '../core/paths.js';
 import { mapLimit } from '../engine/concurrency.js';
 import type { WritableStore } from '../storage/port.js';
+import { discardCheckpoints } from './checkpoint.js';
 
 /** The record a claim key holds while a version is being written. */
 export interface ClaimRecord {
@@ -168,18 +169,19 @@ export function recordFor(req: ClaimRequest): ClaimRecord {
 /**
  * Claim `key` for `req`. When the key is taken: an expired claim record, something that is
  * neither a claim nor an inventory and older than the lease, or our own transaction's claim is
- * taken over (`tookOver` true: the caller must clear the version directory). A live claim, or a
- * version inventory (committed, or being committed), is a ConflictError.
+ * taken over (`tookOver` true: the caller must clear the version directory; `resumed` true when
+ * the claim was this transaction's own, whose checkpointed copies may be kept). A live claim, or
+ * a version inventory (committed, or being committed), is a ConflictError.
  */
 export async function claimVersion(
   store: WritableStore,
   key: string,
   req: ClaimRequest,
-): Promise<HeldClaim & { tookOver: boolean }> {
+): Promise<HeldClaim & { tookOver: boolean; resumed: boolean }> {
   const record = recordFor(req);
   try {
     const res = await store.write(key, encode(record), { ifNoneMatch: true });
-    return { key, etag: res.etag ?? '', record, tookOver: false };
+    return { key, etag: res.etag ?? '', record, tookOver: false, resumed: false };
   } catch (err) {
     if (!(err instanceof AlreadyExistsError)) throw err;
   }
@@ -204,7 +206,7 @@ export async function claimVersion(
     });
   }
   const etag = await takeOver(store, key, found.etag, record, req);
-  return { key, etag, record, tookOver: true };
+  return { key, etag, record, tookOver: true, resumed: ours };
 }
 
 /** {@link replaceClaim} with its failures as ConflictError. */
@@ -338,6 +340,8 @@ export async function renewClaim(
  * which listings never show).
  */
 export async function clearVersion(store: WritableStore, versionKey: string, keep?: string): Promise<void> {
+  // Multipart uploads named by copy checkpoints are invisible in listings: abort them first.
+  await discardCheckpoints(store, versionKey);
   if (keep === undefined) {
     await store.deletePrefix(versionKey);
     return;

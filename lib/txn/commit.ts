@@ -15,13 +15,16 @@ import { quoteForMessage } from '../core/paths.js';
 import type { ObjectChange } from '../core/plan/changes.js';
 import { finalizeVersion, headersNeeded, planVersion, type VersionPlan } from '../core/plan/version-plan.js';
 import { mapLimit } from '../engine/concurrency.js';
+import type { HashPool } from '../hash/pool.js';
 import { joinKey, type WritableStore } from '../storage/port.js';
-import { readBase, readHeaders } from './base.js';
+import { type BaseCache, readBase, readHeaders } from './base.js';
+import { CopyCheckpoints, clearForResume } from './checkpoint.js';
 import { claimVersion, clearVersion, DEFAULT_LEASE_MS, releaseVersion } from './claim.js';
 import { type CopyProgress, copyContent } from './copy.js';
 import { Lease } from './lease.js';
 import { recoverObject } from './recover.js';
 import { writeDeclaration } from './recover-steps.js';
+import { writeSmallFiles } from './small-files.js';
 import type { SourceAccess } from './sources.js';
 
 /** One version to write. */
@@ -52,6 +55,12 @@ export interface CommitContext {
   mapper: ContentPathMapper;
   concurrency?: number;
   leaseMs?: number;
+  /** Copies of at least this many bytes into S3 are resumable (see CopyContext.checkpointBytes). */
+  checkpointBytes?: number;
+  /** Parsed root inventories to reuse, and to remember the new one in (see BaseCache). */
+  baseCache?: BaseCache;
+  /** Worker pool for filesystem copies and housekeeping files (default: the shared one). */
+  pool?: HashPool;
   onProgress?: (p: CommitProgress) => void;
   /**
    * Test hook: awaited before each step of {@link COMMIT_STEPS} (and `done`, after the last).
@@ -131,7 +140,7 @@ export async function commitVersion(req: CommitRequest, ctx: CommitContext): Pro
   report('plan');
   checkSources(req.changes, ctx.sources);
   await step('recover');
-  let base = await readBase(ctx.store, ctx.objectKey, req.objectId);
+  let base = await readBase(ctx.store, ctx.objectKey, req.objectId, ctx.baseCache);
   // Leftovers of a writer that died on this object (an expired claim, a sidecar never written)
   // are cleaned first, so that nothing a crash left can block this commit.
   const recovered = await recoverObject(ctx.store, ctx.objectKey, {
@@ -150,7 +159,8 @@ export async function commitVersion(req: CommitRequest, ctx: CommitContext): Pro
       }),
   });
   await step('plan');
-  if (recovered.some((f) => f.applied)) base = await readBase(ctx.store, ctx.objectKey, req.objectId);
+  if (recovered.some((f) => f.applied))
+    base = await readBase(ctx.store, ctx.objectKey, req.objectId, ctx.baseCache);
   checkExpectedHead(req, base.inventory?.head);
   const headers = await readHeaders(ctx.store, ctx.objectKey, base.inventory, headersNeeded(req.changes));
   const created = new Date(now()).toISOString();
@@ -181,7 +191,10 @@ export async function commitVersion(req: CommitRequest, ctx: CommitContext): Pro
     now,
   };
   const claimed = await claimVersion(ctx.store, joinKey(versionKey, 'inventory.json'), claimReq);
-  if (claimed.tookOver) await clearVersion(ctx.store, versionKey, claimed.key);
+  // A retry of this same transaction keeps its checkpointed copies (checkpoint.ts).
+  if (claimed.resumed) await clearForResume(ctx.store, versionKey, claimed.key);
+  else if (claimed.tookOver) await clearVersion(ctx.store, versionKey, claimed.key);
+  const checkpoints = new CopyCheckpoints(ctx.store, versionKey, claimed.resumed);
   const lease = new Lease(ctx.store, claimed, claimReq);
   const signal = ctx.signal ? AbortSignal.any([ctx.signal, lease.signal]) : lease.signal;
   const written: string[] = [];
@@ -196,17 +209,18 @@ export async function commitVersion(req: CommitRequest, ctx: CommitContext): Pro
       ...(ctx.concurrency !== undefined && { concurrency: ctx.concurrency }),
       onProgress: (p) => report('content', p),
       signal,
+      checkpoints,
+      ...(ctx.checkpointBytes !== undefined && { checkpointBytes: ctx.checkpointBytes }),
+      ...(ctx.pool && { pool: ctx.pool }),
     });
+    await checkpoints.removeAll();
     for (const c of plan.copies) written.push(joinKey(ctx.objectKey, c.contentPath));
     lease.check();
     report('housekeeping');
     await step('housekeeping');
     const { inventory, files } = finalizeVersion(plan, results);
-    await mapLimit(files, ctx.concurrency ?? 8, async (f) => {
-      const key = joinKey(ctx.objectKey, f.contentPath);
-      await ctx.store.write(key, Buffer.from(f.bytes));
-      written.push(key);
-    });
+    const small = files.map((f) => ({ key: joinKey(ctx.objectKey, f.contentPath), bytes: f.bytes }));
+    written.push(...(await writeSmallFiles(ctx.store, small, ctx.concurrency ?? 8, ctx.pool)));
     report('flush');
     await step('flush');
     await ctx.store.sync(written);
@@ -223,7 +237,7 @@ export async function commitVersion(req: CommitRequest, ctx: CommitContext): Pro
     await ctx.store.write(versionSidecar, sidecar);
     await ctx.store.sync([held.key, versionSidecar]);
     report('commit');
-    const pending = await writeRoot(ctx, base, {
+    const { pending, etag: rootEtag } = await writeRoot(ctx, base, {
       bytes,
       sidecar,
       alg,
@@ -232,6 +246,11 @@ export async function commitVersion(req: CommitRequest, ctx: CommitContext): Pro
       claim: lease.held,
     });
     committed = true;
+    const digest =
+      alg === 'sha512' ? sidecar.slice(0, sidecar.indexOf(' ')) : digestBytes(bytes, ['sha512']).sha512!;
+    const digests = { sha512: digest, [alg]: sidecar.slice(0, sidecar.indexOf(' ')) };
+    const next = { inventory, digest, digests, ...(rootEtag !== undefined && { etag: rootEtag }) };
+    ctx.baseCache?.set(joinKey(ctx.objectKey, 'inventory.json'), rootEtag, bytes.length, next);
     report('done');
     await step('done');
     return {
@@ -243,8 +262,11 @@ export async function commitVersion(req: CommitRequest, ctx: CommitContext): Pro
     };
   } catch (err) {
     lease.cancel();
-    // Undo only what is certainly not committed, and only while the claim is still ours.
-    if (!committed && !lease.lost && !unsettled.has(err as object)) {
+    // Undo only what is certainly not committed, and only while the claim is still ours. An
+    // interruption with resumable copies saved leaves the claim to expire and the checkpoints in
+    // place, so a retry of this transaction (same id) resumes them.
+    const resumable = checkpoints.resumable && isInterruption(err, ctx.signal);
+    if (!committed && !lease.lost && !resumable && !unsettled.has(err as object)) {
       await releaseVersion(ctx.store, versionKey, lease.held).catch(() => {});
     }
     throw err;
@@ -276,6 +298,11 @@ function checkExpectedHead(req: CommitRequest, head: string | undefined): void {
       key: req.objectId,
     });
   }
+}
+
+/** An abort, or a storage failure that a retry may get past (not a refusal of the content). */
+function isInterruption(err: unknown, signal: AbortSignal | undefined): boolean {
+  return signal?.aborted === true || hasCode(err, 'IO');
 }
 
 /** Errors at the commit point whose outcome could not be read back: the version is left to recovery. */
@@ -310,7 +337,7 @@ async function writeRoot(
   ctx: CommitContext,
   base: { inventory?: unknown; etag?: string },
   w: RootWrite,
-): Promise<string[]> {
+): Promise<{ pending: string[]; etag?: string }> {
   const rootKey = joinKey(ctx.objectKey, 'inventory.json');
   const sidecarKey = joinKey(ctx.objectKey, `inventory.json.${w.alg}`);
   await w.step('root-inventory');
@@ -323,9 +350,10 @@ async function writeRoot(
       key: w.claim.key,
     });
   }
+  let written: { etag?: string } = {};
   try {
     const options = base.inventory ? { ifMatch: base.etag ?? '' } : { ifNoneMatch: true };
-    await ctx.store.write(rootKey, w.bytes, { ...options, durable: true });
+    written = await ctx.store.write(rootKey, w.bytes, { ...options, durable: true });
   } catch (err) {
     if (err instanceof PreconditionFailedError || hasCode(err, 'ALREADY_EXISTS')) {
       throw new ConflictError(`${quoteForMessage(w.objectId)} changed while this version was written`, {
@@ -358,7 +386,7 @@ async function writeRoot(
     await ctx.store.write(sidecarKey, w.sidecar);
     await ctx.store.sync([sidecarKey]);
   });
-  return pending;
+  return { pending, ...(written.etag !== undefined && { etag: written.etag }) };
 }
 
 /** Whether the root inventory now holds `bytes` (undefined: it cannot be read). */

@@ -1,26 +1,36 @@
 /**
- * Copying content into an object, verified, in one pass: the source is read once, hashed with
- * SHA-256 (the expected digest) and the inventory's algorithm on the way, and written; the store
- * refuses to keep bytes whose SHA-256 differs (FixityMismatchError, nothing stored), and a
- * declared size that does not match fails the copy too. Many copies run at once, bounded.
+ * Copying content into an object, verified: every byte that enters the repository is checked
+ * against its expected SHA-256 before the version commits, and a mismatch fails the copy naming
+ * the file, with nothing of it kept. Each pair of stores gets its cheapest verified path:
+ *
+ * | source → target | how | reads of the bytes here |
+ * | --- | --- | --- |
+ * | filesystem → filesystem | worker threads copy and hash with sync I/O, small files in batches (copy-local.ts) | one |
+ * | S3 → S3, same endpoint | CopyObject with the server's full-object SHA-256; UploadPartCopy in parts above the single-copy limit (copy-server.ts, copy-multipart.ts) | none for sha256 inventories where the server computes SHA-256; else one read of the copy |
+ * | anything → S3, large | multipart upload resumable from a checkpoint, hashed with resumable states (copy-multipart.ts) | one |
+ * | anything else | one stream through node:crypto into the store's write (copy-stream.ts) | one |
+ *
+ * Content the object already holds is never copied: the planner matches it by SHA-256 and only
+ * plans copies of new content (lib/core/plan/version-plan.ts). Copies run `concurrency` at a time
+ * (worker copies: two tasks per pool thread).
  */
-import { pipeline } from 'node:stream/promises';
-import { FixityMismatchError, InvalidInputError } from '../core/errors.js';
-import { quoteForMessage } from '../core/paths.js';
 import type { CopiedContent, PlannedCopy } from '../core/plan/version-plan.js';
 import { mapLimit } from '../engine/concurrency.js';
-import { DigestTransform } from '../hash/digesters.js';
+import type { HashPool } from '../hash/pool.js';
 import { joinKey, type WritableStore } from '../storage/port.js';
+import { hasMultipart } from '../storage/transfer.js';
+import type { CopyCheckpoints } from './checkpoint.js';
+import { type CopyEnv, type CopyJob, type CopyProgress, ProgressTracker } from './copy-job.js';
+import { isLocalPair, localCopies } from './copy-local.js';
+import { multipartCopy } from './copy-multipart.js';
+import { isServerPair, serverCopy } from './copy-server.js';
+import { streamCopy } from './copy-stream.js';
 import type { SourceAccess } from './sources.js';
 
-/** Progress of the content step: files and bytes copied of the totals. */
-export interface CopyProgress {
-  filesDone: number;
-  filesTotal: number;
-  bytesDone: number;
-  /** Sum of the declared sizes (0 when none are known). */
-  bytesTotal: number;
-}
+export type { CopyProgress } from './copy-job.js';
+
+/** Default {@link CopyContext.checkpointBytes}: 1 GiB. */
+export const DEFAULT_CHECKPOINT_BYTES = 1024 * 1024 * 1024;
 
 /** What {@link copyContent} needs. */
 export interface CopyContext {
@@ -34,82 +44,72 @@ export interface CopyContext {
   concurrency?: number;
   onProgress?: (p: CopyProgress) => void;
   signal?: AbortSignal;
+  /** Where large copies save and find their checkpoints (absent: no checkpoints). */
+  checkpoints?: CopyCheckpoints;
+  /**
+   * Copies into a multipart store (S3) of at least this many bytes are made resumable: part by
+   * part, with hash-wasm states (slower than node:crypto) saved in checkpoints. Default
+   * {@link DEFAULT_CHECKPOINT_BYTES}; smaller copies simply start again after a crash.
+   */
+  checkpointBytes?: number;
+  /** Worker pool for filesystem copies (default: the shared hashing pool). */
+  pool?: HashPool;
 }
 
 /**
  * Copy every planned file into the object. Resolves with each copy's inventory digest and size
  * by content path; rejects with the first failure (FixityMismatchError naming the file,
  * InvalidInputError for a source outside the allowed roots or a size mismatch, the stores'
- * errors), after every copy in flight has settled.
+ * errors, the signal's reason), after every copy in flight has settled.
  */
 export async function copyContent(
   copies: readonly PlannedCopy[],
   ctx: CopyContext,
 ): Promise<Map<string, CopiedContent>> {
   const results = new Map<string, CopiedContent>();
-  const progress: CopyProgress = {
-    filesDone: 0,
-    filesTotal: copies.length,
-    bytesDone: 0,
-    bytesTotal: copies.reduce((n, c) => n + (c.size ?? 0), 0),
+  const progress = new ProgressTracker(
+    copies.length,
+    copies.reduce((n, c) => n + (c.size ?? 0), 0),
+    ctx.onProgress,
+  );
+  progress.emit();
+  const env: CopyEnv = {
+    store: ctx.store,
+    algorithm: ctx.algorithm,
+    concurrency: ctx.concurrency ?? 8,
+    progress,
+    ...(ctx.checkpoints && { checkpoints: ctx.checkpoints }),
+    ...(ctx.signal && { signal: ctx.signal }),
   };
-  ctx.onProgress?.({ ...progress });
-  await mapLimit([...copies], ctx.concurrency ?? 8, async (copy) => {
+  const jobs: CopyJob[] = [];
+  for (const copy of copies) {
     ctx.signal?.throwIfAborted();
-    const done = await copyOne(copy, ctx);
-    results.set(copy.contentPath, done);
-    progress.filesDone++;
-    progress.bytesDone += done.size;
-    ctx.onProgress?.({ ...progress });
+    const source = await ctx.sources.resolve(copy.source);
+    jobs.push({ copy, source, target: joinKey(ctx.objectKey, copy.contentPath) });
+  }
+  const local = jobs.filter((j) => isLocalPair(j, env));
+  const rest = jobs.filter((j) => !isLocalPair(j, env));
+  await localCopies(local, env, results, ctx.pool);
+  const checkpointBytes = ctx.checkpointBytes ?? DEFAULT_CHECKPOINT_BYTES;
+  await mapLimit(rest, env.concurrency, async (job) => {
+    env.signal?.throwIfAborted();
+    results.set(job.copy.contentPath, await copyOne(job, env, checkpointBytes));
   });
   return results;
 }
 
-async function copyOne(copy: PlannedCopy, ctx: CopyContext): Promise<CopiedContent> {
-  const source = await ctx.sources.resolve(copy.source);
-  const algorithms = ctx.algorithm === 'sha256' ? ['sha256'] : [ctx.algorithm, 'sha256'];
-  const hasher = new DigestTransform(algorithms);
-  const readable = await source.store.read(source.key, ctx.signal ? { signal: ctx.signal } : {});
-  const target = joinKey(ctx.objectKey, copy.contentPath);
-  const writing = ctx.store.write(target, hasher, {
-    sha256: copy.sha256,
-    ...(copy.size !== undefined && { size: copy.size }),
-    ...(ctx.signal && { signal: ctx.signal }),
-  });
-  const pumping = pipeline(readable, hasher);
-  try {
-    await writing;
-  } catch (err) {
-    // The write stopped consuming (e.g. a fixity mismatch): stop reading too, then report it.
-    readable.destroy();
-    hasher.destroy();
-    await pumping.catch(() => {});
-    throw err;
+/** The cheapest verified path for one job that the workers do not take. */
+async function copyOne(job: CopyJob, env: CopyEnv, checkpointBytes: number): Promise<CopiedContent> {
+  const server = isServerPair(job, env);
+  if (server) {
+    const done = await serverCopy(job, env);
+    if (done) return done;
   }
-  await pumping;
-  const { size, digests } = await hasher.result;
-  if (digests.sha256 !== copy.sha256) {
-    // The store checked it too; this guards a store that did not (and costs nothing).
-    await ctx.store.delete(target).catch(() => {});
-    throw new FixityMismatchError(
-      `SHA-256 of ${quoteForMessage(copy.source)} differs from the expected digest`,
-      copy.sha256,
-      digests.sha256!,
-      {
-        operation: 'copy',
-        key: copy.source,
-      },
-    );
+  if (!hasMultipart(env.store)) return streamCopy(job, env);
+  const size = job.copy.size ?? (await job.source.store.stat(job.source.key)).size;
+  if (server && size > (env.store as unknown as { singleCopyMaxBytes: number }).singleCopyMaxBytes) {
+    return multipartCopy(job, env, size, 'part-copy');
   }
-  if (copy.size !== undefined && copy.size !== size) {
-    await ctx.store.delete(target).catch(() => {});
-    throw new InvalidInputError(
-      `${quoteForMessage(copy.source)} is ${size} bytes, not the ${copy.size} declared`,
-      {
-        operation: 'copy',
-        key: copy.source,
-      },
-    );
-  }
-  return { digest: digests[ctx.algorithm]!, size };
+  if (size >= checkpointBytes) return multipartCopy(job, env, size, 'upload');
+  return streamCopy(job, env);
 }

@@ -27,6 +27,7 @@ export interface RecoverProgress {
 export interface StorageRootRecoveryOptions extends RecoverOptions {
   /** Objects recovered at once (default 4). */
   concurrency?: number;
+  /** Called as objects are found and checked. */
   onProgress?: (p: RecoverProgress) => void;
 }
 

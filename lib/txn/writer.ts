@@ -15,10 +15,11 @@ import { ROOT_HEADER } from '../core/fedora/paths.js';
 import { FEDORA_LAYOUT_CONFIG, LAYOUT_EXTENSIONS } from '../core/layout/index.js';
 import { assertSafeRelativePath, quoteForMessage } from '../core/paths.js';
 import { openStorageRoot, type StorageRoot } from '../engine/storage-root.js';
+import type { HashPool } from '../hash/pool.js';
 import type { OpenStoreOptions } from '../storage/location.js';
 import type { WritableStore } from '../storage/port.js';
 import { type OpenWritableStoreOptions, openWritableStore } from '../storage/writable.js';
-import { readBase, readHeaders } from './base.js';
+import { BaseCache, readBase, readHeaders } from './base.js';
 import { newTxId } from './claim.js';
 import { type CommitContext, type CommitRequest, type CommitResult, commitVersion } from './commit.js';
 import { purgeObject } from './purge.js';
@@ -39,10 +40,17 @@ export interface OpenRepositoryWriterOptions {
   digestAlgorithm?: 'sha512' | 'sha256';
   /** Content path encoding (default `cloud` on S3, `linux` elsewhere: what Fedora uses there). */
   mapper?: ContentPathMapper;
-  /** Copies at once per commit (default 8). */
+  /** Copies at once per commit (default 8); filesystem copies run two tasks per `pool` thread. */
   concurrency?: number;
+  /** Worker threads for filesystem copies and housekeeping files (default: the shared hashing pool). */
+  pool?: HashPool;
   /** Claim lease in ms (default 2 minutes). */
   leaseMs?: number;
+  /**
+   * Copies into S3 of at least this many bytes are resumable after a crash: multipart, with the
+   * part etags and hash states checkpointed (default 1 GiB; see lib/txn/copy.ts).
+   */
+  checkpointBytes?: number;
 }
 
 /** Options of {@link RepositoryWriter.begin}. */
@@ -119,6 +127,8 @@ export async function openRepositoryWriter(
 /** Writes to one storage root. Create with {@link openRepositoryWriter}. */
 export class RepositoryWriter {
   readonly #locks = new Map<string, Promise<unknown>>();
+  /** Root inventories read or written by this writer (reused while unchanged: base.ts). */
+  readonly #bases = new BaseCache();
 
   constructor(
     readonly store: WritableStore,
@@ -135,7 +145,7 @@ export class RepositoryWriter {
   /** What stands at `path`: nothing, a group, a standalone container, or a tombstone. */
   async kindOf(path: string): Promise<ObjectKind> {
     const key = this.objectKeyOf(path);
-    const base = await readBase(this.store, key, fedoraIdOf(path));
+    const base = await readBase(this.store, key, fedoraIdOf(path), this.#bases);
     if (!base.inventory) return 'absent';
     const root = (await readHeaders(this.store, key, base.inventory, [ROOT_HEADER])).get(ROOT_HEADER);
     if (root?.deleted) return 'tombstone';
@@ -356,6 +366,9 @@ export class RepositoryWriter {
       mapper: this.options.mapper ?? (this.store.kind === 's3' ? 'cloud' : 'linux'),
       ...(this.options.concurrency !== undefined && { concurrency: this.options.concurrency }),
       ...(this.options.leaseMs !== undefined && { leaseMs: this.options.leaseMs }),
+      ...(this.options.checkpointBytes !== undefined && { checkpointBytes: this.options.checkpointBytes }),
+      baseCache: this.#bases,
+      ...(this.options.pool && { pool: this.options.pool }),
       ...(options.onProgress && { onProgress: options.onProgress }),
       ...(options.onStep && { onStep: options.onStep }),
       ...(options.signal && { signal: options.signal }),

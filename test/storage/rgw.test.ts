@@ -18,6 +18,7 @@ if (config) {
       ifMatchEtag: 'unquoted',
       deleteIfMatchEtag: 'none',
       copyIfNoneMatch: false,
+      copySha256: false,
     });
     t.same(await store.capabilities(), {
       conditionalCreate: 'atomic',

@@ -10,6 +10,7 @@ const MINIO_BEHAVIOUR = {
   ifMatchEtag: 'quoted',
   deleteIfMatchEtag: 'none',
   copyIfNoneMatch: false,
+  copySha256: true,
 };
 const MINIO_CAPABILITIES = {
   conditionalCreate: 'atomic',

@@ -56,6 +56,10 @@ function pause(at: string, bytes?: number): Promise<void> {
 
 /** Hold the byte stream of the write whose key ends with `keySuffix` once `afterBytes` passed. */
 function holdMidCopy(store: WritableStore, spec: NonNullable<ChildSpec['midCopy']>): void {
+  // The streamed copy (cross-backend pairs) is the one that spends long in flight with part of a
+  // file written; worker copies (fs → fs) and server copies (S3 → S3) are hidden here so that the
+  // big file takes that path and the kill lands mid-stream.
+  Object.assign(store, { localTargets: undefined, copyFrom: undefined });
   const write = store.write.bind(store);
   store.write = (key, body, options) => {
     if (!key.endsWith(spec.keySuffix) || !(body instanceof Readable)) return write(key, body, options);

@@ -54,12 +54,18 @@ const URN_NAMES: Record<string, string> = {
   'sha512/256': 'sha-512/256',
 };
 
+let lastToken: { instant: string; token: string } | undefined;
+
 /** `stateToken`: uppercase hex MD5 of the epoch milliseconds of `instant`. */
 export function stateTokenOf(instant: string): string {
-  return createHash('md5')
+  // Every header of a version has the same instant: remember the last one (10,000s per commit).
+  if (lastToken?.instant === instant) return lastToken.token;
+  const token = createHash('md5')
     .update(String(Date.parse(instant)))
     .digest('hex')
     .toUpperCase();
+  lastToken = { instant, token };
+  return token;
 }
 
 /** The JSON object of a header, keys in Fedora's order. */

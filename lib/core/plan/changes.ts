@@ -108,8 +108,29 @@ export function applyChanges(tree: ObjectTree, changes: readonly ObjectChange[])
     names: new Map(),
     problems: [],
   };
+  // Membership by Set beside each list: `includes` per change made 100,000 adds quadratic.
+  const members = new Map<string[], Set<string>>();
+  const setOf = (list: string[]) => {
+    let set = members.get(list);
+    if (!set) {
+      set = new Set(list);
+      members.set(list, set);
+    }
+    return set;
+  };
   const note = (list: string[], path: string) => {
-    if (!list.includes(path)) list.push(path);
+    const set = setOf(list);
+    if (!set.has(path)) {
+      set.add(path);
+      list.push(path);
+    }
+  };
+  const undelete = (path: string): boolean => {
+    const set = setOf(out.deleted);
+    if (!set.has(path)) return false;
+    set.delete(path);
+    out.deleted.splice(out.deleted.indexOf(path), 1);
+    return true;
   };
   const fail = (path: string, message: string) => out.problems.push({ path, message });
   for (const change of changes) {
@@ -135,7 +156,7 @@ export function applyChanges(tree: ObjectTree, changes: readonly ObjectChange[])
         if (live) fail(path, `a ${existing!.kind} already exists here`);
         else if (!parentIsContainer(tree, path)) fail(path, 'its parent is not an existing container');
         else {
-          undelete(out, path);
+          undelete(path);
           tree.set(path, { kind: 'container', headerDigest: '' });
           note(out.containersAdded, path);
           if (change.name !== undefined) out.names.set(path, change.name);
@@ -150,8 +171,8 @@ export function applyChanges(tree: ObjectTree, changes: readonly ObjectChange[])
         else if (change.expect === 'present' && !live) fail(path, 'no binary exists here to patch');
         else if (!parentIsContainer(tree, path)) fail(path, 'its parent is not an existing container');
         else {
-          const wasDeleted = undelete(out, path);
-          if ((live || wasDeleted) && !out.binariesAdded.includes(path)) note(out.binariesPatched, path);
+          const wasDeleted = undelete(path);
+          if ((live || wasDeleted) && !setOf(out.binariesAdded).has(path)) note(out.binariesPatched, path);
           else note(out.binariesAdded, path);
           tree.set(path, { kind: 'binary', headerDigest: '' });
           out.puts.set(path, change);
@@ -188,14 +209,6 @@ export function applyChanges(tree: ObjectTree, changes: readonly ObjectChange[])
       fail(path, `the container is not empty (${left.length} item(s) left, e.g. ${left[0]})`);
   }
   return out;
-}
-
-/** Forget an earlier delete of `path` in this change set; true when there was one. */
-function undelete(out: AppliedChanges, path: string): boolean {
-  const i = out.deleted.indexOf(path);
-  if (i < 0) return false;
-  out.deleted.splice(i, 1);
-  return true;
 }
 
 function parentIsContainer(tree: ObjectTree, path: string): boolean {

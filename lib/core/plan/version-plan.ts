@@ -285,7 +285,16 @@ export function finalizeVersion(
     manifest[done.digest]!.push(copy.contentPath);
     if (alg !== 'sha256') sha256Fixity[copy.sha256] = [copy.contentPath];
   }
-  const ordered = [...touched].sort((a, b) => b.split('/').length - a.split('/').length || (a < b ? -1 : 1));
+  // Deepest first (children before their containers), then by path; depths computed once.
+  const depth = (p: string) => {
+    let n = 1;
+    for (let i = p.indexOf('/'); i >= 0; i = p.indexOf('/', i + 1)) n++;
+    return n;
+  };
+  const ordered = [...touched]
+    .map((p) => ({ p, d: depth(p) }))
+    .sort((a, b) => b.d - a.d || (a.p < b.p ? -1 : 1))
+    .map((x) => x.p);
   for (const path of ordered) {
     const entry = tree.get(path)!;
     const header = headerFieldsFor(plan, path, entry.kind);

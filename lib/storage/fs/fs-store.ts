@@ -52,9 +52,11 @@ import {
   type WriteOptions,
   type WriteResult,
 } from '../port.js';
+import type { LocalTargetCapable } from '../transfer.js';
 import { FsLocalFiles } from './fs-local.js';
 import { assertRealInside, fsError, isErrno, isInside, isTempName, tempPathFor } from './fs-paths.js';
 import { type SyncStrategy, syncFiles, syncPath } from './fs-sync.js';
+import { FsLocalTargets } from './fs-targets.js';
 import { fsEtag, walkDirectory } from './fs-walk.js';
 import { checkEtag, commitTemp, moveFile, pruneEmpty, writeTemp } from './fs-write.js';
 
@@ -69,7 +71,7 @@ export interface FsStoreOptions {
 }
 
 /** A {@link WritableStore} over a directory tree; also gives hashing workers local paths. */
-export class FsStore implements WritableStore, LocalPathCapable {
+export class FsStore implements WritableStore, LocalPathCapable, LocalTargetCapable {
   readonly kind = 'file' as const;
   readonly uri: string;
   readonly location: StoreLocation;
@@ -112,6 +114,16 @@ export class FsStore implements WritableStore, LocalPathCapable {
   /** A resolver of keys to checked local paths for one job (see fs-local.ts). */
   localFiles(): FsLocalFiles {
     return new FsLocalFiles(this.root, (key) => this.localPath(key));
+  }
+
+  /**
+   * A resolver of keys to new local files for one job (see fs-targets.ts): for writers that copy
+   * with sync I/O in worker threads. Throws UnsupportedError on a read-only store.
+   */
+  localTargets(): FsLocalTargets {
+    this.assertWritable('', 'localTargets');
+    const localPath = (key: string) => this.localPath(key);
+    return new FsLocalTargets(this.root, new FsLocalFiles(this.root, localPath), localPath);
   }
 
   /** Stream a file (optionally a byte range). Throws NotFoundError, PathEscapeError, IoError. */

@@ -38,6 +38,12 @@ export interface S3ServerBehaviour {
   deleteIfMatchEtag: EtagForm;
   /** CopyObject with `If-None-Match: *` fails with 412 when the destination exists (MinIO, RGW: false). */
   copyIfNoneMatch: boolean;
+  /**
+   * CopyObject with `ChecksumAlgorithm: SHA256` makes the server compute a full-object SHA-256 of
+   * the copy (returned by HeadObject with ChecksumMode), even when the source had none (AWS,
+   * MinIO: true). Lets a verified copy skip reading the bytes back.
+   */
+  copySha256: boolean;
 }
 
 /** Name prefix of probe objects; listings hide such names. */
@@ -77,15 +83,42 @@ export async function probeServer(
       client.send(
         new CopyObjectCommand({ Bucket, Key: copyKey, CopySource: copySource(Bucket, objectKey), ...extra }),
       );
-    await copy({});
+    const copySha256 = await probeCopyChecksum(client, Bucket, copyKey, () =>
+      copy({ ChecksumAlgorithm: 'SHA256' }),
+    );
+    if (!copySha256) await copy({});
     const copyIfNoneMatch = await refused(() => copy({ IfNoneMatch: '*' }));
     const deleteIfMatchEtag = await probeConditionalDelete(client, Bucket, objectKey, etag);
-    return { sha256Checksums, conditionalCreate, ifMatchEtag, deleteIfMatchEtag, copyIfNoneMatch };
+    return {
+      sha256Checksums,
+      conditionalCreate,
+      ifMatchEtag,
+      deleteIfMatchEtag,
+      copyIfNoneMatch,
+      copySha256,
+    };
   } finally {
     for (const Key of [objectKey, copyKey]) {
       await client.send(new DeleteObjectCommand({ Bucket, Key })).catch(() => {});
     }
   }
+}
+
+/**
+ * True when a CopyObject asking for SHA256 leaves a full-object checksum equal to the body's on
+ * the copy. The probe object was written with a checksum, so the server could also just carry
+ * the source's value over; that still vouches for the copy's bytes. A server that refuses the
+ * header (4xx) answers false.
+ */
+async function probeCopyChecksum(
+  client: S3Client,
+  Bucket: string,
+  Key: string,
+  attempt: () => Promise<unknown>,
+): Promise<boolean> {
+  if (await refused(attempt, false)) return false;
+  const head = await client.send(new HeadObjectCommand({ Bucket, Key, ChecksumMode: 'ENABLED' }));
+  return head.ChecksumSHA256 === SHA256_B64 && head.ChecksumType !== 'COMPOSITE';
 }
 
 /**

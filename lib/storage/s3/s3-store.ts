@@ -26,13 +26,7 @@
  */
 
 import type { Readable } from 'node:stream';
-import {
-  GetObjectCommand,
-  HeadBucketCommand,
-  HeadObjectCommand,
-  type HeadObjectCommandOutput,
-  type S3Client,
-} from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadBucketCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { InvalidInputError, type NotFoundError, UnsupportedError } from '../../core/errors.js';
 import type { StoreCapabilities } from '../capabilities.js';
 import {
@@ -58,6 +52,13 @@ import {
   type WriteOptions,
   type WriteResult,
 } from '../port.js';
+import type {
+  MultipartCapable,
+  ServerCopyCapable,
+  ServerCopyResult,
+  TransferSource,
+  UploadedPart,
+} from '../transfer.js';
 import { createS3Client, type S3Config } from './config.js';
 import {
   isMissingBucket,
@@ -72,7 +73,21 @@ import { PROBE_PREFIX, probeKeyName, probeServer, type S3ServerBehaviour, unquot
 import { copyObject } from './s3-copy.js';
 import { deleteObject } from './s3-delete.js';
 import { listObjects } from './s3-list.js';
+import { fullObjectSha256 } from './s3-sha256.js';
+import {
+  abortUpload,
+  completeUpload,
+  copyFromSource,
+  createUpload,
+  listParts,
+  sameServer,
+  type TransferContext,
+  uploadPart,
+  uploadPartCopy,
+} from './s3-transfer.js';
 import { writeObject } from './s3-write.js';
+
+export { fullObjectSha256 } from './s3-sha256.js';
 
 const MiB = 1024 * 1024;
 
@@ -93,7 +108,7 @@ export interface S3StoreOptions {
 }
 
 /** A {@link WritableStore} in an S3 bucket, optionally below a key prefix. */
-export class S3Store implements WritableStore {
+export class S3Store implements WritableStore, ServerCopyCapable, MultipartCapable {
   readonly kind = 's3' as const;
   readonly uri: string;
   readonly location: StoreLocation;
@@ -313,6 +328,89 @@ export class S3Store implements WritableStore {
     return keys.length;
   }
 
+  /** Multipart part size of this store (see S3StoreOptions.partSize). */
+  get partSize(): number {
+    return this.tuning.partSize;
+  }
+
+  /** The largest single server-side copy (S3StoreOptions.copyThreshold). */
+  get singleCopyMaxBytes(): number {
+    return this.tuning.copyThreshold;
+  }
+
+  /** Same endpoint (both AWS, or the same URL): CopyObject can read `source`. */
+  canCopyFrom(source: StoreLocation): boolean {
+    return sameServer(this.target, source);
+  }
+
+  /** See ServerCopyCapable.copyFrom (s3-transfer.ts). */
+  async copyFrom(
+    source: TransferSource,
+    toKey: string,
+    options: { signal?: AbortSignal; sizeHint?: number } = {},
+  ): Promise<ServerCopyResult> {
+    this.writableKey(toKey, 'copyFrom');
+    return copyFromSource(this.transfer(), source, toKey, options);
+  }
+
+  /** See MultipartCapable.createUpload. */
+  createUpload(key: string, options: { contentType?: string; signal?: AbortSignal } = {}): Promise<string> {
+    this.writableKey(key, 'createUpload');
+    return createUpload(this.transfer(), key, options);
+  }
+
+  /** See MultipartCapable.uploadPart. */
+  uploadPart(
+    key: string,
+    uploadId: string,
+    partNumber: number,
+    body: Buffer,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<UploadedPart> {
+    this.writableKey(key, 'uploadPart');
+    return uploadPart(this.transfer(), key, uploadId, partNumber, body, options.signal);
+  }
+
+  /** See MultipartCapable.uploadPartCopy. */
+  uploadPartCopy(
+    key: string,
+    uploadId: string,
+    partNumber: number,
+    source: TransferSource,
+    range: { start: number; end: number },
+    options: { signal?: AbortSignal } = {},
+  ): Promise<UploadedPart> {
+    this.writableKey(key, 'uploadPartCopy');
+    return uploadPartCopy(this.transfer(), key, uploadId, partNumber, source, range, options.signal);
+  }
+
+  /** See MultipartCapable.listParts. */
+  listParts(key: string, uploadId: string): Promise<UploadedPart[]> {
+    return listParts(this.transfer(), key, uploadId);
+  }
+
+  /** See MultipartCapable.completeUpload. */
+  completeUpload(key: string, uploadId: string, parts: readonly UploadedPart[]): Promise<{ etag?: string }> {
+    this.writableKey(key, 'completeUpload');
+    return completeUpload(this.transfer(), key, uploadId, parts);
+  }
+
+  /** See MultipartCapable.abortUpload. */
+  abortUpload(key: string, uploadId: string): Promise<void> {
+    this.writableKey(key, 'abortUpload');
+    return abortUpload(this.transfer(), key, uploadId);
+  }
+
+  private transfer(): TransferContext {
+    return {
+      client: this.client,
+      ...this.target,
+      behaviour: () => this.serverBehaviour(),
+      objectKey: (key) => this.objectKey(key),
+      copyThreshold: this.tuning.copyThreshold,
+    };
+  }
+
   /**
    * After a bare 404 from HeadObject: the NotFoundError naming the bucket when it is the bucket
    * that is missing, else undefined. HeadBucket is asked once and remembered while it finds the
@@ -346,12 +444,4 @@ export class S3Store implements WritableStore {
     }
     return objectKey;
   }
-}
-
-/** Hex SHA-256 from a HeadObject answer, only for a full-object checksum (never `...-N`). */
-export function fullObjectSha256(head: HeadObjectCommandOutput): string | undefined {
-  const value = head.ChecksumSHA256;
-  if (!value || value.includes('-') || head.ChecksumType === 'COMPOSITE') return undefined;
-  const bytes = Buffer.from(value, 'base64');
-  return bytes.length === 32 ? bytes.toString('hex') : undefined;
 }
