@@ -12,6 +12,7 @@
  * refuse anything but a regular file).
  */
 import { closeSync, constants, openSync, read, readSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { isExportStub, STUB_MAX_BYTES } from '../core/export-stub.js';
 import type { Digester } from './digesters.js';
 import { type DigesterCache, failedOutcome, openLocalFile } from './local-files.js';
 import {
@@ -38,8 +39,15 @@ function failed(side: 'source' | 'target', err: unknown): CopyOutcome {
   return { status: 'failed', side, code: f.code, message: f.message };
 }
 
-/** Rename into place when the digest and size match; else drop the temp file. */
-function settle(spec: CopySpec, size: number, digests: Record<string, string>): CopyOutcome {
+/**
+ * Rename into place when the digest and size match and the file is not an export stub (`head`:
+ * whether its first bytes carry the stub marker); else drop the temp file.
+ */
+function settle(spec: CopySpec, size: number, digests: Record<string, string>, head: boolean): CopyOutcome {
+  if (head && size <= STUB_MAX_BYTES) {
+    rmSync(spec.temp, { force: true });
+    return { status: 'stub', size };
+  }
   if (digests.sha256 !== spec.sha256 || (spec.size !== undefined && spec.size !== size)) {
     rmSync(spec.temp, { force: true });
     return { status: 'mismatch', size, digests };
@@ -82,11 +90,13 @@ function copySmall(spec: CopySpec, digester: Digester, buffer: Buffer, largeByte
   try {
     if (size > largeBytes) return { status: 'large', size };
     out = openSync(spec.temp, TEMP_FLAGS, 0o666);
+    let stub: boolean | undefined;
     for (;;) {
       side = 'source';
       const n = readSync(src, buffer, 0, buffer.length, null);
       if (n === 0) break;
       const chunk = n === buffer.length ? buffer : buffer.subarray(0, n);
+      stub ??= isExportStub(chunk);
       digester.update(chunk);
       side = 'target';
       writeAll(out, chunk);
@@ -94,7 +104,7 @@ function copySmall(spec: CopySpec, digester: Digester, buffer: Buffer, largeByte
     side = 'target';
     closeSync(out);
     out = undefined;
-    return settle(spec, digester.size, digester.digest());
+    return settle(spec, digester.size, digester.digest(), stub === true);
   } catch (err) {
     if (out !== undefined) closeSync(out);
     rmSync(spec.temp, { force: true });
@@ -133,6 +143,7 @@ export async function copyLarge(task: CopyFileTask, cache: DigesterCache): Promi
     const buffers = [Buffer.allocUnsafe(chunk), Buffer.allocUnsafe(chunk)];
     let position = 0;
     let current = 0;
+    let stub: boolean | undefined;
     pending = readAt(src, buffers[0]!, 0);
     for (;;) {
       side = 'source';
@@ -149,6 +160,7 @@ export async function copyLarge(task: CopyFileTask, cache: DigesterCache): Promi
       const next = 1 - current;
       pending = readAt(src, buffers[next]!, position);
       const bytes = buffers[current]!.subarray(0, n);
+      stub ??= isExportStub(bytes);
       digester.update(bytes);
       side = 'target';
       writeAll(out, bytes);
@@ -157,7 +169,7 @@ export async function copyLarge(task: CopyFileTask, cache: DigesterCache): Promi
     }
     closeSync(out);
     out = undefined;
-    return { outcome: settle(spec, digester.size, digester.digest()), aborted: false };
+    return { outcome: settle(spec, digester.size, digester.digest(), stub === true), aborted: false };
   } catch (err) {
     await pending?.catch(() => {}); // never close the fd under a read still in flight
     if (out !== undefined) closeSync(out);

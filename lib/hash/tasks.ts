@@ -98,6 +98,8 @@ export type CopyOutcome =
   | { status: 'done'; size: number; digests: Record<string, string> }
   /** The SHA-256 or the size differs from the expected one: nothing was kept. */
   | { status: 'mismatch'; size: number; digests: Record<string, string> }
+  /** The source is an export stub (lib/core/export-stub.ts), never stored as content: nothing was kept. */
+  | { status: 'stub'; size: number }
   | { status: 'large'; size: number }
   /** The source's last segment is a symbolic link: the store's resolver judges it. */
   | { status: 'link' }

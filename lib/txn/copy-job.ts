@@ -2,7 +2,7 @@
  * What the copy strategies share: one planned copy with its resolved source and target key, the
  * progress counter, and the errors a failed verification raises.
  */
-import { FixityMismatchError, InvalidInputError } from '../core/errors.js';
+import { FixityMismatchError, InvalidInputError, UnprocessableError } from '../core/errors.js';
 import { quoteForMessage } from '../core/paths.js';
 import type { CopiedContent, PlannedCopy } from '../core/plan/version-plan.js';
 import type { WritableStore } from '../storage/port.js';
@@ -51,6 +51,15 @@ export function fixityError(copy: PlannedCopy, actual: string): FixityMismatchEr
     actual,
     { operation: 'copy', key: copy.source },
   );
+}
+
+/** The error for a source that is an export stub: a placeholder, never content. */
+export function stubError(copy: PlannedCopy): UnprocessableError {
+  const message = `${quoteForMessage(copy.source)} is an export stub (a placeholder written by a stub export), not content: it cannot be stored`;
+  return new UnprocessableError(message, [{ path: copy.source, message: 'an export stub, not content' }], {
+    operation: 'copy',
+    key: copy.source,
+  });
 }
 
 /** The error for a copy whose size is not the declared one. */

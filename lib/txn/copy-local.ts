@@ -17,7 +17,7 @@ import { getDefaultPool, type HashPool } from '../hash/pool.js';
 import type { AbortFlag, CopyOutcome, CopySpec } from '../hash/tasks.js';
 import { hasLocalPaths, type LocalFileResolver } from '../storage/port.js';
 import { hasLocalTargets, type LocalTargetResolver } from '../storage/transfer.js';
-import { algorithmsFor, type CopyEnv, type CopyJob, fixityError, sizeError } from './copy-job.js';
+import { algorithmsFor, type CopyEnv, type CopyJob, fixityError, sizeError, stubError } from './copy-job.js';
 
 const MiB = 1 << 20;
 
@@ -225,6 +225,8 @@ class LocalCopier {
     if (outcome.status === 'mismatch') {
       const sha = outcome.digests.sha256!;
       this.#fail(sha !== copy.sha256 ? fixityError(copy, sha) : sizeError(copy, outcome.size));
+    } else if (outcome.status === 'stub') {
+      this.#fail(stubError(copy));
     } else if (outcome.status === 'failed') {
       this.#fail(copyError(outcome.side === 'source' ? copy.source : p.job.target, outcome));
     }

@@ -12,10 +12,11 @@
  * also yields the SHA-256.
  */
 import { hasCode } from '../core/errors.js';
+import { isExportStub, STUB_MAGIC, STUB_MAX_BYTES } from '../core/export-stub.js';
 import type { CopiedContent } from '../core/plan/version-plan.js';
 import { DigestTransform } from '../hash/digesters.js';
 import { hasServerCopy, type ServerCopyCapable } from '../storage/transfer.js';
-import { type CopyEnv, type CopyJob, verified } from './copy-job.js';
+import { type CopyEnv, type CopyJob, stubError, verified } from './copy-job.js';
 
 const MiB = 1 << 20;
 
@@ -47,7 +48,13 @@ export async function serverCopy(job: CopyJob, env: CopyEnv): Promise<CopiedCont
     throw err;
   }
   try {
-    const digests = await readBack(job, env, result.sha256, flight);
+    const head: { bytes?: Buffer } = {};
+    const digests = await readBack(job, env, result.sha256, flight, head);
+    // An export stub is never content. Small copies only (stubs are at most STUB_MAX_BYTES): the
+    // marker's bytes come from the read back when there was one, else from a ranged read.
+    if (result.size <= STUB_MAX_BYTES && isExportStub(head.bytes ?? (await readHead(job, env)))) {
+      throw stubError(copy);
+    }
     const done = verified(copy, result.size, digests, env.algorithm);
     env.progress.finish(1, result.size, flight);
     return done;
@@ -58,12 +65,24 @@ export async function serverCopy(job: CopyJob, env: CopyEnv): Promise<CopiedCont
   }
 }
 
-/** The digests of the copy: the server's SHA-256, and a read of the copy for what is missing. */
+/** The first bytes of the copy (as many as the stub marker has). */
+async function readHead(job: CopyJob, env: CopyEnv): Promise<Buffer> {
+  const body = await env.store.read(job.target, { start: 0, end: STUB_MAGIC.length - 1 });
+  const chunks: Buffer[] = [];
+  for await (const chunk of body) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/**
+ * The digests of the copy: the server's SHA-256, and a read of the copy for what is missing
+ * (`head`, when given, receives the first bytes of that read: none when nothing is read).
+ */
 export async function readBack(
   job: CopyJob,
   env: CopyEnv,
   serverSha256: string | undefined,
   flight: { bytes: number },
+  head?: { bytes?: Buffer },
 ): Promise<Record<string, string | undefined>> {
   const need: string[] = [];
   if (env.algorithm !== 'sha256') need.push(env.algorithm);
@@ -72,6 +91,9 @@ export async function readBack(
   const hasher = new DigestTransform(need, { highWaterMark: MiB });
   const body = await env.store.read(job.target, env.signal ? { signal: env.signal } : {});
   body.on('data', (chunk: Buffer) => {
+    if (head && (head.bytes?.length ?? 0) < STUB_MAGIC.length) {
+      head.bytes = Buffer.concat([head.bytes ?? Buffer.alloc(0), chunk]).subarray(0, STUB_MAGIC.length);
+    }
     flight.bytes += chunk.length;
   });
   for await (const chunk of body.pipe(hasher)) void chunk;

@@ -7,10 +7,11 @@
  */
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { isExportStub, STUB_MAGIC, STUB_MAX_BYTES } from '../core/export-stub.js';
 import type { CopiedContent } from '../core/plan/version-plan.js';
 import { mapLimit } from '../engine/concurrency.js';
 import { DigestTransform } from '../hash/digesters.js';
-import { algorithmsFor, type CopyEnv, type CopyJob, verified } from './copy-job.js';
+import { algorithmsFor, type CopyEnv, type CopyJob, stubError, verified } from './copy-job.js';
 
 const MiB = 1 << 20;
 
@@ -32,10 +33,16 @@ export async function streamCopy(job: CopyJob, env: CopyEnv): Promise<CopiedCont
   const hasher = new DigestTransform(algorithmsFor(env.algorithm), { highWaterMark: MiB });
   const flight = env.progress.start();
   let last = 0;
+  let head: Buffer | undefined; // the first bytes, to recognise an export stub
   // Mid-file progress for large files, at most every MiB.
   const counter = new Transform({
     highWaterMark: MiB,
     transform(chunk: Buffer, _enc, done) {
+      if (flight.bytes < STUB_MAGIC.length) {
+        head = head
+          ? Buffer.concat([head, chunk.subarray(0, STUB_MAGIC.length)])
+          : chunk.subarray(0, STUB_MAGIC.length);
+      }
       flight.bytes += chunk.length;
       if (flight.bytes - last >= MiB) {
         last = flight.bytes;
@@ -64,6 +71,7 @@ export async function streamCopy(job: CopyJob, env: CopyEnv): Promise<CopiedCont
   await pumping;
   const { size, digests } = await hasher.result;
   try {
+    if (size <= STUB_MAX_BYTES && head && isExportStub(head)) throw stubError(copy);
     // The store checked the SHA-256 too; this guards a store that did not (and costs nothing).
     const done = verified(copy, size, digests, env.algorithm);
     env.progress.finish(1, size, flight);

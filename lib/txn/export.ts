@@ -28,16 +28,9 @@ import { openWritableStore } from '../storage/writable.js';
 /** What to export. */
 export type ExportMode = 'full' | 'mets' | 'stub';
 
-/** The first line of every stub file: what {@link isExportStub} looks for. */
-export const STUB_MAGIC = 'STRONGROOM-EXPORT-STUB/1\n';
+import { STUB_MAGIC } from '../core/export-stub.js';
 
-/** Stubs are small: anything larger is content, whatever it starts with. */
-export const STUB_MAX_BYTES = 64 * 1024;
-
-/** True when `head` (the first bytes of a file, at least STUB_MAGIC's length) starts a stub. */
-export function isExportStub(head: Uint8Array): boolean {
-  return Buffer.from(head.subarray(0, STUB_MAGIC.length)).toString('latin1') === STUB_MAGIC;
-}
+export { isExportStub, STUB_MAGIC, STUB_MAX_BYTES } from '../core/export-stub.js';
 
 /** Options of {@link exportVersion}. */
 export interface ExportOptions {

@@ -34,6 +34,10 @@ function commit(
   headers: Map<string, FedoraHeader>,
   changes: ObjectChange[],
   created: string,
+  who: { agent: { name: string; address?: string }; message?: string } = {
+    agent: { name: 'https://example.org/agents/ingest' },
+    message: 'test',
+  },
 ) {
   const plan = planVersion({
     objectId: 'info:fedora/books/b1',
@@ -44,8 +48,8 @@ function commit(
     baseHeaders: headers,
     changes,
     created,
-    agent: { name: 'https://example.org/agents/ingest' },
-    message: 'test',
+    agent: who.agent,
+    ...(who.message !== undefined && { message: who.message }),
   });
   const results = new Map<string, CopiedContent>();
   for (const c of plan.copies) {
@@ -244,4 +248,34 @@ t.test('version names follow the base, zero-padded or not', async (t) => {
   t.equal(nextVersionName('v9999'), 'v10000', 'unpadded names grow');
   t.throws(() => nextVersionName('v999', true), { code: 'CONFLICT' }, 'a v001 object ends at v999');
   t.throws(() => nextVersionName('x'), { code: 'INVALID_INPUT' });
+});
+
+t.test('every version has a message and a user address, so validators raise no W007 or W008', async (t) => {
+  const changes = [
+    put('mets.xml', 's3://deposits/d1/mets.xml'),
+    put('other.xml', 's3://deposits/d2/mets.xml'),
+  ];
+  const asUri = commit(undefined, new Map(), changes, '2026-01-01T00:00:00Z', {
+    agent: { name: 'https://example.org/agents/ingest' },
+  });
+  const v1 = asUri.done.inventory.versions.v1!;
+  t.equal(v1.message, 'Strongroom: 2 binaries added', 'a default message says what the version did');
+  t.same(v1.user, {
+    name: 'https://example.org/agents/ingest',
+    address: 'https://example.org/agents/ingest',
+  });
+  const plain = commit(undefined, new Map(), changes, '2026-01-01T00:00:00Z', {
+    agent: { name: 'jane doe' },
+  });
+  t.same(plain.done.inventory.versions.v1!.user, { name: 'jane doe', address: 'info:fedora/jane%20doe' });
+  const given = commit(undefined, new Map(), changes, '2026-01-01T00:00:00Z', {
+    agent: { name: 'x', address: 'mailto:x@example.org' },
+    message: 'first scan',
+  });
+  t.equal(given.done.inventory.versions.v1!.message, 'first scan', 'a given message is kept');
+  t.equal(given.done.inventory.versions.v1!.user?.address, 'mailto:x@example.org', 'a given address is kept');
+  const issues = validateInventory(JSON.parse(JSON.stringify(plain.done.inventory)), {}).issues.map(
+    (i) => i.code,
+  );
+  t.notOk(issues.includes('W007') || issues.includes('W008'), `no W007/W008 (${issues.join(' ')})`);
 });

@@ -4,6 +4,7 @@
  * containment and repository structure.
  */
 import type { Test } from 'tap';
+import { STUB_MAGIC } from '../../lib/core/export-stub.js';
 import { openRepository } from '../../lib/services/repository.js';
 import { openRepositoryWriter } from '../../lib/txn/writer.js';
 import { collect } from '../storage/contract-util.js';
@@ -167,6 +168,32 @@ const CASES: Record<string, Case> = {
     await t.rejects(tx.commit(), { code: 'FIXITY_MISMATCH' });
     t.notOk(await env.hasKey(writer.objectKeyOf('books/b4')), 'no object left behind');
     t.notOk((await (await repo()).listIds()).includes('info:fedora/books/b4'));
+  },
+
+  'an export stub is never stored as content, even with its own digest, whichever copy path runs': async (
+    t,
+    env,
+    { writer, sources, repo },
+  ) => {
+    const [real] = await env.writeDeposit({ 'a.tif': 'real image bytes' });
+    await writer
+      .begin('books/b7', { agent, sources })
+      .putBinary('a.tif', { source: real!.uri, digest: real!.sha256 })
+      .commit();
+    const stubBytes = `${STUB_MAGIC}{"size":16,"origin":"file:///elsewhere"}\n`;
+    const [stub] = await env.writeDeposit({ 'stub/a.tif': stubBytes });
+    for (const path of ['direct', 'streamed'] as const) {
+      // `streamed`: without the stores' worker and server-side copy capabilities, the copy is
+      // one stream through the hashes (the path cross-backend pairs take).
+      const w = path === 'direct' ? writer : await openRepositoryWriter(env.repo, { store: env.store });
+      if (path === 'streamed') Object.assign(w.store, { localTargets: undefined, copyFrom: undefined });
+      const tx = w.begin('books/b7', { agent, sources });
+      tx.putBinary('a.tif', { source: stub!.uri, digest: stub!.sha256 });
+      await t.rejects(tx.commit(), { code: 'UNPROCESSABLE', message: /export stub/ }, `${path}: refused`);
+    }
+    const r = await repo();
+    t.equal((await r.versions('info:fedora/books/b7')).length, 1, 'the object stays at v1');
+    t.same((await r.validateObject('info:fedora/books/b7')).errors, [], 'and nothing of the stub is left');
   },
 
   'sources outside the allowed roots are refused before anything is read': async (t, env, { writer }) => {

@@ -405,8 +405,8 @@ function buildInventory(
   for (const [name, v] of Object.entries(base?.versions ?? {})) versions[name] = v;
   versions[plan.version] = {
     created: input.created,
-    ...(input.message !== undefined && { message: input.message }),
-    user: { ...input.agent },
+    message: input.message ?? defaultVersionMessage(plan.applied),
+    user: versionUser(input.agent),
     state: block,
   };
   const inventory: Inventory = {
@@ -423,4 +423,33 @@ function buildInventory(
   if (plan.digestAlgorithm !== 'sha256') fixity['sha256'] = sha256Fixity;
   inventory.fixity = fixity;
   return inventory;
+}
+
+/**
+ * The version message written when the caller gives none: what the version did, e.g.
+ * `Strongroom: 2 binaries added, 1 patched, 1 deleted` (OCFL validators warn, W007, on a version
+ * without a message; Fedora always writes one).
+ */
+export function defaultVersionMessage(applied: AppliedChanges): string {
+  const parts: string[] = [];
+  const count = (n: number, one: string, many: string, done: string) => {
+    if (n > 0) parts.push(`${n} ${n === 1 ? one : many} ${done}`.replace(/ {2}/g, ' '));
+  };
+  count(applied.containersAdded.length, 'container', 'containers', 'added');
+  count(applied.binariesAdded.length, 'binary', 'binaries', 'added');
+  count(applied.binariesPatched.length, '', '', 'patched');
+  count(applied.renamed.length, '', '', 'renamed');
+  count(applied.deleted.length, '', '', 'deleted');
+  return `Strongroom: ${parts.length > 0 ? parts.join(', ') : 'no changes'}`;
+}
+
+/**
+ * A version's `user`: the agent with an address (a URI; validators warn, W008, without one). An
+ * agent whose name is an absolute URI (as the server's agents are) is its own address; any other
+ * name gets `info:fedora/<name>`, the form Fedora 6 writes for its users (`info:fedora/fedoraAdmin`).
+ */
+export function versionUser(agent: { name: string; address?: string }): { name: string; address: string } {
+  if (agent.address !== undefined) return { name: agent.name, address: agent.address };
+  const isUri = /^[a-z][a-z0-9+.-]*:[^\s]+$/i.test(agent.name);
+  return { name: agent.name, address: isUri ? agent.name : `info:fedora/${encodeURIComponent(agent.name)}` };
 }
