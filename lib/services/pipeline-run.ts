@@ -99,7 +99,11 @@ export async function runPipeline(input: PipelineRunInput): Promise<PipelineRunO
       files += staged.staged;
       if (staged.staged === 0) continue;
       // One tool after the other: each reads the whole batch, and the machine's cores are shared.
-      for (const { run } of runs) issues.push(...(await run.batch(stageDir, listing.folder, signal)));
+      for (const { run } of runs) {
+        issues.push(...(await run.batch(stageDir, listing.folder, signal)));
+        // A cancelled run (shutdown) is not a run with errors: stop here and let it be retried.
+        signal?.throwIfAborted();
+      }
     }
     await rm(stageDir, { recursive: true, force: true });
     const metadataRoot = listing.folder === 'data/objects' ? 'data/metadata' : 'metadata';
