@@ -65,6 +65,8 @@ const HOUR = 60 * 60 * 1000;
 /** Run the tools over the deposit; see the module doc. */
 export async function runPipeline(input: PipelineRunInput): Promise<PipelineRunOutcome> {
   const { limits, signal } = input;
+  if (input.tools.length === 0)
+    return { outputs: [], files: 0, errors: [{ message: 'no tools are configured for pipeline runs' }] };
   const store = await openStore(input.depositUri.replace(/\/+$/, ''), input.store ?? {});
   const listing = await listObjects(store, objectsFolderCandidates(input.template), signal);
   if (listing === null || listing.files.length === 0) {

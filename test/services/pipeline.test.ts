@@ -267,3 +267,25 @@ t.test(
     t.equal(log.match(/: OK$/gm)?.length, 1);
   },
 );
+
+t.test('a ClamAV database that cannot be loaded is reported and no log calls any file clean', async (t) => {
+  const s = setup(t);
+  if (!s) return;
+  const deposit = join(s.dir, 'deposit');
+  writeTree(deposit, sample());
+  mkdirSync(join(s.dir, 'empty-db'));
+  for (const database of [join(s.dir, 'no-such-db'), join(s.dir, 'empty-db')]) {
+    const out = await runPipeline({
+      depositUri: `${pathToFileURL(deposit).href}/`,
+      depositId: 'd7',
+      template: 'RootLevel',
+      tools: pipelineTools({ siegfried: false, clamav: { ...s.config.clamav, database }, exiftool: false }),
+      limits: s.limits,
+    });
+    t.match(out.errors, [
+      { message: /^ClamAV: (no virus signatures were loaded|nothing was scanned) \(exit code 2\)/ },
+    ]);
+    t.same(out.outputs, [], 'no clamscan.log');
+    t.notOk(existsSync(join(deposit, 'metadata/clamav/clamscan.log')));
+  }
+});

@@ -5,7 +5,9 @@
  * Every file is listed (no `-i`), so every scanned file gets a verdict of its own.
  *
  * Exit codes: 0 nothing found, 1 a virus found (both are good runs), 2 errors (the log still
- * lists what was scanned; the ERROR lines and the exit are reported). Size limits are raised to
+ * lists what was scanned; the ERROR lines and the exit are reported). A run that loaded no
+ * signatures (a missing or empty database) says OK to everything: it is reported and its log is
+ * not used, so no file is ever called clean by a scanner that knew no viruses. Size limits are raised to
  * ClamAV's maximum (4000 MiB) so large files are scanned whole, not silently passed over.
  *
  * Batches: the verdict lines of every run in order, then one SCAN SUMMARY whose counts (files,
@@ -91,6 +93,12 @@ class ClamAvRun implements ToolRun {
       // Exit 2 with no summary: the scan never ran (e.g. no usable signature database).
       const why = r.stderr ? `: ${r.stderr}` : '';
       return [{ message: `ClamAV: no scan summary (exit code ${r.code})${why}` }];
+    }
+    const known = Number.parseInt(log.fields['Known viruses'] ?? '', 10);
+    if (known === 0 || (r.code === 2 && log.verdicts === '')) {
+      // No signatures loaded (or nothing scanned at all): every "OK" would be a false assurance.
+      const what = known === 0 ? 'no virus signatures were loaded' : 'nothing was scanned';
+      return [{ message: `ClamAV: ${what} (exit code ${r.code})${r.stderr ? `: ${r.stderr}` : ''}` }];
     }
     if (!this.#started) await writeFile(this.#out, '');
     this.#started = true;
