@@ -175,6 +175,21 @@ export {
 } from './services/import-jobs.js';
 export { importMessage, JobRunner, type JobRunnerDeps, recordErrors } from './services/job-runner.js';
 export { type OpenedLocation, openLocation } from './services/locations.js';
+// deposit pipelines: the real tools (Siegfried, ClamAV, ExifTool) over a deposit's objects, through the queue
+export {
+  MAX_RUN_ERRORS,
+  type PipelineLimits,
+  type PipelineRunInput,
+  type PipelineRunOutcome,
+  runPipeline,
+} from './services/pipeline-run.js';
+export { PipelineRunner, type PipelineRunnerDeps } from './services/pipeline-runner.js';
+export {
+  PIPELINE_QUEUE,
+  PipelineService,
+  type PipelineServiceDeps,
+  pipelineDedupeKey,
+} from './services/pipelines.js';
 export { type PutFolderOptions, type PutProgress, type PutResult, putFolder } from './services/put.js';
 // the storage-root-centred API: open a repository, then ask it by object id
 export {
@@ -185,6 +200,16 @@ export {
   Repository,
   type VersionSummary,
 } from './services/repository.js';
+export {
+  type ClamAvConfig,
+  type ExifToolConfig,
+  type PipelineTool,
+  type PipelineToolsConfig,
+  pipelineTools,
+  type SiegfriedConfig,
+  type ToolIssue,
+  type ToolRun,
+} from './services/tools/index.js';
 export {
   type LocationValidation,
   type ValidateLocationOptions,

@@ -72,6 +72,18 @@ else
   echo "test.sh: WARNING: the OCFL referees could not be installed; the referee test is skipped" >&2
 fi
 
+# The deposit pipeline's real tools (Siegfried built from the Go module proxy, ClamAV and ExifTool
+# from Debian; cached in .cache/tools): test/services/pipeline*.test.ts, test/server/pipelines-api.
+# Optional on a developer machine (those tests skip loudly), required in CI.
+if tool_lines="$(bash scripts/tools.sh)"; then
+  eval "$tool_lines"
+elif [ "${CI:-}" = "true" ]; then
+  fail "the pipeline tools could not be installed and CI=true (see [tools] above)"
+else
+  eval "$tool_lines"
+  echo "test.sh: WARNING: some pipeline tools could not be installed; their tests are skipped" >&2
+fi
+
 out="$(mktemp)"
 npx tap -R tap "$@" $(find dist/test -name '*.test.js' | sort) | tee "$out"
 rc=${PIPESTATUS[0]}

@@ -16,6 +16,7 @@ import { requestLogging } from './middleware/logging.js';
 import { contentRoutes } from './routes/content.js';
 import { depositRoutes } from './routes/deposits.js';
 import { tokenRoutes } from './routes/oauth.js';
+import { pipelineRoutes } from './routes/pipelines.js';
 import { repositoryRoutes } from './routes/repository.js';
 import { storageMapRoutes } from './routes/storage-map.js';
 import { openApiDocument } from './schemas/openapi.js';
@@ -50,6 +51,7 @@ export function createApp(deps: AppDeps): Koa {
   contentRoutes(router, deps.services);
   storageMapRoutes(router, deps.services);
   depositRoutes(router, deps.services);
+  pipelineRoutes(router, deps.services);
   app.use(errorMiddleware);
   app.use(requestLogging(deps.logger));
   app.use(

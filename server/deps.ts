@@ -21,6 +21,9 @@ import {
   openRepositoryWriter,
   openStateStore,
   openStore,
+  PipelineRunner,
+  PipelineService,
+  pipelineTools,
   type Repository,
   RepositoryBrowser,
   type StateStore,
@@ -44,6 +47,8 @@ export interface AdminClient {
 export type ServerDeps = AppDeps & {
   admin: AdminClient;
   runner: JobRunner;
+  /** Runs queued deposit pipelines (main.ts reconciles and starts it like `runner`). */
+  pipelineRunner: PipelineRunner;
   state: StateStore;
   close(): Promise<void>;
 };
@@ -97,6 +102,14 @@ export async function buildDeps(config: ServerConfig, logger: Logger): Promise<S
     store,
     log: (level, fields, message) => logger[level](fields, message),
   });
+  const pipelineRunner = new PipelineRunner({
+    records: state.records,
+    queue: state.queue,
+    tools: pipelineTools(config.pipeline.tools),
+    limits: config.pipeline.limits,
+    store,
+    log: (level, fields, message) => logger[level](fields, message),
+  });
   const services: ServerServices = {
     urls,
     repository,
@@ -105,7 +118,11 @@ export async function buildDeps(config: ServerConfig, logger: Logger): Promise<S
     metsOf: (objectId, resources) => metsOf(repository, objectId, resources),
     deposits,
     depositMets: (deposit) => depositMets(deposit, store),
-    poke: () => runner.poke(),
+    poke: () => {
+      runner.poke();
+      pipelineRunner.poke();
+    },
+    pipelines: new PipelineService({ records: state.records, queue: state.queue }),
   };
   const secret =
     config.tokenSecret ??
@@ -126,9 +143,10 @@ export async function buildDeps(config: ServerConfig, logger: Logger): Promise<S
     logger,
     admin,
     runner,
+    pipelineRunner,
     state,
     close: async () => {
-      await runner.stop();
+      await Promise.all([runner.stop(), pipelineRunner.stop()]);
       await state.close();
     },
   };

@@ -7,6 +7,7 @@ import type {
   DepositRecord,
   DepositService,
   fedora,
+  PipelineService,
   Repository,
   RepositoryBrowser,
   RepositoryWriter,
@@ -24,6 +25,8 @@ export interface ServerServices {
   deposits: DepositService;
   /** A deposit's METS file (`mets.xml` first, then `*mets*.xml`, at the root or in `data/`), if any. */
   depositMets(deposit: DepositRecord): Promise<{ stream: Readable; etag?: string } | undefined>;
-  /** Wake the job runner (a job was just queued). */
+  /** Wake the job runners (a job or a pipeline run was just queued). */
   poke(): void;
+  /** Pipeline runs of deposits. */
+  pipelines: PipelineService;
 }

@@ -19,11 +19,13 @@
  * | `STRONGROOM_DIGEST_ALGORITHM` | sha512 | inventory digest of new objects (sha512 or sha256) |
  * | `S3_ENDPOINT`, `S3_ACCESS_KEY`, `S3_SECRET_KEY`, `S3_REGION`, `S3_FORCE_PATH_STYLE` | — | S3 connection for `s3://` locations |
  * | `LOG_LEVEL` | info | pino level |
+ * | `STRONGROOM_PIPELINE_TOOLS`, `STRONGROOM_SF`, `STRONGROOM_SF_HOME`, `STRONGROOM_SF_SIG`, `STRONGROOM_CLAMSCAN`, `STRONGROOM_CLAMAV_DB`, `STRONGROOM_EXIFTOOL`, `STRONGROOM_PIPELINE_TIMEOUT`, `STRONGROOM_PIPELINE_BATCH_FILES`, `STRONGROOM_PIPELINE_BATCH_MB`, `STRONGROOM_PIPELINE_STAGING` | see pipeline-env.ts | the deposit pipeline's tools and limits |
  */
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { InvalidInputError } from '../../lib/errors.js';
 import type { S3Connection } from '../../lib/index.js';
+import { type PipelineConfig, pipelineConfigFromEnv } from './pipeline-env.js';
 import { type Environment, s3ConfigFromEnv } from './s3-env.js';
 
 /** Everything the server is configured with. */
@@ -43,6 +45,8 @@ export interface ServerConfig {
   external?: { jwksUrl: string; audience?: string; issuer?: string };
   digestAlgorithm: 'sha512' | 'sha256';
   logLevel: string;
+  /** The deposit pipeline's tools and limits (pipeline-env.ts). */
+  pipeline: PipelineConfig;
 }
 
 function int(env: Environment, name: string, fallback: number, min: number, max: number): number {
@@ -92,6 +96,7 @@ export function configFromEnv(env: Environment = process.env, cwd = process.cwd(
     tokenTtlSeconds: int(env, 'STRONGROOM_TOKEN_TTL', 3600, 60, 86_400 * 7),
     digestAlgorithm: digest,
     logLevel: set(env, 'LOG_LEVEL') ?? 'info',
+    pipeline: pipelineConfigFromEnv(env, dataDir, cwd),
   };
   const id = set(env, 'STRONGROOM_ADMIN_CLIENT_ID');
   const secret = set(env, 'STRONGROOM_ADMIN_CLIENT_SECRET');
