@@ -27,6 +27,7 @@ import { createDepositArea, deleteDepositArea } from '../txn/deposit-area.js';
 import { exportVersion } from '../txn/export.js';
 import type { RepositoryWriter } from '../txn/writer.js';
 import { type DepositDiff, diffDeposit } from './diff.js';
+import { checkJobAgainstHead } from './import-jobs.js';
 import type { Repository } from './repository.js';
 
 /** The queue of import jobs. */
@@ -161,7 +162,8 @@ export class DepositService {
    * Record a job for the deposit (status `waiting`) and queue it; it runs after this returns.
    * A full job is checked now (ids inside the group, each item well-formed: UnprocessableError);
    * a diff request is built by the runner. Throws ConflictError (another job waiting or running,
-   * an inactive or exporting deposit, a job for another group), LockedError.
+   * an inactive or exporting deposit, a job for another group, `isUpdate` or `sourceVersion` that
+   * do not fit the group's head), LockedError.
    */
   async submitJob(
     depositId: string,
@@ -186,6 +188,12 @@ export class DepositService {
         );
       }
       importJobChanges(fillMissingDigests(job), this.deps.repositoryBase);
+      // A stale sourceVersion or a wrong isUpdate is the caller's to fix now (409), not a job
+      // that fails later; the runner checks again, as the head may move in between.
+      await checkJobAgainstHead(this.deps.writer, job, deposit.archivalGroupPath, async () => {
+        const versions = await this.deps.repository.versions(`info:fedora/${deposit.archivalGroupPath}`);
+        return versions.at(-1)?.ocflVersion;
+      });
       originalId = job.id ?? null;
     }
     const id = newRecordId();
