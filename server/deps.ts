@@ -86,6 +86,7 @@ export async function buildDeps(config: ServerConfig, logger: Logger): Promise<S
     repositoryBase: urls.repositoryBase,
     store,
   });
+  const browser = new RepositoryBrowser(repository);
   const runner = new JobRunner({
     records: state.records,
     queue: state.queue,
@@ -96,11 +97,15 @@ export async function buildDeps(config: ServerConfig, logger: Logger): Promise<S
     agentUri: (id) => urls.agent(id),
     store,
     log: (level, fields, message) => logger[level](fields, message),
+    // The browser lists a container's children from an index of this process's writes.
+    onImported: (path, name) => {
+      browser.noteWrite(path, 'ArchivalGroup', name).catch(() => browser.refresh());
+    },
   });
   const services: ServerServices = {
     urls,
     repository,
-    browser: new RepositoryBrowser(repository),
+    browser,
     writer,
     metsOf: (objectId, resources) => metsOf(repository, objectId, resources),
     deposits,

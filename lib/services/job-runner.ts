@@ -42,6 +42,11 @@ export interface JobRunnerDeps {
   leaseMs?: number;
   /** Wait between polls when the queues are empty (default 500 ms). */
   pollMs?: number;
+  /**
+   * Called once an import has committed a version of the group at `groupPath` (with the name the
+   * job gave it, if any): e.g. to keep a browse index of this process up to date. Must not throw.
+   */
+  onImported?(groupPath: string, name: string | undefined): void;
   /** Where the runner reports (default: nowhere). */
   log?: (level: 'info' | 'warn' | 'error', fields: object, message: string) => void;
 }
@@ -178,6 +183,7 @@ export class JobRunner {
           newVersion: already,
           ...listsOf(record.job),
         });
+        this.deps.onImported?.(result.archivalGroupPath, record.job.archivalGroupName);
         return;
       }
       let job: ImportJob = record.job;
@@ -207,6 +213,7 @@ export class JobRunner {
         },
       });
       await this.recordSuccess(claimed, result, deposit.id, outcome);
+      this.deps.onImported?.(result.archivalGroupPath, job.archivalGroupName);
       this.deps.log?.('info', { job: id, version: outcome.newVersion }, 'import job completed');
     } catch (err) {
       await this.importFailed(claimed, result, err, signal);
