@@ -11,6 +11,7 @@ import { ConflictError, InvalidInputError, NotFoundError } from '../core/errors.
 import { type ImportJob, importJobChanges } from '../core/import-job.js';
 import { quoteForMessage } from '../core/paths.js';
 import { resourcePathToId } from '../core/resource-ids.js';
+import { resolveVersion } from '../core/versions.js';
 import type { DepositPage, DepositQueryInput } from '../records/deposit-query.js';
 import { newRecordId } from '../records/ids.js';
 import type {
@@ -239,7 +240,9 @@ export class DepositService {
 
   /**
    * Export a group version into a new deposit: the deposit is `exporting` until the runner has
-   * copied the files, then `new`. Throws NotFoundError (no such group), InvalidInputError.
+   * copied the files, then `new`. `options.version` is `vN` or a memento timestamp (default: the
+   * head when the export runs). Throws NotFoundError (no such group or version), InvalidInputError
+   * (a malformed version).
    */
   async startExport(
     groupPath: string,
@@ -248,6 +251,13 @@ export class DepositService {
   ) {
     if (!(await this.groupExists(groupPath))) {
       throw new NotFoundError(`no Archival Group at ${quoteForMessage(groupPath)}`, { key: groupPath });
+    }
+    // A memento timestamp names a version too: the record keeps its vN, and a version the group
+    // lacks is refused now rather than as a failed export later.
+    let version: string | undefined;
+    if (options.version !== undefined) {
+      const object = await this.deps.repository.root.openObject(`info:fedora/${groupPath}`);
+      version = resolveVersion(object.view, options.version);
     }
     const id = newRecordId();
     const files = `${this.deps.depositsRoot}/${id}/`;
@@ -269,7 +279,7 @@ export class DepositService {
         export: {
           id,
           archivalGroupPath: groupPath,
-          versionRequested: options.version ?? null,
+          versionRequested: version ?? null,
           mode: options.mode ?? 'full',
           createdBy: agent,
         },
