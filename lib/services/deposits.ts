@@ -7,7 +7,7 @@
  *
  * Ids and paths, not URIs: the server maps them to its base URL.
  */
-import { ConflictError, InvalidInputError, NotFoundError } from '../core/errors.js';
+import { ConflictError, GoneError, InvalidInputError, NotFoundError } from '../core/errors.js';
 import { type ImportJob, importJobChanges } from '../core/import-job.js';
 import { quoteForMessage } from '../core/paths.js';
 import { resourcePathToId } from '../core/resource-ids.js';
@@ -90,7 +90,7 @@ export class DepositService {
   /**
    * Create a deposit and its working area. For an existing group the working area gets the
    * group's METS file (the empty deposit of the spec: the diff then knows every file). Throws
-   * InvalidInputError (a path that is not a place for a group), the stores' errors.
+   * ConflictError (a Container at the path), GoneError (a tombstone there), the stores' errors.
    */
   async create(input: NewDepositInput, agent: string): Promise<DepositRecord> {
     const id = newRecordId();
@@ -242,14 +242,16 @@ export class DepositService {
    * Export a group version into a new deposit: the deposit is `exporting` until the runner has
    * copied the files, then `new`. `options.version` is `vN` or a memento timestamp (default: the
    * head when the export runs). Throws NotFoundError (no such group or version), InvalidInputError
-   * (a malformed version).
+   * (a malformed version), GoneError (a tombstone at the path).
    */
   async startExport(
     groupPath: string,
     options: { version?: string; mode?: ExportRecordMode },
     agent: string,
   ) {
-    if (!(await this.groupExists(groupPath))) {
+    const kind = await this.deps.writer.kindOf(groupPath);
+    if (kind === 'tombstone') throw tombstoned(groupPath);
+    if (kind !== 'ArchivalGroup') {
       throw new NotFoundError(`no Archival Group at ${quoteForMessage(groupPath)}`, { key: groupPath });
     }
     // A memento timestamp names a version too: the record keeps its vN, and a version the group
@@ -291,12 +293,19 @@ export class DepositService {
 
   private async checkGroupPlace(path: string): Promise<void> {
     const kind = await this.deps.writer.kindOf(path);
-    if (kind === 'Container' || kind === 'tombstone') {
-      throw new ConflictError(
-        `${quoteForMessage(path)} is ${kind === 'Container' ? 'a Container' : 'deleted'}, not an Archival Group`,
-      );
-    }
+    if (kind === 'Container')
+      throw new ConflictError(`${quoteForMessage(path)} is a Container, not an Archival Group`, {
+        key: path,
+      });
+    // A tombstone answers 410 like the resource itself, until it is purged (DECISIONS).
+    if (kind === 'tombstone') throw tombstoned(path);
   }
+}
+
+function tombstoned(path: string): GoneError {
+  return new GoneError(`${quoteForMessage(path)} was deleted (purge it to use the path again)`, {
+    key: path,
+  });
 }
 
 /** A job with every list empty. */
