@@ -25,7 +25,7 @@ import {
   PutObjectCommand,
 } from '@aws-sdk/client-s3';
 import type { Test } from 'tap';
-import { MetsDocument, writeMets } from '../../lib/index.js';
+import { JobRunner, MetsDocument, writeMets } from '../../lib/index.js';
 import { createS3Client, type S3Connection } from '../../lib/storage/s3/config.js';
 import { makeTestBucket, requireS3 } from '../helpers/s3.js';
 import { type TestServer, testServer } from './harness.js';
@@ -58,6 +58,8 @@ export interface DepositEnv {
   list(files: string): Promise<string[]>;
   /** The repository id of a repository path. */
   repo(path: string): string;
+  /** The MinIO connection (MinIO only). */
+  s3?: S3Connection;
 }
 
 /**
@@ -67,23 +69,32 @@ export interface DepositEnv {
 export async function onBothBackends(
   t: Test,
   body: (t: Test, env: DepositEnv) => Promise<void>,
-  env: Record<string, string> = {},
+  options: DepositEnvOptions = {},
 ): Promise<void> {
-  await t.test('filesystem', async (t) => body(t, await depositEnv(t, 'fs', env)));
+  await t.test('filesystem', async (t) => body(t, await depositEnv(t, 'fs', options)));
   await t.test('MinIO', async (t) => {
     const config = requireS3(t);
     if (!config) return;
-    await body(t, await depositEnv(t, 'minio', env, config));
+    await body(t, await depositEnv(t, 'minio', options, config));
   });
 }
 
-/** A server with its runner started, on `backend`. */
+/** Options of {@link depositEnv}. */
+export interface DepositEnvOptions {
+  /** More server environment. */
+  env?: Record<string, string>;
+  /** Start the job runner (default true); without it, jobs and exports stay waiting. */
+  runner?: boolean;
+}
+
+/** A server (with its runner started unless `options.runner` is false) on `backend`. */
 export async function depositEnv(
   t: Test,
   backend: Backend,
-  env: Record<string, string> = {},
+  options: DepositEnvOptions = {},
   config?: S3Connection,
 ): Promise<DepositEnv> {
+  const env = options.env ?? {};
   let serverEnv = env;
   let client: ReturnType<typeof createS3Client> | undefined;
   if (backend === 'minio') {
@@ -107,8 +118,10 @@ export async function depositEnv(
     };
   }
   const s = await testServer(t, serverEnv);
-  await s.deps.runner.reconcile();
-  s.deps.runner.start();
+  if (options.runner !== false) {
+    await s.deps.runner.reconcile();
+    s.deps.runner.start();
+  }
   const s3 = (files: string) => {
     const m = /^s3:\/\/([^/]+)\/(.*)$/.exec(files);
     if (!m || !client) throw new Error(`not an S3 area: ${files}`);
@@ -193,7 +206,24 @@ export async function depositEnv(
       return out.sort();
     },
     repo: (path) => `${s.base}/repository/${path}`,
+    ...(config && { s3: config }),
   };
+}
+
+/** A second job runner over the same server (as a restarted process would start). */
+export function newRunner(env: DepositEnv): JobRunner {
+  const { state, services } = env.s.deps;
+  return new JobRunner({
+    records: state.records,
+    queue: state.queue,
+    writer: services.writer,
+    repository: services.repository,
+    deposits: services.deposits,
+    repositoryBase: services.urls.repositoryBase,
+    agentUri: (id) => services.urls.agent(id),
+    ...(env.backend === 'minio' && { store: { s3: env.s3! } }),
+    workerId: 'restarted-runner',
+  });
 }
 
 /** A METS file (ours, editable) listing `files` (METS-relative paths) with SHA-256, size and type. */
