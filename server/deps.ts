@@ -96,6 +96,7 @@ export async function buildDeps(config: ServerConfig, logger: Logger): Promise<S
     repositoryBase: urls.repositoryBase,
     agentUri: (id) => urls.agent(id),
     store,
+    leaseMs: config.jobLeaseMs,
     log: (level, fields, message) => logger[level](fields, message),
     // The browser lists a container's children from an index of this process's writes.
     onImported: (path, name) => {
