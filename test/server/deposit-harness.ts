@@ -23,6 +23,7 @@ import {
   GetObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
+  type S3Client,
 } from '@aws-sdk/client-s3';
 import type { Test } from 'tap';
 import { JobRunner, MetsDocument, writeMets } from '../../lib/index.js';
@@ -43,19 +44,11 @@ export interface UploadOptions {
 }
 
 /** A server with deposits on one backend, and a client's view of the working areas. */
-export interface DepositEnv {
+export interface DepositEnv extends AreaClient {
   backend: Backend;
   s: TestServer;
   /** `Authorization` header value of a client. */
   auth(client?: 'admin' | 'depositor' | 'reader'): Promise<string>;
-  /** Write files into the working area at `files` (a deposit's `files` URI). */
-  upload(files: string, contents: Record<string, string | Buffer>, options?: UploadOptions): Promise<void>;
-  /** Remove a file from a working area. */
-  remove(files: string, key: string): Promise<void>;
-  /** A file of a working area, or undefined. */
-  read(files: string, key: string): Promise<Buffer | undefined>;
-  /** Every file key of a working area, sorted. */
-  list(files: string): Promise<string[]>;
   /** The repository id of a repository path. */
   repo(path: string): string;
   /** The MinIO connection (MinIO only). */
@@ -96,7 +89,7 @@ export async function depositEnv(
 ): Promise<DepositEnv> {
   const env = options.env ?? {};
   let serverEnv = env;
-  let client: ReturnType<typeof createS3Client> | undefined;
+  let client: S3Client | undefined;
   if (backend === 'minio') {
     if (!config) throw new Error('MinIO needs its connection');
     const { bucket, cleanup } = await makeTestBucket(config, 't-server');
@@ -122,6 +115,30 @@ export async function depositEnv(
     await s.deps.runner.reconcile();
     s.deps.runner.start();
   }
+  return {
+    backend,
+    s,
+    auth: async (who = 'depositor') => `Bearer ${await s.token(who)}`,
+    ...areaClient(client),
+    repo: (path) => `${s.base}/repository/${path}`,
+    ...(config && { s3: config }),
+  };
+}
+
+/** A client's hands on deposit working areas: `file://` folders, or `s3://` prefixes through `client`. */
+export interface AreaClient {
+  /** Write files into the working area at `files` (a deposit's `files` URI). */
+  upload(files: string, contents: Record<string, string | Buffer>, options?: UploadOptions): Promise<void>;
+  /** Remove a file from a working area (and, on a filesystem, folders it leaves empty). */
+  remove(files: string, key: string): Promise<void>;
+  /** A file of a working area, or undefined. */
+  read(files: string, key: string): Promise<Buffer | undefined>;
+  /** Every file key of a working area, sorted. */
+  list(files: string): Promise<string[]>;
+}
+
+/** An {@link AreaClient}; `client` is needed for `s3://` areas. */
+export function areaClient(client?: S3Client): AreaClient {
   const s3 = (files: string) => {
     const m = /^s3:\/\/([^/]+)\/(.*)$/.exec(files);
     if (!m || !client) throw new Error(`not an S3 area: ${files}`);
@@ -129,27 +146,32 @@ export async function depositEnv(
   };
   const local = (files: string, key = '') => join(fileURLToPath(files), ...key.split('/').filter(Boolean));
   return {
-    backend,
-    s,
-    auth: async (who = 'depositor') => `Bearer ${await s.token(who)}`,
     async upload(files, contents, options = {}) {
-      for (const [key, content] of Object.entries(contents)) {
-        if (files.startsWith('file:')) {
+      const entries = Object.entries(contents);
+      if (files.startsWith('file:')) {
+        for (const [key, content] of entries) {
           mkdirSync(dirname(local(files, key)), { recursive: true });
           writeFileSync(local(files, key), content);
-        } else {
-          const { client, bucket, prefix } = s3(files);
-          await client.send(
-            new PutObjectCommand({
-              Bucket: bucket,
-              Key: `${prefix}${key}`,
-              Body: Buffer.from(content),
-              // What S3 uploads often carry: no information (the diff must not use it).
-              ContentType: 'application/octet-stream',
-              ...(options.checksum && { ChecksumAlgorithm: 'SHA256' as const }),
-            }),
-          );
         }
+        return;
+      }
+      const { client, bucket, prefix } = s3(files);
+      // A few uploads at a time, as a client tool would.
+      for (let i = 0; i < entries.length; i += 16) {
+        await Promise.all(
+          entries.slice(i, i + 16).map(([key, content]) =>
+            client.send(
+              new PutObjectCommand({
+                Bucket: bucket,
+                Key: `${prefix}${key}`,
+                Body: Buffer.from(content),
+                // What S3 uploads often carry: no information (the diff must not use it).
+                ContentType: 'application/octet-stream',
+                ...(options.checksum && { ChecksumAlgorithm: 'SHA256' as const }),
+              }),
+            ),
+          ),
+        );
       }
     },
     async remove(files, key) {
@@ -205,8 +227,6 @@ export async function depositEnv(
       } while (token);
       return out.sort();
     },
-    repo: (path) => `${s.base}/repository/${path}`,
-    ...(config && { s3: config }),
   };
 }
 
