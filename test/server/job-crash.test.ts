@@ -1,10 +1,10 @@
 /**
- * A server process killed in the middle of an import job, and one asked to stop while a job
- * runs, on the filesystem and on MinIO. After SIGKILL and a restart the job is taken up again
- * (the queue's lease, `STRONGROOM_JOB_LEASE=3` here, expires) and completes with the version it
- * was building; nothing stays `running`, the group takes further jobs, the object validates.
- * SIGTERM stops taking jobs (a waiting one is left for the next start), lets the running one end,
- * closes the stores and exits 0.
+ * A server process killed in the middle of an import job, restarted, and then asked to stop while
+ * another job runs, on the filesystem and on MinIO. After SIGKILL and a restart the job is taken
+ * up again (the queue's lease, `STRONGROOM_JOB_LEASE=3` here, expires) and completes with the
+ * version it was building; nothing stays `running`, the group takes further jobs, the objects
+ * validate. SIGTERM stops taking jobs (a waiting one is left for the next start), lets the
+ * running one end, closes the stores and exits 0.
  *
  * The deposit is large enough (many files, no METS, no checksums: hashed, then copied and
  * verified) that the job is still running when the test sees it started.
@@ -15,7 +15,7 @@ import { openRepository } from '../../lib/index.js';
 import type { LivePlace, LiveServer } from './live.js';
 import { getJson, onBothLive, startLiveServer, waitLive } from './live.js';
 
-const FILES = { fs: 400, minio: 160 };
+const FILES = { fs: 300, minio: 120 };
 const FILE_BYTES = 48 * 1024;
 const LEASE = { STRONGROOM_JOB_LEASE: '3' };
 
@@ -39,12 +39,13 @@ async function submit(server: LiveServer, deposit: { id: string }) {
   return ((await res.json()) as { id: string }).id;
 }
 
-/** Poll until the job is running (and, with `progress`, has reported copy progress). */
+/** Poll until the job is running (and, with `progress`, its commit has begun). */
 async function untilRunning(server: LiveServer, resultId: string, progress: boolean) {
   const end = Date.now() + 60_000;
   for (;;) {
     const r = await getJson(server, new URL(resultId).pathname);
-    if (r.status === 'running' && (!progress || r.progress?.itemsDone > 0)) return r;
+    // With `progress`: the commit has begun (its first report comes at once, then one a second).
+    if (r.status === 'running' && (!progress || r.progress)) return r;
     if (r.status !== 'waiting' && r.status !== 'running') return r;
     if (Date.now() > end) throw new Error(`${resultId} never ran`);
     await new Promise((resolve) => setTimeout(resolve, 10));
@@ -74,31 +75,31 @@ async function validates(t: Test, place: LivePlace, path: string) {
   return repo;
 }
 
-t.test('SIGKILL mid-job: after a restart the job completes, nothing stays running', async (t) => {
+t.test('a server killed mid-job, restarted, then stopped with SIGTERM while a job runs', async (t) => {
   await onBothLive(t, async (t, place) => {
     const env = { ...place.env, ...LEASE };
     const first = await startLiveServer(t, place.dataDir, env);
     t.equal((await first.api('PUT', '/repository/crash')).status, 201);
-    const deposit = await depositFor(first, 'crash/big');
-    const files = bigDeposit(FILES[place.backend]);
-    await place.area.upload(deposit.files, files);
-    const resultId = await submit(first, deposit);
-    const running = await untilRunning(first, resultId, true);
+    const big = await depositFor(first, 'crash/big');
+    await place.area.upload(big.files, bigDeposit(FILES[place.backend]));
+    const bigJob = await submit(first, big);
+    const running = await untilRunning(first, bigJob, true);
     t.equal(running.status, 'running', 'killed while the job runs');
     t.ok(running.dateBegun, 'dateBegun is set once it runs');
     t.ok(running.progress.itemsTotal >= running.progress.itemsDone, 'progress counts while running');
     first.proc.kill('SIGKILL');
     t.equal(await first.exited, 'SIGKILL');
 
+    // SIGKILL: the restarted server takes the job up again once its lease has expired.
     const second = await startLiveServer(t, place.dataDir, env);
-    const { result, seen } = await waitLive(second, resultId);
+    const { result, seen } = await waitLive(second, bigJob);
     t.equal(result.status, 'completed', `resumed and completed: ${JSON.stringify(result.errors)}`);
     t.notOk(seen.includes('waiting'), 'never back to waiting');
     t.equal(result.newVersion.ocflVersion, 'v1');
     t.equal(result.binariesAdded.length, FILES[place.backend]);
     t.equal(result.dateBegun, running.dateBegun, 'the job kept its start');
-    t.ok(result.dateFinished);
-    const dep = await getJson(second, new URL(deposit.id).pathname);
+    t.notOk('progress' in result, 'no progress once finished');
+    const dep = await getJson(second, new URL(big.id).pathname);
     t.equal(dep.status, 'preserved');
     t.equal(dep.active, false);
     t.equal(dep.versionPreserved, 'v1');
@@ -108,10 +109,16 @@ t.test('SIGKILL mid-job: after a restart the job completes, nothing stays runnin
       ['v1'],
       'one version, not two',
     );
+    await validates(t, place, 'crash/big');
 
+    // SIGTERM while a job runs and another waits: the running one ends, the waiting one is left.
+    const medium = await depositFor(second, 'crash/medium');
+    await place.area.upload(medium.files, bigDeposit(FILES[place.backend] / 2));
+    const mediumJob = await submit(second, medium);
+    t.equal((await untilRunning(second, mediumJob, false)).status, 'running');
     const next = await depositFor(second, 'crash/big');
     await place.area.upload(next.files, { 'objects/after.txt': 'after the crash' });
-    const job = await second.api('POST', `${new URL(next.id).pathname}/importjobs`, {
+    const handWritten = await second.api('POST', `${new URL(next.id).pathname}/importjobs`, {
       archivalGroup: `${second.base}/repository/crash/big`,
       isUpdate: true,
       binariesToAdd: [
@@ -121,45 +128,37 @@ t.test('SIGKILL mid-job: after a restart the job completes, nothing stays runnin
         },
       ],
     });
-    t.equal(job.status, 201);
-    const after = await waitLive(second, ((await job.json()) as { id: string }).id);
-    t.equal(after.result.status, 'completed', 'the group is not blocked');
-    t.equal(after.result.newVersion.ocflVersion, 'v2');
-    await validates(t, place, 'crash/big');
+    t.equal(handWritten.status, 201);
+    const nextJob = ((await handWritten.json()) as { id: string }).id;
     second.proc.kill('SIGTERM');
-    t.equal(await second.exited, 0);
-  });
-});
-
-t.test('SIGTERM: no new jobs are taken, the running one ends, stores close, exit 0', async (t) => {
-  await onBothLive(t, async (t, place) => {
-    const env = { ...place.env, ...LEASE };
-    const first = await startLiveServer(t, place.dataDir, env);
-    t.equal((await first.api('PUT', '/repository/stop')).status, 201);
-    const big = await depositFor(first, 'stop/big');
-    await place.area.upload(big.files, bigDeposit(FILES[place.backend] / 2));
-    const small = await depositFor(first, 'stop/small');
-    await place.area.upload(small.files, { 'one.txt': 'one' });
-    const bigJob = await submit(first, big);
-    t.equal((await untilRunning(first, bigJob, false)).status, 'running');
-    const smallJob = await submit(first, small);
-    first.proc.kill('SIGTERM');
     const stoppedAt = Date.now();
-    t.equal(await first.exited, 0, 'a clean exit');
+    t.equal(await second.exited, 0, 'SIGTERM: a clean exit');
 
-    const second = await startLiveServer(t, place.dataDir, env);
-    const bigDone = await waitLive(second, bigJob);
-    t.equal(bigDone.result.status, 'completed', JSON.stringify(bigDone.result.errors));
-    const smallDone = await waitLive(second, smallJob);
-    t.equal(smallDone.result.status, 'completed');
+    const third = await startLiveServer(t, place.dataDir, env);
+    const mediumDone = await waitLive(third, mediumJob);
+    t.equal(mediumDone.result.status, 'completed', JSON.stringify(mediumDone.result.errors));
+    const nextDone = await waitLive(third, nextJob);
+    t.equal(
+      nextDone.result.status,
+      'completed',
+      `the group is not blocked: ${JSON.stringify(nextDone.result.errors)}`,
+    );
+    t.equal(nextDone.result.newVersion.ocflVersion, 'v2');
     t.ok(
-      Date.parse(smallDone.result.dateBegun) >= stoppedAt,
+      Date.parse(nextDone.result.dateBegun) >= stoppedAt,
       'the waiting job was left for the next start, not begun while stopping',
     );
-    const unfinished = await getJson(second, '/deposits?showAll=true&status=new');
-    t.same(unfinished.deposits, [], 'both deposits preserved');
-    await validates(t, place, 'stop/big');
-    second.proc.kill('SIGTERM');
-    t.equal(await second.exited, 0);
+    for (const d of [big, medium, next]) {
+      const results = await getJson(third, `${new URL(d.id).pathname}/importjobs/results`);
+      t.same(
+        results.map((r: { status: string }) => r.status),
+        ['completed'],
+        'nothing stays waiting or running',
+      );
+    }
+    await validates(t, place, 'crash/big');
+    await validates(t, place, 'crash/medium');
+    third.proc.kill('SIGTERM');
+    t.equal(await third.exited, 0);
   });
 });
