@@ -12,7 +12,7 @@
  * `reconcile()` (run at start) closes the gaps a crash can leave between records and queue.
  */
 import { StrongroomError, UnprocessableError } from '../core/errors.js';
-import { type ImportJob, rebaseImportJob } from '../core/import-job.js';
+import { type ImportJob, rebaseImportJob, versionName } from '../core/import-job.js';
 import { quoteForMessage } from '../core/paths.js';
 import type { ImportJobOutcomeLists, ImportJobResultRecord, RecordError } from '../records/model.js';
 import type { RecordStore } from '../records/port.js';
@@ -188,7 +188,12 @@ export class JobRunner {
       }
       // A stored job names resources under the base URL of its submission; run it under today's.
       let job: ImportJob = rebaseImportJob(record.job, result.archivalGroupPath, this.deps.repositoryBase);
-      if (isDiffRequest(record)) job = (await this.deps.deposits.diff(deposit.id, result.createdBy)).job;
+      if (isDiffRequest(record)) {
+        job = (await this.deps.deposits.diff(deposit.id, result.createdBy)).job;
+        // The result names the version the job is based on (spec): known once the diff is built.
+        const base = versionName(job.sourceVersion) ?? null;
+        if (base !== result.sourceVersion) await records.importJobs.updateResult(id, { sourceVersion: base });
+      }
       let last = 0;
       const outcome = await executeImportJob(this.deps.writer, job, {
         repositoryBase: this.deps.repositoryBase,

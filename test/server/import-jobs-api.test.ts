@@ -101,6 +101,7 @@ t.test('preserve, browse, stream, export, change and version Archival Groups', a
       t.ok(Date.parse(result.dateBegun) <= Date.parse(result.dateFinished));
       t.ok(Date.parse(result.created) <= Date.parse(result.dateBegun));
       t.equal(result.newVersion.ocflVersion, 'v1');
+      t.equal(result.sourceVersion, null, 'a new group has no source version');
       t.match(result.newVersion.mementoTimestamp, /^\d{14}$/);
       t.same(ids(result.binariesAdded), [`${rl}/mets.xml`, `${rl}/objects/a.txt`, `${rl}/objects/sub/b.txt`]);
       t.same(ids(result.containersAdded), [`${rl}/metadata`, `${rl}/objects`, `${rl}/objects/sub`]);
@@ -217,7 +218,7 @@ t.test('preserve, browse, stream, export, change and version Archival Groups', a
       const { result } = await preserveDeposit(env, v2Export);
       t.equal(result.status, 'completed', JSON.stringify(result.errors));
       t.equal(result.newVersion.ocflVersion, 'v2');
-      t.equal(result.sourceVersion?.ocflVersion, undefined, 'a diff request names no version of its own');
+      t.equal(result.sourceVersion.ocflVersion, 'v1', 'the version the diff was built on');
       t.same(ids(result.binariesPatched), [`${rl}/mets.xml`, `${rl}/objects/a.txt`]);
       t.same(ids(result.binariesDeleted), [`${rl}/objects/sub/b.txt`]);
       t.same(ids(result.containersDeleted), [`${rl}/objects/sub`]);
