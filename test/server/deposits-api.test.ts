@@ -209,6 +209,10 @@ t.test('deposits: create, read, patch, delete, list and their METS', async (t) =
       );
       t.same(idsOf(await list(env, `?createdAfter=${mid}&createdBefore=${made[3].created}`)), [made[2].id]);
       t.same(idsOf(await list(env, `?${ours}&archivalGroupPath=lib/q-a`)), [made[1].id]);
+      const cafe = await newDeposit(env, { archivalGroup: env.repo('lib/caf%C3%A9%20au%20lait') });
+      for (const q of [cafe.archivalGroup, 'lib/caf%C3%A9%20au%20lait', 'lib/café au lait'])
+        t.same(idsOf(await list(env, `?archivalGroupPath=${encodeURIComponent(q)}`)), [cafe.id], `by ${q}`);
+      t.equal((await call(env, 'delete', pathOf(env, cafe.id))).status, 204);
       t.same(
         idsOf(await list(env, `?archivalGroupPath=${encodeURIComponent(env.repo('lib/q-c'))}`)),
         [made[3].id],
