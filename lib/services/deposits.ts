@@ -7,7 +7,13 @@
  *
  * Ids and paths, not URIs: the server maps them to its base URL.
  */
-import { ConflictError, GoneError, InvalidInputError, NotFoundError } from '../core/errors.js';
+import {
+  ConflictError,
+  GoneError,
+  InvalidInputError,
+  NotFoundError,
+  UnprocessableError,
+} from '../core/errors.js';
 import { type ImportJob, importJobChanges } from '../core/import-job.js';
 import { quoteForMessage } from '../core/paths.js';
 import { resourcePathToId } from '../core/resource-ids.js';
@@ -26,6 +32,7 @@ import type { JobQueue } from '../records/queue/port.js';
 import type { OpenStoreOptions } from '../storage/location.js';
 import { createDepositArea, deleteDepositArea } from '../txn/deposit-area.js';
 import { exportVersion } from '../txn/export.js';
+import { sourceRoots } from '../txn/sources.js';
 import type { RepositoryWriter } from '../txn/writer.js';
 import { type DepositDiff, diffDeposit } from './diff.js';
 import { checkJobAgainstHead } from './import-jobs.js';
@@ -161,7 +168,8 @@ export class DepositService {
 
   /**
    * Record a job for the deposit (status `waiting`) and queue it; it runs after this returns.
-   * A full job is checked now (ids inside the group, each item well-formed: UnprocessableError);
+   * A full job is checked now (ids inside the group, each item well-formed, origins inside the
+   * deposit's working area: UnprocessableError);
    * a diff request is built by the runner. Throws ConflictError (another job waiting or running,
    * an inactive or exporting deposit, a job for another group, `isUpdate` or `sourceVersion` that
    * do not fit the group's head), LockedError.
@@ -189,6 +197,7 @@ export class DepositService {
         );
       }
       importJobChanges(fillMissingDigests(job), this.deps.repositoryBase);
+      refuseOriginsOutside(job, deposit.files);
       // A stale sourceVersion or a wrong isUpdate is the caller's to fix now (409), not a job
       // that fails later; the runner checks again, as the head may move in between.
       await checkJobAgainstHead(this.deps.writer, job, deposit.archivalGroupPath, async () => {
@@ -299,6 +308,23 @@ export class DepositService {
       });
     // A tombstone answers 410 like the resource itself, until it is purged (DECISIONS).
     if (kind === 'tombstone') throw tombstoned(path);
+  }
+}
+
+/**
+ * The runner reads a job's bytes only from the deposit's own working area (lib/txn/sources.ts);
+ * an origin elsewhere is refused now, naming each item (UnprocessableError), not when it runs.
+ */
+function refuseOriginsOutside(job: ImportJob, files: string): void {
+  const access = sourceRoots([files]);
+  const problems = [...(job.binariesToAdd ?? []), ...(job.binariesToPatch ?? [])]
+    .filter((b) => typeof b?.origin === 'string' && !access.allows(b.origin))
+    .map((b) => ({
+      path: String(b.id),
+      message: `origin ${quoteForMessage(b.origin!)} is not inside the deposit's working area`,
+    }));
+  if (problems.length > 0) {
+    throw new UnprocessableError(`${problems.length} origin(s) outside the deposit`, problems.slice(0, 1000));
   }
 }
 
