@@ -333,6 +333,27 @@ t.test('every error status of deposits, import jobs and exports', async (t) => {
           t.equal(after.status, 'new', 'a failed job leaves the deposit as it was');
           t.equal(after.active, true);
           t.equal(after.versionPreserved, null);
+          const elsewhere = await newDeposit(env, { archivalGroup: env.repo('lib/g') });
+          await env.upload(elsewhere.files, { 'keep.txt': 'k' });
+          const foreign = await call(env, 'post', `${xp}/importjobs`, {
+            archivalGroup: env.repo('lib/g'),
+            isUpdate: true,
+            binariesToAdd: [
+              { id: env.repo('lib/g/p1'), origin: 'file:///etc/passwd' },
+              {
+                id: env.repo('lib/g/p2'),
+                origin: `${x.files}../${elsewhere.files.split('/').at(-2)}/keep.txt`,
+              },
+              { id: env.repo('lib/g/p3'), origin: `${elsewhere.files}keep.txt` },
+              { id: env.repo('lib/g/p4'), origin: `${x.files}new.txt` },
+            ],
+          });
+          isError(t, foreign, 422, 'origins outside the deposit');
+          t.same(
+            foreign.body.problems.map((p: Json) => p.path),
+            [env.repo('lib/g/p1'), env.repo('lib/g/p2'), env.repo('lib/g/p3')],
+            'each origin outside the working area is named, the one inside is not',
+          );
           const wrongDigest = await call(env, 'post', `${xp}/importjobs`, {
             archivalGroup: env.repo('lib/g'),
             isUpdate: true,
@@ -417,6 +438,9 @@ t.test('every error status of deposits, import jobs and exports', async (t) => {
       );
 
       await t.test('nothing a client sends is a 500', async (t) => {
+        // An active deposit, so job bodies get past the deposit's own checks to their content.
+        const h = await newDeposit(env, { archivalGroup: env.repo('lib/g') });
+        const hp = pathOf(env, h.id);
         const hostile: Array<Promise<Answer>> = [
           call(env, 'post', '/deposits', { archivalGroup: `${env.repo('lib')}/%2E%2E/%2E%2E/etc` }),
           call(env, 'post', '/deposits', { archivalGroup: `${env.repo('lib')}/a%00b` }),
@@ -424,21 +448,21 @@ t.test('every error status of deposits, import jobs and exports', async (t) => {
           call(env, 'post', '/deposits', { archivalGroup: `${env.repo('lib')}//x` }),
           call(env, 'post', '/deposits', { archivalGroupName: 'x'.repeat(200_000) }),
           raw(env, 'post', '/deposits', '{"__proto__": {"admin": true}, "constructor": "x", "template": {}}'),
-          call(env, 'post', `${dp}/importjobs`, { binariesToAdd: [null] }),
-          call(env, 'post', `${dp}/importjobs`, { binariesToAdd: [{ id: 5 }] }),
-          call(env, 'post', `${dp}/importjobs`, { sourceVersion: { ocflVersion: 7 } }),
-          call(env, 'post', `${dp}/importjobs`, { id: null }),
-          call(env, 'post', `${dp}/importjobs`, {
+          call(env, 'post', `${hp}/importjobs`, { binariesToAdd: [null] }),
+          call(env, 'post', `${hp}/importjobs`, { binariesToAdd: [{ id: 5 }] }),
+          call(env, 'post', `${hp}/importjobs`, { sourceVersion: { ocflVersion: 7 } }),
+          call(env, 'post', `${hp}/importjobs`, { id: null }),
+          call(env, 'post', `${hp}/importjobs`, {
             archivalGroup: env.repo('lib/g'),
             isUpdate: true,
             binariesToAdd: [{ id: env.repo('lib/g/z.txt'), origin: 'file:///etc/passwd' }],
           }),
-          call(env, 'post', `${dp}/importjobs`, {
+          call(env, 'post', `${hp}/importjobs`, {
             archivalGroup: env.repo('lib/g'),
             isUpdate: true,
             binariesToAdd: [{ id: env.repo('lib/g/z.txt'), origin: '../../etc/passwd' }],
           }),
-          call(env, 'post', `${dp}/importjobs`, {
+          call(env, 'post', `${hp}/importjobs`, {
             archivalGroup: env.repo('lib/g'),
             isUpdate: true,
             binariesToAdd: [{ id: env.repo('lib/g/%2E%2E/z') }],
