@@ -1,7 +1,7 @@
 /**
  * A server process killed in the middle of an import job, restarted, and then asked to stop while
  * another job runs, on the filesystem and on MinIO. After SIGKILL and a restart the job is taken
- * up again (the queue's lease, `STRONGROOM_JOB_LEASE=3` here, expires) and completes with the
+ * up again (the queue's lease, `STRONGROOM_JOB_LEASE=2` here, expires) and completes with the
  * version it was building; nothing stays `running`, the group takes further jobs, the objects
  * validate. SIGTERM stops taking jobs (a waiting one is left for the next start), lets the
  * running one end, closes the stores and exits 0.
@@ -15,13 +15,13 @@ import { openRepository } from '../../lib/index.js';
 import type { LivePlace, LiveServer } from './live.js';
 import { getJson, onBothLive, startLiveServer, waitLive } from './live.js';
 
-const FILES = { fs: 300, minio: 120 };
+const FILES = { fs: 200, minio: 80 };
 const FILE_BYTES = 48 * 1024;
-const LEASE = { STRONGROOM_JOB_LEASE: '3' };
+const LEASE = { STRONGROOM_JOB_LEASE: '2' };
 
-function bigDeposit(n: number): Record<string, Buffer> {
+function bigDeposit(n: number, bytes = FILE_BYTES): Record<string, Buffer> {
   const out: Record<string, Buffer> = {};
-  for (let i = 0; i < n; i++) out[`objects/part-${String(i).padStart(4, '0')}.bin`] = randomBytes(FILE_BYTES);
+  for (let i = 0; i < n; i++) out[`objects/part-${String(i).padStart(4, '0')}.bin`] = randomBytes(bytes);
   return out;
 }
 
@@ -112,12 +112,13 @@ t.test('a server killed mid-job, restarted, then stopped with SIGTERM while a jo
     await validates(t, place, 'crash/big');
 
     // SIGTERM while a job runs and another waits: the running one ends, the waiting one is left.
+    // Everything is in place first, so only two requests lie between "running" and SIGTERM.
+    const next = await depositFor(second, 'crash/big');
+    await place.area.upload(next.files, { 'objects/after.txt': 'after the crash' });
     const medium = await depositFor(second, 'crash/medium');
     await place.area.upload(medium.files, bigDeposit(FILES[place.backend] / 2));
     const mediumJob = await submit(second, medium);
     t.equal((await untilRunning(second, mediumJob, false)).status, 'running');
-    const next = await depositFor(second, 'crash/big');
-    await place.area.upload(next.files, { 'objects/after.txt': 'after the crash' });
     const handWritten = await second.api('POST', `${new URL(next.id).pathname}/importjobs`, {
       archivalGroup: `${second.base}/repository/crash/big`,
       isUpdate: true,
@@ -130,8 +131,10 @@ t.test('a server killed mid-job, restarted, then stopped with SIGTERM while a jo
     });
     t.equal(handWritten.status, 201);
     const nextJob = ((await handWritten.json()) as { id: string }).id;
+    const stillRunning = await getJson(second, new URL(mediumJob).pathname);
     second.proc.kill('SIGTERM');
     const stoppedAt = Date.now();
+    t.equal(stillRunning.status, 'running', 'SIGTERM while a job runs (else make it bigger)');
     t.equal(await second.exited, 0, 'SIGTERM: a clean exit');
 
     const third = await startLiveServer(t, place.dataDir, env);
@@ -146,7 +149,7 @@ t.test('a server killed mid-job, restarted, then stopped with SIGTERM while a jo
     t.equal(nextDone.result.newVersion.ocflVersion, 'v2');
     t.ok(
       Date.parse(nextDone.result.dateBegun) >= stoppedAt,
-      'the waiting job was left for the next start, not begun while stopping',
+      `the waiting job was left for the next start, not begun while stopping (${nextDone.result.dateBegun})`,
     );
     for (const d of [big, medium, next]) {
       const results = await getJson(third, `${new URL(d.id).pathname}/importjobs/results`);
