@@ -91,6 +91,7 @@ export async function buildDeps(config: ServerConfig, logger: Logger): Promise<S
     repositoryBase: urls.repositoryBase,
     store,
   });
+  const browser = new RepositoryBrowser(repository);
   const runner = new JobRunner({
     records: state.records,
     queue: state.queue,
@@ -100,7 +101,12 @@ export async function buildDeps(config: ServerConfig, logger: Logger): Promise<S
     repositoryBase: urls.repositoryBase,
     agentUri: (id) => urls.agent(id),
     store,
+    leaseMs: config.jobLeaseMs,
     log: (level, fields, message) => logger[level](fields, message),
+    // The browser lists a container's children from an index of this process's writes.
+    onImported: (path, name) => {
+      browser.noteWrite(path, 'ArchivalGroup', name).catch(() => browser.refresh());
+    },
   });
   const pipelineRunner = new PipelineRunner({
     records: state.records,
@@ -113,7 +119,7 @@ export async function buildDeps(config: ServerConfig, logger: Logger): Promise<S
   const services: ServerServices = {
     urls,
     repository,
-    browser: new RepositoryBrowser(repository),
+    browser,
     writer,
     metsOf: (objectId, resources) => metsOf(repository, objectId, resources),
     deposits,

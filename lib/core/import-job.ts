@@ -10,7 +10,7 @@
  */
 import { type ItemProblem, UnprocessableError } from './errors.js';
 import type { ObjectChange } from './plan/changes.js';
-import { idToResourcePath } from './resource-ids.js';
+import { idToResourcePath, resourcePathToIdPath } from './resource-ids.js';
 
 /** A Container or Binary as an ImportJob lists it. */
 export interface ImportJobItem {
@@ -78,6 +78,30 @@ export interface JobChanges {
 export function versionName(ref: VersionRef | null | undefined): string | undefined {
   if (ref === null || ref === undefined) return undefined;
   return typeof ref === 'string' ? ref : ref.ocflVersion;
+}
+
+/**
+ * `job` with its ids moved from the base URL they were written under to `repositoryBase` (ending
+ * in `/`). Records keep a job as submitted, with absolute ids, but a server's public base URL may
+ * change between submission and execution (a restart on another port or host): the job must still
+ * name the same resources. The old base is what precedes the group's id path (of `groupPath`) in
+ * `job.archivalGroup`; ids under another base are kept as they are (and refused as outside the
+ * group when the job runs). Returns `job` itself when nothing moves.
+ */
+export function rebaseImportJob(job: ImportJob, groupPath: string, repositoryBase: string): ImportJob {
+  const group = String(job.archivalGroup ?? '').replace(/\/+$/, '');
+  const idPath = resourcePathToIdPath(groupPath);
+  if (idPath === '' || !group.endsWith(idPath)) return job;
+  const oldBase = group.slice(0, group.length - idPath.length);
+  if (oldBase === repositoryBase || !oldBase.endsWith('/')) return job;
+  const move = (id: string) => (id.startsWith(oldBase) ? `${repositoryBase}${id.slice(oldBase.length)}` : id);
+  const out: ImportJob = { ...job, archivalGroup: move(job.archivalGroup) };
+  for (const list of IMPORT_JOB_LISTS) {
+    out[list] = (job[list] ?? []).map((item) =>
+      typeof item?.id === 'string' ? { ...item, id: move(item.id) } : item,
+    );
+  }
+  return out;
 }
 
 /**

@@ -17,6 +17,7 @@
  * and the LMDB store is tested against.
  */
 import { InvalidInputError } from '../core/errors.js';
+import { idPathToResourcePath } from '../core/resource-ids.js';
 import { FieldChecks, has, show } from './checks.js';
 import { DEPOSIT_STATUSES, type DepositRecord } from './model.js';
 
@@ -254,8 +255,8 @@ const DATE = /^\d{4}-\d\d-\d\d(?:T\d\d:\d\d(?::\d\d(?:\.\d{1,9})?)?(?:Z|[+-]\d\d
 /**
  * A {@link DepositQuery} from query-string parameters (`URLSearchParams` or a parsed object), as
  * `GET /deposits` receives them. Names are matched case-insensitively (clients of the reference
- * implementation send `PageSize`); `archivalGroup` is accepted for `archivalGroupPath`; unknown
- * names are ignored; a repeated name is an error. Booleans are `true`/`false`; dates are ISO 8601
+ * implementation send `PageSize`); `archivalGroup` is accepted for `archivalGroupPath`, which may
+ * be the group's URI, its id path (escapes decoded) or its resource path; unknown names are ignored; a repeated name is an error. Booleans are `true`/`false`; dates are ISO 8601
  * dates or date-times (a date alone is midnight UTC). Throws InvalidInputError naming each bad
  * parameter.
  */
@@ -325,8 +326,19 @@ function agentOf(value: string, options: ParseDepositQueryOptions): string {
   return base && value.startsWith(base) ? value.slice(base.length) : value;
 }
 
+/**
+ * The group's resource path: a URI under the repository base or an id path has its escapes
+ * decoded (`caf%C3%A9` is `café`, as records hold it); anything that is not a well-formed id
+ * path is taken as the resource path itself (`lib/café au lait`).
+ */
 function groupPathOf(value: string, options: ParseDepositQueryOptions): string {
   const base = options.repositoryBase;
-  const path = base && value.startsWith(base) ? value.slice(base.length) : value;
-  return path.replace(/^\/+|\/+$/g, '');
+  const isUri = base !== undefined && value.startsWith(base);
+  const path = (isUri ? value.slice(base.length) : value).replace(/^\/+|\/+$/g, '');
+  try {
+    return idPathToResourcePath(path);
+  } catch (err) {
+    if (isUri) throw err; // a URI of the repository must be a well-formed id
+    return path;
+  }
 }

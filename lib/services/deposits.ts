@@ -7,10 +7,17 @@
  *
  * Ids and paths, not URIs: the server maps them to its base URL.
  */
-import { ConflictError, InvalidInputError, NotFoundError } from '../core/errors.js';
+import {
+  ConflictError,
+  GoneError,
+  InvalidInputError,
+  NotFoundError,
+  UnprocessableError,
+} from '../core/errors.js';
 import { type ImportJob, importJobChanges } from '../core/import-job.js';
 import { quoteForMessage } from '../core/paths.js';
 import { resourcePathToId } from '../core/resource-ids.js';
+import { resolveVersion } from '../core/versions.js';
 import type { DepositPage, DepositQueryInput } from '../records/deposit-query.js';
 import { newRecordId } from '../records/ids.js';
 import type {
@@ -25,8 +32,10 @@ import type { JobQueue } from '../records/queue/port.js';
 import type { OpenStoreOptions } from '../storage/location.js';
 import { createDepositArea, deleteDepositArea } from '../txn/deposit-area.js';
 import { exportVersion } from '../txn/export.js';
+import { sourceRoots } from '../txn/sources.js';
 import type { RepositoryWriter } from '../txn/writer.js';
 import { type DepositDiff, diffDeposit } from './diff.js';
+import { checkJobAgainstHead } from './import-jobs.js';
 import type { Repository } from './repository.js';
 
 /** The queue of import jobs. */
@@ -88,7 +97,7 @@ export class DepositService {
   /**
    * Create a deposit and its working area. For an existing group the working area gets the
    * group's METS file (the empty deposit of the spec: the diff then knows every file). Throws
-   * InvalidInputError (a path that is not a place for a group), the stores' errors.
+   * ConflictError (a Container at the path), GoneError (a tombstone there), the stores' errors.
    */
   async create(input: NewDepositInput, agent: string): Promise<DepositRecord> {
     const id = newRecordId();
@@ -159,9 +168,11 @@ export class DepositService {
 
   /**
    * Record a job for the deposit (status `waiting`) and queue it; it runs after this returns.
-   * A full job is checked now (ids inside the group, each item well-formed: UnprocessableError);
+   * A full job is checked now (ids inside the group, each item well-formed, origins inside the
+   * deposit's working area: UnprocessableError);
    * a diff request is built by the runner. Throws ConflictError (another job waiting or running,
-   * an inactive or exporting deposit, a job for another group), LockedError.
+   * an inactive or exporting deposit, a job for another group, `isUpdate` or `sourceVersion` that
+   * do not fit the group's head), LockedError.
    */
   async submitJob(
     depositId: string,
@@ -186,6 +197,13 @@ export class DepositService {
         );
       }
       importJobChanges(fillMissingDigests(job), this.deps.repositoryBase);
+      refuseOriginsOutside(job, deposit.files);
+      // A stale sourceVersion or a wrong isUpdate is the caller's to fix now (409), not a job
+      // that fails later; the runner checks again, as the head may move in between.
+      await checkJobAgainstHead(this.deps.writer, job, deposit.archivalGroupPath, async () => {
+        const versions = await this.deps.repository.versions(`info:fedora/${deposit.archivalGroupPath}`);
+        return versions.at(-1)?.ocflVersion;
+      });
       originalId = job.id ?? null;
     }
     const id = newRecordId();
@@ -231,15 +249,26 @@ export class DepositService {
 
   /**
    * Export a group version into a new deposit: the deposit is `exporting` until the runner has
-   * copied the files, then `new`. Throws NotFoundError (no such group), InvalidInputError.
+   * copied the files, then `new`. `options.version` is `vN` or a memento timestamp (default: the
+   * head when the export runs). Throws NotFoundError (no such group or version), InvalidInputError
+   * (a malformed version), GoneError (a tombstone at the path).
    */
   async startExport(
     groupPath: string,
     options: { version?: string; mode?: ExportRecordMode },
     agent: string,
   ) {
-    if (!(await this.groupExists(groupPath))) {
+    const kind = await this.deps.writer.kindOf(groupPath);
+    if (kind === 'tombstone') throw tombstoned(groupPath);
+    if (kind !== 'ArchivalGroup') {
       throw new NotFoundError(`no Archival Group at ${quoteForMessage(groupPath)}`, { key: groupPath });
+    }
+    // A memento timestamp names a version too: the record keeps its vN, and a version the group
+    // lacks is refused now rather than as a failed export later.
+    let version: string | undefined;
+    if (options.version !== undefined) {
+      const object = await this.deps.repository.root.openObject(`info:fedora/${groupPath}`);
+      version = resolveVersion(object.view, options.version);
     }
     const id = newRecordId();
     const files = `${this.deps.depositsRoot}/${id}/`;
@@ -261,7 +290,7 @@ export class DepositService {
         export: {
           id,
           archivalGroupPath: groupPath,
-          versionRequested: options.version ?? null,
+          versionRequested: version ?? null,
           mode: options.mode ?? 'full',
           createdBy: agent,
         },
@@ -273,12 +302,36 @@ export class DepositService {
 
   private async checkGroupPlace(path: string): Promise<void> {
     const kind = await this.deps.writer.kindOf(path);
-    if (kind === 'Container' || kind === 'tombstone') {
-      throw new ConflictError(
-        `${quoteForMessage(path)} is ${kind === 'Container' ? 'a Container' : 'deleted'}, not an Archival Group`,
-      );
-    }
+    if (kind === 'Container')
+      throw new ConflictError(`${quoteForMessage(path)} is a Container, not an Archival Group`, {
+        key: path,
+      });
+    // A tombstone answers 410 like the resource itself, until it is purged (DECISIONS).
+    if (kind === 'tombstone') throw tombstoned(path);
   }
+}
+
+/**
+ * The runner reads a job's bytes only from the deposit's own working area (lib/txn/sources.ts);
+ * an origin elsewhere is refused now, naming each item (UnprocessableError), not when it runs.
+ */
+function refuseOriginsOutside(job: ImportJob, files: string): void {
+  const access = sourceRoots([files]);
+  const problems = [...(job.binariesToAdd ?? []), ...(job.binariesToPatch ?? [])]
+    .filter((b) => typeof b?.origin === 'string' && !access.allows(b.origin))
+    .map((b) => ({
+      path: String(b.id),
+      message: `origin ${quoteForMessage(b.origin!)} is not inside the deposit's working area`,
+    }));
+  if (problems.length > 0) {
+    throw new UnprocessableError(`${problems.length} origin(s) outside the deposit`, problems.slice(0, 1000));
+  }
+}
+
+function tombstoned(path: string): GoneError {
+  return new GoneError(`${quoteForMessage(path)} was deleted (purge it to use the path again)`, {
+    key: path,
+  });
 }
 
 /** A job with every list empty. */

@@ -1,7 +1,9 @@
 /**
  * Executing an ImportJob as one transaction (issue 10 §5, DECISIONS "Import jobs"): all of it or
- * none of it. Before anything is written: `isUpdate` must match whether the group exists,
- * `sourceVersion` (when given) must be the head, every id must lie inside the group, adds must
+ * none of it. Before anything is written: `isUpdate` must match whether the group exists, a job
+ * for an existing group must give `sourceVersion` or say `isUpdate: true` (then it applies to the
+ * head; a `null` sourceVersion with `isUpdate: true` means the same), `sourceVersion` (when given)
+ * must be the head, every id must lie inside the group, adds must
  * not exist, patches and deletes must, and a container deleted must end up empty — each offending
  * item is named. Digests a hand-written job leaves out are computed from the bytes (one extra
  * read of those files). The result lists what was added, patched, deleted and renamed, by id.
@@ -12,6 +14,7 @@ import {
   type ImportJob,
   type ImportJobItem,
   importJobChanges,
+  versionName,
 } from '../core/import-job.js';
 import { quoteForMessage } from '../core/paths.js';
 import { mapLimit } from '../engine/concurrency.js';
@@ -19,7 +22,7 @@ import { digestStream } from '../hash/digesters.js';
 import type { OpenStoreOptions } from '../storage/location.js';
 import type { CommitProgress } from '../txn/commit.js';
 import { sourceRoots } from '../txn/sources.js';
-import type { RepositoryWriter } from '../txn/writer.js';
+import type { ObjectKind, RepositoryWriter } from '../txn/writer.js';
 
 /** Options of {@link executeImportJob}. */
 export interface ExecuteImportJobOptions {
@@ -80,21 +83,14 @@ export async function executeImportJob(
   const plan = importJobChanges(withDigests, options.repositoryBase);
   const kind = await writer.kindOf(plan.groupPath);
   const exists = kind === 'ArchivalGroup';
-  if (job.isUpdate === true && !exists) {
-    throw new ConflictError(
-      `isUpdate is true but there is no Archival Group at ${quoteForMessage(plan.groupPath)}`,
-    );
-  }
-  if (job.isUpdate === false && kind !== 'absent') {
-    throw new ConflictError(`isUpdate is false but ${quoteForMessage(plan.groupPath)} already exists`);
-  }
+  const expectedHead = checkIntent(job, plan.groupPath, kind);
   const tx = writer.begin(plan.groupPath, {
     agent: options.agent,
     sources: options.sources,
     ...(options.message !== undefined && { message: options.message }),
     ...(job.archivalGroupName !== undefined && !exists && { name: job.archivalGroupName }),
-    ...(plan.expectedHead !== undefined && { sourceVersion: plan.expectedHead }),
-    ...(job.isUpdate === false && plan.expectedHead === undefined && { sourceVersion: null }),
+    ...(expectedHead !== undefined && { sourceVersion: expectedHead }),
+    ...(job.isUpdate === false && expectedHead === undefined && { sourceVersion: null }),
     ...(options.transactionId !== undefined && { id: options.transactionId }),
   });
   for (const c of plan.changes) {
@@ -121,6 +117,62 @@ export async function executeImportJob(
   };
   for (const { list, item } of plan.items) outcome[RESULT_LIST[list]].push(item);
   return outcome;
+}
+
+/**
+ * Check `job`'s `isUpdate` and `sourceVersion` against what stands at its group's path now;
+ * returns the head the commit must find (`null`: none; undefined: whatever the head is). Throws
+ * ConflictError: `isUpdate` that does not match, a job for an existing group with neither a
+ * `sourceVersion` nor `isUpdate: true` (DECISIONS: a hand-written job states its intent).
+ * `sourceVersion: null` with `isUpdate: true` means "not given" (clients send the null the
+ * spec's examples show): the job applies to the head.
+ */
+function checkIntent(job: ImportJob, groupPath: string, kind: ObjectKind): string | null | undefined {
+  const exists = kind === 'ArchivalGroup';
+  if (job.isUpdate === true && !exists) {
+    throw new ConflictError(
+      `isUpdate is true but there is no Archival Group at ${quoteForMessage(groupPath)}`,
+    );
+  }
+  if (job.isUpdate === false && kind !== 'absent') {
+    throw new ConflictError(`isUpdate is false but ${quoteForMessage(groupPath)} already exists`);
+  }
+  const named =
+    job.sourceVersion === undefined || job.sourceVersion === null
+      ? job.sourceVersion
+      : versionName(job.sourceVersion);
+  const expected = job.isUpdate === true && named === null ? undefined : named;
+  if (exists && job.isUpdate !== true && expected === undefined) {
+    throw new ConflictError(
+      `${quoteForMessage(groupPath)} exists: a job without sourceVersion must say isUpdate: true`,
+    );
+  }
+  return expected;
+}
+
+/**
+ * Refuse now what executing `job` would refuse about its group as it is now (see
+ * {@link executeImportJob}): `isUpdate` that does not match, neither `sourceVersion` nor
+ * `isUpdate: true` for an existing group, a `sourceVersion` that is not the head. Lets a server
+ * answer 409 at submission; execution checks again, as the head may move in between. Throws
+ * ConflictError, InvalidInputError (a group id outside the base), the stores' errors.
+ */
+export async function checkJobAgainstHead(
+  writer: RepositoryWriter,
+  job: ImportJob,
+  groupPath: string,
+  head: () => Promise<string | undefined>,
+): Promise<void> {
+  const kind = await writer.kindOf(groupPath);
+  const expected = checkIntent(job, groupPath, kind);
+  if (expected === undefined) return;
+  const current = kind === 'ArchivalGroup' ? await head() : undefined;
+  if ((current ?? null) !== expected) {
+    throw new ConflictError(
+      `sourceVersion is ${expected ?? 'null (a new group)'} but the head of ${quoteForMessage(groupPath)} is ${current ?? 'absent'}`,
+      { key: groupPath },
+    );
+  }
 }
 
 function optionalPut(c: {

@@ -12,7 +12,7 @@
  * `reconcile()` (run at start) closes the gaps a crash can leave between records and queue.
  */
 import { StrongroomError, UnprocessableError } from '../core/errors.js';
-import type { ImportJob } from '../core/import-job.js';
+import { type ImportJob, rebaseImportJob, versionName } from '../core/import-job.js';
 import { quoteForMessage } from '../core/paths.js';
 import type { ImportJobOutcomeLists, ImportJobResultRecord, RecordError } from '../records/model.js';
 import type { RecordStore } from '../records/port.js';
@@ -42,6 +42,11 @@ export interface JobRunnerDeps {
   leaseMs?: number;
   /** Wait between polls when the queues are empty (default 500 ms). */
   pollMs?: number;
+  /**
+   * Called once an import has committed a version of the group at `groupPath` (with the name the
+   * job gave it, if any): e.g. to keep a browse index of this process up to date. Must not throw.
+   */
+  onImported?(groupPath: string, name: string | undefined): void;
   /** Where the runner reports (default: nowhere). */
   log?: (level: 'info' | 'warn' | 'error', fields: object, message: string) => void;
 }
@@ -178,10 +183,17 @@ export class JobRunner {
           newVersion: already,
           ...listsOf(record.job),
         });
+        this.deps.onImported?.(result.archivalGroupPath, record.job.archivalGroupName);
         return;
       }
-      let job: ImportJob = record.job;
-      if (isDiffRequest(record)) job = (await this.deps.deposits.diff(deposit.id, result.createdBy)).job;
+      // A stored job names resources under the base URL of its submission; run it under today's.
+      let job: ImportJob = rebaseImportJob(record.job, result.archivalGroupPath, this.deps.repositoryBase);
+      if (isDiffRequest(record)) {
+        job = (await this.deps.deposits.diff(deposit.id, result.createdBy)).job;
+        // The result names the version the job is based on (spec): known once the diff is built.
+        const base = versionName(job.sourceVersion) ?? null;
+        if (base !== result.sourceVersion) await records.importJobs.updateResult(id, { sourceVersion: base });
+      }
       let last = 0;
       const outcome = await executeImportJob(this.deps.writer, job, {
         repositoryBase: this.deps.repositoryBase,
@@ -207,6 +219,7 @@ export class JobRunner {
         },
       });
       await this.recordSuccess(claimed, result, deposit.id, outcome);
+      this.deps.onImported?.(result.archivalGroupPath, job.archivalGroupName);
       this.deps.log?.('info', { job: id, version: outcome.newVersion }, 'import job completed');
     } catch (err) {
       await this.importFailed(claimed, result, err, signal);

@@ -6,7 +6,8 @@
  * the METS lists them all the same).
  */
 import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { InvalidInputError } from '../core/errors.js';
 import { MetsDocument, templateLayout } from '../formats/mets/document.js';
 import { writeMets } from '../formats/mets/writer.js';
@@ -57,12 +58,34 @@ export async function createDepositArea(
   return { metsPath: layout.metsPath, metsETag: written.etag ?? null };
 }
 
-/** Delete everything in the working area at `uri` (a folder URI ending in `/`). Returns the count. */
+/**
+ * Delete the working area at `uri` (a folder URI ending in `/`): everything in it, and the folder
+ * itself on the filesystem. Returns the number of files removed. The area is removed as a prefix
+ * of its parent location (a store cannot delete its own root), so nothing outside it is touched.
+ * Throws InvalidInputError for a bad URI or one with no parent, the store's errors.
+ */
 export async function deleteDepositArea(
   uri: string,
   options: { store?: OpenStoreOptions } = {},
 ): Promise<number> {
   requireFolderUri(uri);
-  const store = await openWritableStore(uri, options.store);
-  return store.deletePrefix('');
+  const { parent, name } = splitArea(uri);
+  const store = await openWritableStore(parent, options.store);
+  return store.deletePrefix(name);
+}
+
+/** The location holding the area at `uri`, and the area's name in it. */
+function splitArea(uri: string): { parent: string; name: string } {
+  const location = parseLocation(uri);
+  if (location.kind === 'file' && dirname(location.path) !== location.path) {
+    return { parent: pathToFileURL(dirname(location.path)).href, name: basename(location.path) };
+  }
+  if (location.kind === 's3' && location.prefix !== '') {
+    const at = location.prefix.lastIndexOf('/');
+    return {
+      parent: `s3://${location.bucket}/${at < 0 ? '' : location.prefix.slice(0, at)}`,
+      name: location.prefix.slice(at + 1),
+    };
+  }
+  throw new InvalidInputError(`a deposit area must be a folder inside a location: ${uri}`, { key: uri });
 }

@@ -17,6 +17,7 @@
  * | `STRONGROOM_TOKEN_TTL` | 3600 | lifetime of issued access tokens, seconds |
  * | `STRONGROOM_JWKS_URL`, `STRONGROOM_JWT_AUDIENCE`, `STRONGROOM_JWT_ISSUER` | — | also accept tokens of an external identity provider |
  * | `STRONGROOM_DIGEST_ALGORITHM` | sha512 | inventory digest of new objects (sha512 or sha256) |
+ * | `STRONGROOM_JOB_LEASE` | 60 | seconds a job runner's claim on a job lasts unless renewed: how soon a job of a killed process runs again |
  * | `S3_ENDPOINT`, `S3_ACCESS_KEY`, `S3_SECRET_KEY`, `S3_REGION`, `S3_FORCE_PATH_STYLE` | — | S3 connection for `s3://` locations |
  * | `LOG_LEVEL` | info | pino level |
  * | `STRONGROOM_PIPELINE_TOOLS`, `STRONGROOM_SF`, `STRONGROOM_SF_HOME`, `STRONGROOM_SF_SIG`, `STRONGROOM_CLAMSCAN`, `STRONGROOM_CLAMAV_DB`, `STRONGROOM_EXIFTOOL`, `STRONGROOM_PIPELINE_TIMEOUT`, `STRONGROOM_PIPELINE_BATCH_FILES`, `STRONGROOM_PIPELINE_BATCH_MB`, `STRONGROOM_PIPELINE_STAGING` | see pipeline-env.ts | the deposit pipeline's tools and limits |
@@ -44,6 +45,8 @@ export interface ServerConfig {
   tokenTtlSeconds: number;
   external?: { jwksUrl: string; audience?: string; issuer?: string };
   digestAlgorithm: 'sha512' | 'sha256';
+  /** Lease of a runner's claim on a job, renewed while it runs (ms). */
+  jobLeaseMs: number;
   logLevel: string;
   /** The deposit pipeline's tools and limits (pipeline-env.ts). */
   pipeline: PipelineConfig;
@@ -95,6 +98,7 @@ export function configFromEnv(env: Environment = process.env, cwd = process.cwd(
     s3: s3ConfigFromEnv(env),
     tokenTtlSeconds: int(env, 'STRONGROOM_TOKEN_TTL', 3600, 60, 86_400 * 7),
     digestAlgorithm: digest,
+    jobLeaseMs: int(env, 'STRONGROOM_JOB_LEASE', 60, 2, 3600) * 1000,
     logLevel: set(env, 'LOG_LEVEL') ?? 'info',
     pipeline: pipelineConfigFromEnv(env, dataDir, cwd),
   };

@@ -104,6 +104,8 @@ export function importJobJson(
   if (fields.sourceVersion !== undefined) out.sourceVersion = versionJson(fields.sourceVersion);
   if (fields.created !== undefined) out.created = fields.created;
   if (fields.createdBy !== undefined) out.createdBy = urls.agent(fields.createdBy);
+  // A diff job carries the agent id it was built for; the API shows agents as URIs.
+  if (typeof job.lastModifiedBy === 'string') out.lastModifiedBy = urls.agent(job.lastModifiedBy);
   for (const list of LISTS) out[list] = job[list] ?? [];
   return out;
 }

@@ -2,11 +2,11 @@
  * `/content/{path}?version=`: the bytes of a binary, streamed straight from its OCFL content file
  * (on S3 a ranged GetObject, never a temporary copy), with its Content-Type, Content-Length, a
  * strong ETag from its SHA-256, `Content-Disposition` carrying the original name, single-range
- * requests (206, 416) and conditional GETs (304).
+ * requests (206, 416) and conditional GETs (304; If-Match: 412).
  */
 import type Router from '@koa/router';
 import type { Context } from 'koa';
-import { InvalidInputError, NotFoundError } from '../../lib/index.js';
+import { InvalidInputError, NotFoundError, PreconditionFailedError } from '../../lib/index.js';
 import type { ServerServices } from '../services.js';
 import { pathUnder } from './repository.js';
 
@@ -58,6 +58,11 @@ export function contentRoutes(router: Router, s: ServerServices): void {
     ctx.set('Accept-Ranges', 'bytes');
     ctx.set('Content-Disposition', contentDisposition(binary.name));
     if (binary.lastModified) ctx.set('Last-Modified', new Date(binary.lastModified).toUTCString());
+    // If-Match (RFC 9110 §13.1.1): a client reading a version it already knows, strong comparison.
+    const ifMatch = ctx.get('If-Match');
+    if (ifMatch && !ifMatch.split(',').some((t) => t.trim() === '*' || (etag && t.trim() === etag))) {
+      throw new PreconditionFailedError(`the content's ETag (${etag ?? 'none'}) matches no If-Match tag`);
+    }
     const ifNoneMatch = ctx.get('If-None-Match');
     if (etag && ifNoneMatch && etagMatches(ifNoneMatch, etag)) {
       ctx.status = 304;

@@ -111,3 +111,17 @@ t.test('strings compare by code point, as UTF-8 bytes do', async (t) => {
   const byBytes = [...words].sort((x, y) => Buffer.compare(Buffer.from(x), Buffer.from(y)));
   t.same([...words].sort(compareCodePoints), byBytes);
 });
+
+t.test('archivalGroupPath: a URI or id path has its escapes decoded; a raw path is kept', async (t) => {
+  const options = { repositoryBase: 'https://host/repository/' };
+  const path = (value: string) =>
+    parseDepositQuery({ archivalGroupPath: value }, options).match.archivalGroupPath;
+  t.equal(
+    path('https://host/repository/lib/caf%C3%A9%20au%20lait'),
+    'lib/café au lait',
+    'the URI a deposit shows',
+  );
+  t.equal(path('lib/caf%C3%A9%20au%20lait'), 'lib/café au lait', 'its id path');
+  t.equal(path('lib/café au lait'), 'lib/café au lait', 'the resource path itself');
+  t.throws(() => path('https://host/repository/lib/a%zz'), { code: 'INVALID_INPUT' }, 'a malformed id');
+});

@@ -156,13 +156,21 @@ function suite(t: Test, name: string, makeEnv: (t: Test) => Promise<TxnEnv>) {
         'isUpdate must match',
       );
       await t.rejects(
+        run(job({ binariesToAdd: [bin('z.txt', a)] })),
+        { code: 'CONFLICT' },
+        'an existing group needs isUpdate: true or a sourceVersion',
+      );
+      await t.rejects(
         run(job({ sourceVersion: 'v7', binariesToAdd: [bin('z.txt', a)] })),
         { code: 'CONFLICT' },
         'stale sourceVersion',
       );
       await t.rejects(
         run(
-          job({ binariesToAdd: [{ id: `${GROUP}/z.txt`, origin: 'file:///etc/passwd', digest: a!.sha256 }] }),
+          job({
+            isUpdate: true,
+            binariesToAdd: [{ id: `${GROUP}/z.txt`, origin: 'file:///etc/passwd', digest: a!.sha256 }],
+          }),
         ),
         { code: 'INVALID_INPUT' },
         'an origin outside the deposit',
