@@ -34,6 +34,7 @@ async function start(): Promise<void> {
   server.on('request', createApp(deps).callback());
   await deps.runner.reconcile();
   deps.runner.start();
+  deps.indexer.start();
   const credentials = deps.admin.generated ? ` (generated; kept in ${config.dataDir}/admin-client.json)` : '';
   process.stdout.write(
     `Strongroom Preservation API listening on ${base}\n` +

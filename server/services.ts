@@ -4,12 +4,15 @@
  */
 import type { Readable } from 'node:stream';
 import type {
+  ActivityFeed,
   DepositRecord,
   DepositService,
   fedora,
+  IdentityResolver,
   Repository,
   RepositoryBrowser,
   RepositoryWriter,
+  SearchService,
 } from '../lib/index.js';
 import type { ApiUrls } from './json/deposits.js';
 
@@ -26,4 +29,12 @@ export interface ServerServices {
   depositMets(deposit: DepositRecord): Promise<{ stream: Readable; etag?: string } | undefined>;
   /** Wake the job runner (a job was just queued). */
   poke(): void;
+  /** The Archival Group activity stream (and group deletion, which writes to it). */
+  activity: ActivityFeed;
+  /** Every agent id the records know. */
+  agents(): Promise<string[]>;
+  /** Search of deposits and preserved resources. */
+  search: SearchService;
+  /** The identity resolver for deposits from an identifier, when one is configured. */
+  identity?: IdentityResolver;
 }

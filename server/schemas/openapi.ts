@@ -4,6 +4,7 @@
  */
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { registerDepositPaths } from './deposits.js';
+import { registerFeedPaths } from './feeds.js';
 import { registerRepositoryPaths } from './repository.js';
 
 /** Build the document for a server at `baseUrl`. */
@@ -16,6 +17,7 @@ export function openApiDocument(baseUrl: string): object {
   });
   registerRepositoryPaths(registry);
   registerDepositPaths(registry);
+  registerFeedPaths(registry);
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
     info: { title: 'Strongroom Preservation API', version: '0.1.0' },

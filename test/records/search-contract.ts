@@ -51,7 +51,12 @@ export function resourceIndexContract(t: Test, subject: ResourceIndexSubject): v
       t.match(await find(index, 'a'), { total: 0, hits: [] });
       t.equal(await index.count(), 0);
       await index.apply([], 0);
-      t.equal(await index.activitySeq(), 0, 'built, empty');
+      await index.apply([{ archivalGroupPath: 'g', version: 'v1', resources: [binary('a')] }]);
+      t.equal(await index.activitySeq(), undefined, 'a build in progress leaves the mark unset');
+      await index.apply([], 0);
+      t.equal(await index.activitySeq(), 0, 'built');
+      await index.apply([{ archivalGroupPath: 'g', remove: true }]);
+      t.equal(await index.activitySeq(), 0, 'no mark given: the mark stays');
     });
 
     t.test(

@@ -41,7 +41,8 @@ interface StoredText {
 
 interface SearchHead {
   stamp: number;
-  activitySeq: number;
+  /** Absent until the index has been built once. */
+  activitySeq?: number;
 }
 
 type ResourceTuple = [string, string, string | null, string | null, number | null, string | null];
@@ -87,7 +88,7 @@ class LmdbResourceIndex implements ResourceIndex {
     return this.meta.get('search-head') as SearchHead | undefined;
   }
 
-  async apply(updates: readonly GroupUpdate[], activitySeq: number): Promise<void> {
+  async apply(updates: readonly GroupUpdate[], activitySeq?: number): Promise<void> {
     this.open();
     const checked = checkGroupUpdates(updates, activitySeq);
     try {
@@ -98,8 +99,10 @@ class LmdbResourceIndex implements ResourceIndex {
     }
   }
 
-  private write(updates: readonly CheckedUpdate[], activitySeq: number): void {
-    const stamp = (this.head()?.stamp ?? 0) + 1;
+  private write(updates: readonly CheckedUpdate[], activitySeq: number | undefined): void {
+    const head = this.head();
+    const stamp = (head?.stamp ?? 0) + 1;
+    const seq = activitySeq ?? head?.activitySeq;
     for (const u of updates) {
       const path = u.archivalGroupPath;
       const old = this.groups.get(path);
@@ -116,7 +119,10 @@ class LmdbResourceIndex implements ResourceIndex {
     }
     this.changes.putSync(stamp, [...new Set(updates.map((u) => u.archivalGroupPath))]);
     for (const key of this.changes.getKeys({ end: stamp - KEPT_CHANGES })) this.changes.removeSync(key);
-    this.meta.putSync('search-head', { stamp, activitySeq } satisfies SearchHead);
+    this.meta.putSync(
+      'search-head',
+      (seq === undefined ? { stamp } : { stamp, activitySeq: seq }) satisfies SearchHead,
+    );
   }
 
   async groupVersion(path: string): Promise<string | undefined> {

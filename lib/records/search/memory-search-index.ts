@@ -24,7 +24,7 @@ class MemoryResourceIndex implements ResourceIndex {
     if (this.#closed) throw new ConflictError('the search index is closed');
   }
 
-  async apply(updates: readonly GroupUpdate[], activitySeq: number): Promise<void> {
+  async apply(updates: readonly GroupUpdate[], activitySeq?: number): Promise<void> {
     this.open();
     for (const u of checkGroupUpdates(updates, activitySeq)) {
       if ('remove' in u) this.#groups.delete(u.archivalGroupPath);
@@ -35,7 +35,7 @@ class MemoryResourceIndex implements ResourceIndex {
           haystacks: u.resources.map((r) => resourceHaystack(u.archivalGroupPath, r, foldForSearch)),
         });
     }
-    this.#seq = activitySeq;
+    if (activitySeq !== undefined) this.#seq = activitySeq;
   }
 
   async groupVersion(path: string): Promise<string | undefined> {

@@ -50,10 +50,12 @@ export type GroupUpdate =
 /** The preserved-resource search index; see the module doc. */
 export interface ResourceIndex {
   /**
-   * Apply `updates` in order and record that the index has caught up with activity `activitySeq`,
-   * all or nothing. Throws InvalidInputError for a malformed update (nothing applied).
+   * Apply `updates` in order and, when `activitySeq` is given, record that the index has caught
+   * up with that activity, all or nothing (without it the mark stays as it was: a build from
+   * the storage root in progress). Throws InvalidInputError for a malformed update (nothing
+   * applied).
    */
-  apply(updates: readonly GroupUpdate[], activitySeq: number): Promise<void>;
+  apply(updates: readonly GroupUpdate[], activitySeq?: number): Promise<void>;
   /** The version indexed for a group, or undefined when the group is not indexed. */
   groupVersion(archivalGroupPath: string): Promise<string | undefined>;
   /**

@@ -37,10 +37,14 @@ function resourceProblem(r: IndexedResource): string | undefined {
 }
 
 /** The updates checked and normalised. Throws InvalidInputError naming every problem (up to 20). */
-export function checkGroupUpdates(updates: readonly GroupUpdate[], activitySeq: number): CheckedUpdate[] {
+export function checkGroupUpdates(
+  updates: readonly GroupUpdate[],
+  activitySeq: number | undefined,
+): CheckedUpdate[] {
   const problems: string[] = [];
   if (!Array.isArray(updates)) throw new InvalidInputError('index updates must be a list');
-  if (!Number.isSafeInteger(activitySeq) || activitySeq < 0) problems.push('activitySeq must be ≥ 0');
+  if (activitySeq !== undefined && !(Number.isSafeInteger(activitySeq) && activitySeq >= 0))
+    problems.push('activitySeq must be a whole number ≥ 0');
   const out: CheckedUpdate[] = [];
   for (const [i, u] of updates.entries()) {
     const where = `update ${i}`;
