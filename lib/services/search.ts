@@ -92,11 +92,19 @@ export class SearchIndexer {
     return run;
   }
 
-  /** Catch up every `pollMs` (default 1000) until {@link stop}; failures are logged, then retried. */
+  /**
+   * Catch up every `pollMs` (default 1000) until {@link stop}, loading the index for searches
+   * after the first round; failures are logged, then retried.
+   */
   start(pollMs = 1000): void {
     if (this.#timer || this.#stopped) return;
+    let warmed = false;
     const tick = () => {
       this.catchUp()
+        .then(async () => {
+          if (!warmed) await this.deps.index.warm();
+          warmed = true;
+        })
         .catch((err) => this.deps.log?.('warn', { err }, 'search index could not catch up'))
         .finally(() => {
           if (!this.#stopped) this.#timer = setTimeout(tick, pollMs).unref();

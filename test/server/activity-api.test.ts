@@ -4,6 +4,7 @@
  * leave nothing; pages of 100, oldest first, with strictly increasing millisecond end times.
  */
 import t, { type Test } from 'tap';
+import { IoError, JobRunner, type RecordOp } from '../../lib/index.js';
 import type { S3Connection } from '../../lib/storage/s3/config.js';
 import { requireS3 } from '../helpers/s3.js';
 import { feedsServer } from './feeds-env.js';
@@ -252,3 +253,61 @@ t.test('the OpenAPI document describes the feeds and deposits from an identifier
   for (const schema of ['OrderedCollection', 'OrderedCollectionPage', 'Search', 'SchemaAndValue'])
     t.ok(doc.components.schemas[schema], schema);
 });
+
+t.test(
+  'a crash between a version and its completion commit: the retry records the result and its Create together, once',
+  async (t) => {
+    const s = await feedsServer(t);
+    const depositor = await s.token('depositor');
+    await s.request.put('/repository/library').auth(await s.token('admin'), { type: 'bearer' });
+    const created = await s.request
+      .post('/deposits')
+      .auth(depositor, { type: 'bearer' })
+      .send({ archivalGroup: `${s.base}/repository/library/interrupted` });
+    await s.upload(created.body.files, { 'a.txt': 'a' });
+    const depositId = created.body.id.slice(created.body.id.lastIndexOf('/') + 1);
+    const job = await s.request
+      .post(`/deposits/${depositId}/importjobs`)
+      .auth(depositor, { type: 'bearer' })
+      .send({ id: `${created.body.id}/importjobs/diff` });
+    const records = s.deps.state.records;
+    // Records whose completion commit fails once, as if the process died right after the version.
+    let failed = 0;
+    const dying = new Proxy(records, {
+      get(target, prop, receiver) {
+        if (prop === 'commit')
+          return async (ops: RecordOp[]) => {
+            if (ops.some((op) => op.op === 'appendActivity') && failed++ === 0)
+              throw new IoError('simulated crash before the completion commit');
+            return target.commit(ops);
+          };
+        return Reflect.get(target, prop, receiver);
+      },
+    });
+    const services = s.deps.services;
+    await new JobRunner({
+      records: dying,
+      queue: s.deps.state.queue,
+      writer: services.writer,
+      repository: services.repository,
+      deposits: services.deposits,
+      repositoryBase: services.urls.repositoryBase,
+      agentUri: (id) => services.urls.agent(id),
+    }).runOnce();
+    t.equal(failed, 1, 'the completion commit was attempted and failed');
+    t.equal(await records.activity.count(), 0, 'no event without its completion');
+    t.equal((await s.get('/repository/library/interrupted')).status, 200, 'the version is there');
+    const path = job.headers.location.slice(s.base.length);
+    t.equal((await s.get(path)).body.status, 'running', 'not recorded yet');
+    const deadline = Date.now() + 10_000;
+    while (!(await s.deps.runner.runOnce()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    const result = (await s.get(path)).body;
+    t.match(result, { status: 'completed', newVersion: { ocflVersion: 'v1' } });
+    const items = (await activities(s)).items;
+    t.same(
+      items.map((a) => [a.type, a.object.seeAlso?.id]),
+      [['Create', result.id]],
+      'one Create, with the result it belongs to',
+    );
+  },
+);

@@ -141,3 +141,15 @@ t.test('a repository that held groups before the index existed is indexed on the
   const seq = await s.deps.state.search.activitySeq();
   t.equal(seq, 0, 'built, and caught up with the (empty) activity log');
 });
+
+t.test('the indexer started with the server catches up in the background, without a search', async (t) => {
+  const s = await feedsServer(t);
+  s.deps.indexer.start(50);
+  await s.importGroup('library/background', { 'objects/owl.png': 'hoot' });
+  const deadline = Date.now() + 10_000;
+  while ((await s.deps.state.search.count()) === 0 && Date.now() < deadline)
+    await new Promise((r) => setTimeout(r, 50));
+  t.equal(await s.deps.state.search.count(), 1);
+  t.equal(await s.deps.state.search.groupVersion('library/background'), 'v1');
+  await s.deps.indexer.stop();
+});

@@ -2,8 +2,8 @@
  * The resource index in the state environment's LMDB (the embedded default), beside the records
  * it is derived from. Named databases:
  * - `search-groups`: group path → `{ version, count, stamp }`;
- * - `search-texts`: group path → the group's folded texts packed (packed-text.ts) and their
- *   offsets, what a search scans;
+ * - `search-texts`: group path → the group's folded texts packed with their trigram skip
+ *   index (packed-text.ts), what a search scans;
  * - `search-resources`: `[group path, i]` → the i-th resource of the group (path order) as a
  *   tuple, read only for the hits of the page asked for;
  * - `search-changes`: stamp → the group paths that update changed (the last
@@ -13,14 +13,15 @@
  *
  * A search loads the packed texts once (lazily, on the first search) and keeps them; before each
  * search it reads the head and reloads only the groups changed since (its own updates or another
- * process's). Everything a search reads — head, texts, hit tuples — is read in one synchronous
+ * process's). A needle found in a group's own path matches every resource of the group (each
+ * text begins with `groupPath/`), so such a group is counted, not scanned. Everything a search reads — head, texts, hit tuples — is read in one synchronous
  * run, so within LMDB's read snapshot the page, its total and the texts agree.
  */
 import type { Database } from 'lmdb';
 import { ConflictError, IoError, StrongroomError } from '../../core/errors.js';
 import { compareCodePoints } from '../deposit-query.js';
 import type { StateEnvironment } from '../lmdb-env.js';
-import { PackedText } from './packed-text.js';
+import { PackedText, type PackedTextParts } from './packed-text.js';
 import type { GroupUpdate, IndexedResource, ResourceHit, ResourceIndex, ResourceSearchPage } from './port.js';
 import { foldForSearch, type SearchPageRequest, searchPage } from './text.js';
 import { type CheckedUpdate, checkGroupUpdates, resourceHaystack } from './updates.js';
@@ -34,10 +35,6 @@ interface GroupInfo {
   stamp: number;
 }
 
-interface StoredText {
-  text: Uint8Array;
-  starts: Uint8Array;
-}
 
 interface SearchHead {
   stamp: number;
@@ -47,11 +44,25 @@ interface SearchHead {
 
 type ResourceTuple = [string, string, string | null, string | null, number | null, string | null];
 
+/** A group's packed texts, and the folded `groupPath/` every one of them begins with. */
+interface LoadedGroup {
+  packed: PackedText;
+  /** Undefined when the texts do not all begin with it (then every search scans them). */
+  prefix: Buffer | undefined;
+}
+
 interface Loaded {
   stamp: number;
-  texts: Map<string, PackedText>;
+  groups: Map<string, LoadedGroup>;
   /** Group paths in code-point order (the order of hits). */
   order: string[];
+}
+
+function loadGroup(path: string, parts: PackedTextParts): LoadedGroup {
+  const packed = PackedText.fromParts(parts);
+  const prefix = Buffer.from(foldForSearch(`${path}/`), 'utf8');
+  packed.prepare();
+  return { packed, prefix: packed.startsWith(prefix) ? prefix : undefined };
 }
 
 function tuple(r: IndexedResource): ResourceTuple {
@@ -65,7 +76,7 @@ function fromTuple(group: string, t: ResourceTuple): ResourceHit {
 
 class LmdbResourceIndex implements ResourceIndex {
   private readonly groups: Database<GroupInfo, string>;
-  private readonly texts: Database<StoredText, string>;
+  private readonly texts: Database<PackedTextParts, string>;
   private readonly resources: Database<ResourceTuple, [string, number]>;
   private readonly changes: Database<string[], number>;
   private readonly meta: Database<unknown, string>;
@@ -114,7 +125,7 @@ class LmdbResourceIndex implements ResourceIndex {
       }
       for (const [i, r] of u.resources.entries()) this.resources.putSync([path, i], tuple(r));
       const packed = PackedText.pack(u.resources.map((r) => resourceHaystack(path, r, foldForSearch)));
-      this.texts.putSync(path, { text: packed.text, starts: packed.startsBytes });
+      this.texts.putSync(path, packed.parts);
       this.groups.putSync(path, { version: u.version, count: u.resources.length, stamp });
     }
     this.changes.putSync(stamp, [...new Set(updates.map((u) => u.archivalGroupPath))]);
@@ -141,10 +152,9 @@ class LmdbResourceIndex implements ResourceIndex {
     const loaded = this.#loaded;
     if (loaded && loaded.stamp === stamp) return loaded;
     if (!loaded || !this.changes.doesExist(loaded.stamp + 1) || stamp < loaded.stamp) {
-      const texts = new Map<string, PackedText>();
-      for (const { key, value } of this.texts.getRange({}))
-        texts.set(key, PackedText.fromStored(value.text, value.starts));
-      this.#loaded = { stamp, texts, order: [...texts.keys()].sort(compareCodePoints) };
+      const groups = new Map<string, LoadedGroup>();
+      for (const { key, value } of this.texts.getRange({})) groups.set(key, loadGroup(key, value));
+      this.#loaded = { stamp, groups, order: [...groups.keys()].sort(compareCodePoints) };
       return this.#loaded;
     }
     const changed = new Set<string>();
@@ -152,10 +162,10 @@ class LmdbResourceIndex implements ResourceIndex {
       for (const path of value) changed.add(path);
     for (const path of changed) {
       const stored = this.texts.get(path);
-      if (stored) loaded.texts.set(path, PackedText.fromStored(stored.text, stored.starts));
-      else loaded.texts.delete(path);
+      if (stored) loaded.groups.set(path, loadGroup(path, stored));
+      else loaded.groups.delete(path);
     }
-    loaded.order = [...loaded.texts.keys()].sort(compareCodePoints);
+    loaded.order = [...loaded.groups.keys()].sort(compareCodePoints);
     loaded.stamp = stamp;
     return loaded;
   }
@@ -172,9 +182,17 @@ class LmdbResourceIndex implements ResourceIndex {
     const first = page * pageSize;
     const wanted: Array<[string, number]> = [];
     let total = 0;
-    for (const group of loaded.order) {
-      loaded.texts.get(group)!.scan(bytes, (i) => {
-        if (total >= first && wanted.length < pageSize) wanted.push([group, i]);
+    for (const path of loaded.order) {
+      const { packed, prefix } = loaded.groups.get(path)!;
+      if (prefix?.includes(bytes)) {
+        // The needle is in the group's own path, so in every text of the group: no scan.
+        for (let i = Math.max(0, first - total); i < packed.count && wanted.length < pageSize; i++)
+          wanted.push([path, i]);
+        total += packed.count;
+        continue;
+      }
+      packed.scan(bytes, (i) => {
+        if (total >= first && wanted.length < pageSize) wanted.push([path, i]);
         total++;
       });
     }
@@ -185,6 +203,12 @@ class LmdbResourceIndex implements ResourceIndex {
       })
       .filter((h): h is ResourceHit => h !== undefined);
     return { total, page, pageSize, hits };
+  }
+
+  async warm(): Promise<void> {
+    this.open();
+    this.env.root.resetReadTxn();
+    this.refresh();
   }
 
   async count(): Promise<number> {

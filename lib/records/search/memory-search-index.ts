@@ -67,6 +67,10 @@ class MemoryResourceIndex implements ResourceIndex {
     return { total, page, pageSize, hits: structuredClone(hits) };
   }
 
+  async warm(): Promise<void> {
+    this.open();
+  }
+
   async count(): Promise<number> {
     this.open();
     let n = 0;

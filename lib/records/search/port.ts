@@ -68,6 +68,8 @@ export interface ResourceIndex {
    * The needle is matched against `groupPath/path` and against `name`.
    */
   search(needle: string, page: SearchPageRequest): Promise<ResourceSearchPage>;
+  /** Load now what searches need (the LMDB index reads its packed texts); a search does it otherwise. */
+  warm(): Promise<void>;
   /** How many resources are indexed (all groups). */
   count(): Promise<number>;
   /** Release resources; unusable afterwards. */
