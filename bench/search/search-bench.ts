@@ -144,7 +144,9 @@ async function main(argv: string[]): Promise<void> {
     state = openStateStore(join(dir, 'state'));
     let t0 = performance.now();
     await state.search.search(searchNeedle('lovelace'), { page: 0, pageSize: 20 });
-    console.log(`first search after opening (reads the packed texts): ${(performance.now() - t0).toFixed(0)} ms`);
+    console.log(
+      `first search after opening (reads the packed texts): ${(performance.now() - t0).toFixed(0)} ms`,
+    );
     const memory = openMemoryResourceIndex();
     await load(memory, groups);
     console.log(`heap after both indexes: ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MiB`);
@@ -158,9 +160,16 @@ async function main(argv: string[]): Promise<void> {
       );
     }
     const changed = group(42);
-    changed.resources.push({ ...changed.resources[1]!, path: 'objects/added-later.tif', name: 'added-later.tif' });
+    changed.resources.push({
+      ...changed.resources[1]!,
+      path: 'objects/added-later.tif',
+      name: 'added-later.tif',
+    });
     t0 = performance.now();
-    await state.search.apply([{ archivalGroupPath: changed.path, version: 'v2', resources: changed.resources }], 1);
+    await state.search.apply(
+      [{ archivalGroupPath: changed.path, version: 'v2', resources: changed.resources }],
+      1,
+    );
     const applyMs = performance.now() - t0;
     t0 = performance.now();
     const found = await state.search.search(searchNeedle('added-later'), { page: 0, pageSize: 20 });

@@ -84,12 +84,28 @@ t.test('LMDB: the skip index never hides a hit, whatever blocks and filters a bi
   });
   const words = ['map', 'letter', 'Ada', 'café', 'scan', 'tif', 'x'];
   const resources = Array.from({ length: 20_000 }, (_, i) =>
-    binary(`d${i % 37}/${words[i % 7]}-${i}.${words[(i * 3) % 7]}`, i % 101 === 0 ? { name: `Named ${i}` } : {}),
+    binary(
+      `d${i % 37}/${words[i % 7]}-${i}.${words[(i * 3) % 7]}`,
+      i % 101 === 0 ? { name: `Named ${i}` } : {},
+    ),
   );
   const update = [{ archivalGroupPath: 'big/g', version: 'v1', resources }];
   await lmdb.apply(update, 1);
   await memory.apply(update, 1);
-  for (const text of ['a', 'ma', 'map', 'ada-1', 'CAFÉ-19', '.tif', 'named 1', 'd3/', 'big/g/d1', 'g/d36/x-', 'nope', '-19999.']) {
+  for (const text of [
+    'a',
+    'ma',
+    'map',
+    'ada-1',
+    'CAFÉ-19',
+    '.tif',
+    'named 1',
+    'd3/',
+    'big/g/d1',
+    'g/d36/x-',
+    'nope',
+    '-19999.',
+  ]) {
     const a = await lmdb.search(searchNeedle(text), { page: 0, pageSize: 1000 });
     const b = await memory.search(searchNeedle(text), { page: 0, pageSize: 1000 });
     t.equal(a.total, b.total, `${text}: same total (${b.total})`);

@@ -300,7 +300,8 @@ t.test(
     const path = job.headers.location.slice(s.base.length);
     t.equal((await s.get(path)).body.status, 'running', 'not recorded yet');
     const deadline = Date.now() + 10_000;
-    while (!(await s.deps.runner.runOnce()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    while (!(await s.deps.runner.runOnce()) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 200));
     const result = (await s.get(path)).body;
     t.match(result, { status: 'completed', newVersion: { ocflVersion: 'v1' } });
     const items = (await activities(s)).items;

@@ -35,7 +35,6 @@ interface GroupInfo {
   stamp: number;
 }
 
-
 interface SearchHead {
   stamp: number;
   /** Absent until the index has been built once. */

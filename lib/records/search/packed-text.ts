@@ -156,7 +156,9 @@ export class PackedText {
     if (this.#blockTexts) return;
     const out: string[] = [];
     for (let b = 0; b + 1 < this.blocks.length; b++)
-      out.push(this.text.toString('latin1', this.starts[this.blocks[b]!]!, this.starts[this.blocks[b + 1]!]!));
+      out.push(
+        this.text.toString('latin1', this.starts[this.blocks[b]!]!, this.starts[this.blocks[b + 1]!]!),
+      );
     this.#blockTexts = out;
   }
 
@@ -195,7 +197,8 @@ export class PackedText {
 /** The distinct trigram hashes of a needle (none for needles under three bytes). */
 function needleTrigrams(needle: Buffer): number[] {
   const out = new Set<number>();
-  for (let i = 0; i + 2 < needle.length; i++) out.add(trigramHash(needle[i]!, needle[i + 1]!, needle[i + 2]!));
+  for (let i = 0; i + 2 < needle.length; i++)
+    out.add(trigramHash(needle[i]!, needle[i + 1]!, needle[i + 2]!));
   return [...out];
 }
 
