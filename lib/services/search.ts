@@ -14,7 +14,7 @@
  * A search never reads an inventory: it waits briefly for the indexer to catch up (so a search
  * right after a job finds what it preserved), then answers from the index.
  */
-import { hasCode } from '../core/errors.js';
+import { hasCode, StrongroomError } from '../core/errors.js';
 import type { ObjectResources } from '../core/fedora/model.js';
 import type { DepositSearchPage, RecordStore } from '../records/port.js';
 import type {
@@ -132,7 +132,7 @@ export class SearchIndexer {
       const batch = await records.activity.list(seq + 1, BATCH);
       if (batch.length === 0) return;
       for (const path of new Set(batch.map((a) => a.archivalGroupPath))) {
-        const update = await this.groupUpdate(path);
+        const update = await this.readableUpdate(path);
         if (update) await index.apply([update]);
       }
       seq = batch.at(-1)!.seq;
@@ -144,8 +144,23 @@ export class SearchIndexer {
   private async build(): Promise<void> {
     for await (const ref of this.deps.repository.listObjects()) {
       if (!ref.id?.startsWith('info:fedora/')) continue;
-      const update = await this.groupUpdate(ref.id.slice('info:fedora/'.length));
+      const update = await this.readableUpdate(ref.id.slice('info:fedora/'.length));
       if (update && !('remove' in update)) await this.deps.index.apply([update]);
+    }
+  }
+
+  /**
+   * {@link groupUpdate}, except that a group that cannot be read (a damaged object: anything but
+   * a storage or access failure, which are thrown to be retried) is logged and left out of the
+   * index, so that one bad object never stops the index from following everything after it.
+   */
+  private async readableUpdate(path: string): Promise<GroupUpdate | undefined> {
+    try {
+      return await this.groupUpdate(path);
+    } catch (err) {
+      if (hasCode(err, 'IO') || hasCode(err, 'ACCESS_DENIED') || !(err instanceof StrongroomError)) throw err;
+      this.deps.log?.('warn', { err, group: path }, 'search index: a group that cannot be read is left out');
+      return { archivalGroupPath: path, remove: true };
     }
   }
 

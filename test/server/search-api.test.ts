@@ -3,7 +3,7 @@
  * any case and any part of a name or path, paged, following imports, updates and deletions, and
  * answered from the index (not the repository).
  */
-import { renameSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import type { S3Connection } from '../../lib/storage/s3/config.js';
@@ -153,3 +153,19 @@ t.test('the indexer started with the server catches up in the background, withou
   t.equal(await s.deps.state.search.groupVersion('library/background'), 'v1');
   await s.deps.indexer.stop();
 });
+
+t.test(
+  'a damaged group is left out of the index and never stops it from following later changes',
+  async (t) => {
+    const s = await feedsServer(t);
+    await s.importGroup('library/damaged', { 'objects/broken.txt': 'x' });
+    const key = s.deps.services.writer.objectKeyOf('library/damaged');
+    writeFileSync(
+      join(s.dataDir, 'repository', ...key.split('/'), 'inventory.json'),
+      '{"not": "an inventory"',
+    );
+    await s.importGroup('library/healthy', { 'objects/fine.txt': 'y' });
+    t.same(hitIds((await search(s, 'text=.txt')).body), ['info:fedora/library/healthy/objects/fine.txt']);
+    t.equal(await s.deps.state.search.activitySeq(), 2, 'caught up past the damaged group');
+  },
+);
