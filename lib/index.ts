@@ -180,6 +180,7 @@ export {
   HttpTemplateResolver,
   type IdentityResolver,
   MAX_IDENTIFIER_CHARS,
+  MAX_IDENTITY_BYTES,
   MappingFileResolver,
   type ResolvedGroup,
   type ResolvedIdentity,

@@ -72,7 +72,8 @@ const QUERIES: Array<[string, string, number]> = [
   ['a group', 'box-000042/', 0],
   ['an extension', '.wav', 0],
   ['a folder, deep page', 'siegfried', 500],
-  ['every file (worst case)', 'library/', 0],
+  ['a folder most files are in', 'objects/', 0],
+  ['every file (in every group path)', 'library/', 0],
   ['nothing matches', 'zzzz-not-there', 0],
 ];
 

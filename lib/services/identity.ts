@@ -33,6 +33,7 @@ export interface ResolvedIdentity {
 
 /** Turns `schema` + `value` into an Archival Group, or undefined for an unknown identifier. */
 export interface IdentityResolver {
+  /** The identity of `schema` + `value`, or undefined when unknown. Throws when the resolver itself fails. */
   resolve(
     schema: string,
     value: string,
@@ -111,6 +112,7 @@ export class MappingFileResolver implements IdentityResolver {
     return new MappingFileResolver(mapping);
   }
 
+  /** The mapping's entry, or undefined. */
   async resolve(schema: string, value: string): Promise<ResolvedIdentity | undefined> {
     const found = this.mapping.get(schema)?.get(value);
     return found ? { ...found } : undefined;

@@ -4,6 +4,7 @@
  */
 import { extendZodWithOpenApi, type OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
+import { MAX_IDENTIFIER_CHARS } from '../../lib/index.js';
 import { ErrorSchema } from './repository.js';
 
 extendZodWithOpenApi(z);
@@ -27,8 +28,8 @@ export const SearchQuery = z
 /** `POST /deposits/from-identifier`. */
 export const SchemaAndValueBody = z
   .object({
-    schema: z.string().min(1).max(1024),
-    value: z.string().min(1).max(1024),
+    schema: z.string().min(1).max(MAX_IDENTIFIER_CHARS),
+    value: z.string().min(1).max(MAX_IDENTIFIER_CHARS),
     template: z.enum(['None', 'RootLevel', 'BagIt']).optional(),
   })
   .openapi('SchemaAndValue');
