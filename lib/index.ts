@@ -142,6 +142,13 @@ export {
 export { closeDefaultPool, getDefaultPool, HashPool, type HashPoolOptions } from './hash/pool.js';
 // durable state for the server: records (deposits, jobs, exports, agents, clients, activity) and the job queue
 export * from './records/index.js';
+export {
+  ACTIVITY_PAGE_SIZE,
+  type ActivityCollection,
+  ActivityFeed,
+  type ActivityPage,
+} from './services/activity.js';
+export { listAgentIds } from './services/agents.js';
 export { type ChildObject, type Located, RepositoryBrowser, type StructureKind } from './services/browse.js';
 export {
   readMetsAt,
@@ -168,6 +175,17 @@ export {
   type DiffStats,
   diffDeposit,
 } from './services/diff.js';
+export {
+  type HttpTemplateOptions,
+  HttpTemplateResolver,
+  type IdentityResolver,
+  MAX_IDENTIFIER_CHARS,
+  MAX_IDENTITY_BYTES,
+  MappingFileResolver,
+  type ResolvedGroup,
+  type ResolvedIdentity,
+  resolveArchivalGroup,
+} from './services/identity.js';
 export {
   type ExecuteImportJobOptions,
   executeImportJob,
@@ -200,6 +218,14 @@ export {
   Repository,
   type VersionSummary,
 } from './services/repository.js';
+export {
+  indexedResources,
+  SearchIndexer,
+  type SearchIndexerDeps,
+  type SearchOptions,
+  type SearchResults,
+  SearchService,
+} from './services/search.js';
 export {
   type ClamAvConfig,
   type ExifToolConfig,

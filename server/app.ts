@@ -13,11 +13,15 @@ import type { TokenService } from './auth/tokens.js';
 import { bearerAuth } from './middleware/auth.js';
 import { errorMiddleware } from './middleware/errors.js';
 import { requestLogging } from './middleware/logging.js';
+import { activityRoutes } from './routes/activity.js';
+import { agentRoutes } from './routes/agents.js';
 import { contentRoutes } from './routes/content.js';
 import { depositRoutes } from './routes/deposits.js';
+import { identityRoutes } from './routes/identity.js';
 import { tokenRoutes } from './routes/oauth.js';
 import { pipelineRoutes } from './routes/pipelines.js';
 import { repositoryRoutes } from './routes/repository.js';
+import { searchRoutes } from './routes/search.js';
 import { storageMapRoutes } from './routes/storage-map.js';
 import { openApiDocument } from './schemas/openapi.js';
 import type { ServerServices } from './services.js';
@@ -50,8 +54,12 @@ export function createApp(deps: AppDeps): Koa {
   repositoryRoutes(router, deps.services);
   contentRoutes(router, deps.services);
   storageMapRoutes(router, deps.services);
+  identityRoutes(router, deps.services);
   depositRoutes(router, deps.services);
   pipelineRoutes(router, deps.services);
+  activityRoutes(router, deps.services);
+  agentRoutes(router, deps.services);
+  searchRoutes(router, deps.services);
   app.use(errorMiddleware);
   app.use(requestLogging(deps.logger));
   app.use(

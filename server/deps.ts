@@ -11,11 +11,16 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import {
+  ActivityFeed,
   type DepositRecord,
   DepositService,
   type fedora,
+  HttpTemplateResolver,
   hasCode,
+  type IdentityResolver,
   JobRunner,
+  listAgentIds,
+  MappingFileResolver,
   NotFoundError,
   openRepository,
   openRepositoryWriter,
@@ -26,6 +31,8 @@ import {
   pipelineTools,
   type Repository,
   RepositoryBrowser,
+  SearchIndexer,
+  SearchService,
   type StateStore,
 } from '../lib/index.js';
 import type { AppDeps } from './app.js';
@@ -49,6 +56,8 @@ export type ServerDeps = AppDeps & {
   runner: JobRunner;
   /** Runs queued deposit pipelines (main.ts reconciles and starts it like `runner`). */
   pipelineRunner: PipelineRunner;
+  /** Keeps the search index in step with the activity log (main.ts starts it). */
+  indexer: SearchIndexer;
   state: StateStore;
   close(): Promise<void>;
 };
@@ -72,6 +81,8 @@ function adminClient(config: ServerConfig): AdminClient {
 /** Build everything `createApp` needs (and the runner, which main.ts starts). */
 export async function buildDeps(config: ServerConfig, logger: Logger): Promise<ServerDeps> {
   mkdirSync(config.dataDir, { recursive: true });
+  // First: a bad identity mapping stops the start before anything is opened.
+  const identity = await identityResolver(config);
   const store = { s3: config.s3 };
   const writer = await openRepositoryWriter(config.repository, {
     create: true,
@@ -116,6 +127,12 @@ export async function buildDeps(config: ServerConfig, logger: Logger): Promise<S
     store,
     log: (level, fields, message) => logger[level](fields, message),
   });
+  const indexer = new SearchIndexer({
+    records: state.records,
+    index: state.search,
+    repository,
+    log: (level, fields, message) => logger[level](fields, message),
+  });
   const services: ServerServices = {
     urls,
     repository,
@@ -129,6 +146,10 @@ export async function buildDeps(config: ServerConfig, logger: Logger): Promise<S
       pipelineRunner.poke();
     },
     pipelines: new PipelineService({ records: state.records, queue: state.queue }),
+    activity: new ActivityFeed(state.records),
+    agents: () => listAgentIds(state.records),
+    search: new SearchService(state.records, state.search, indexer),
+    ...(identity && { identity }),
   };
   const secret =
     config.tokenSecret ??
@@ -150,12 +171,20 @@ export async function buildDeps(config: ServerConfig, logger: Logger): Promise<S
     admin,
     runner,
     pipelineRunner,
+    indexer,
     state,
     close: async () => {
-      await Promise.all([runner.stop(), pipelineRunner.stop()]);
+      await Promise.all([runner.stop(), pipelineRunner.stop(), indexer.stop()]);
       await state.close();
     },
   };
+}
+
+/** The configured identity resolver, if any (a mapping file is read now, so a bad one stops the start). */
+async function identityResolver(config: ServerConfig): Promise<IdentityResolver | undefined> {
+  if (!config.identity) return undefined;
+  if ('mapFile' in config.identity) return MappingFileResolver.load(config.identity.mapFile);
+  return new HttpTemplateResolver(config.identity.urlTemplate);
 }
 
 async function metsOf(

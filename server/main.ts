@@ -36,6 +36,7 @@ async function start(): Promise<void> {
   deps.runner.start();
   await deps.pipelineRunner.reconcile();
   deps.pipelineRunner.start();
+  deps.indexer.start();
   const credentials = deps.admin.generated ? ` (generated; kept in ${config.dataDir}/admin-client.json)` : '';
   process.stdout.write(
     `Strongroom Preservation API listening on ${base}\n` +

@@ -4,13 +4,16 @@
  */
 import type { Readable } from 'node:stream';
 import type {
+  ActivityFeed,
   DepositRecord,
   DepositService,
   fedora,
+  IdentityResolver,
   PipelineService,
   Repository,
   RepositoryBrowser,
   RepositoryWriter,
+  SearchService,
 } from '../lib/index.js';
 import type { ApiUrls } from './json/deposits.js';
 
@@ -29,4 +32,12 @@ export interface ServerServices {
   poke(): void;
   /** Pipeline runs of deposits. */
   pipelines: PipelineService;
+  /** The Archival Group activity stream (and group deletion, which writes to it). */
+  activity: ActivityFeed;
+  /** Every agent id the records know. */
+  agents(): Promise<string[]>;
+  /** Search of deposits and preserved resources. */
+  search: SearchService;
+  /** The identity resolver for deposits from an identifier, when one is configured. */
+  identity?: IdentityResolver;
 }

@@ -409,8 +409,10 @@ export function buildActivity(input: NewActivity, seq: number, endTime: string):
   checks.groupPath('archivalGroupPath', input.archivalGroupPath, false);
   checks.version('version', input.version, true);
   checks.agent('actor', input.actor, true);
+  checks.id('importJobId', input.importJobId, true);
+  checks.id('depositId', input.depositId, true);
   checks.done();
-  return {
+  const record: ActivityRecord = {
     seq,
     type: input.type,
     archivalGroupPath: input.archivalGroupPath,
@@ -418,6 +420,10 @@ export function buildActivity(input: NewActivity, seq: number, endTime: string):
     endTime,
     actor: input.actor ?? null,
   };
+  // Only when given: activities written before these fields existed have neither.
+  if (input.importJobId) record.importJobId = input.importJobId;
+  if (input.depositId) record.depositId = input.depositId;
+  return record;
 }
 
 /**

@@ -74,6 +74,7 @@ export type {
   ClientRecords,
   DepositPatch,
   DepositRecords,
+  DepositSearchPage,
   DepositWriteOptions,
   ExportPatch,
   ExportRecords,
@@ -112,6 +113,24 @@ export {
   type QueueListOptions,
 } from './queue/port.js';
 export { STATE_SCHEMA_VERSION } from './schema.js';
+export { openMemoryResourceIndex } from './search/memory-search-index.js';
+export type {
+  GroupUpdate,
+  IndexedResource,
+  ResourceHit,
+  ResourceIndex,
+  ResourceSearchPage,
+} from './search/port.js';
+export {
+  DEFAULT_SEARCH_PAGE_SIZE,
+  foldForSearch,
+  MAX_SEARCH_PAGE,
+  MAX_SEARCH_PAGE_SIZE,
+  MAX_SEARCH_TEXT_CHARS,
+  type SearchPageRequest,
+  searchNeedle,
+  searchPage,
+} from './search/text.js';
 export { hashClientSecret, MAX_SECRET_CHARS, MIN_SECRET_CHARS, verifyClientSecret } from './secrets.js';
 export {
   openMemoryStateStore,

@@ -7,7 +7,10 @@
  * - `links`: keys only, `['result', depositId, id]`, `['run', depositId, id]`,
  *   `['unfinished-result', id]`, `['unfinished-export', id]`, so "the jobs of a deposit" and "what
  *   a restarted runner must pick up" are key ranges, not scans;
- * - `activity`: activities by `seq` (1, 2, …), with the count and last endTime in `meta`.
+ * - `activity`: activities by `seq` (1, 2, …), with the count and last endTime in `meta`;
+ * - `deposit-text`: deposit id → its folded search text (search/text.ts), written with the
+ *   deposit, so a deposit search scans short strings in id order instead of decoding deposits
+ *   (filled for deposits written before it existed the first time the store opens).
  *
  * A commit is one synchronous LMDB write transaction (`transactionSync`): reads inside it see the
  * latest committed state of every process sharing the directory and the commit's own writes, and
@@ -32,6 +35,7 @@ import {
   type PipelineRunRecord,
 } from './model.js';
 import type { RecordEngine, RecordOp, RecordOpResult, RecordStore } from './port.js';
+import { depositHaystack } from './search/text.js';
 import { createRecordStore, type RecordStoreOptions } from './store.js';
 
 type Key = Array<string | number>;
@@ -69,6 +73,7 @@ function linkedIds(links: Database, prefix: Key, after: string | undefined, limi
 class LmdbRecordEngine implements RecordEngine {
   private readonly deposits: Database<DepositRecord, string>;
   private readonly depositIndex: Database;
+  private readonly depositText: Database<string, string>;
   private readonly jobs: Database<ImportJobRecord, string>;
   private readonly results: Database<ImportJobResultRecord, string>;
   private readonly exportRecords: Database<ExportRecord, string>;
@@ -90,6 +95,7 @@ class LmdbRecordEngine implements RecordEngine {
     const shared = { sharedStructuresKey: Symbol.for('structures') };
     this.deposits = root.openDB('deposits', shared);
     this.depositIndex = root.openDB('deposit-index', {});
+    this.depositText = root.openDB('deposit-text', {});
     this.jobs = root.openDB('import-jobs', {});
     this.results = root.openDB('import-results', {});
     this.exportRecords = root.openDB('exports', {});
@@ -99,6 +105,18 @@ class LmdbRecordEngine implements RecordEngine {
     this.meta = root.openDB('meta', {});
     this.agents = root.openDB('agents', {});
     this.clients = root.openDB('clients', {});
+    this.fillDepositText();
+  }
+
+  /** Write the search text of every deposit once, for a store written before `deposit-text` existed. */
+  private fillDepositText(): void {
+    if (this.meta.get('deposit-text') === 1) return;
+    this.env.root.transactionSync(() => {
+      if (this.meta.get('deposit-text') === 1) return; // another process did it meanwhile
+      for (const { key, value } of this.deposits.getRange({}))
+        this.depositText.putSync(key, depositHaystack(value));
+      this.meta.putSync('deposit-text', 1);
+    });
   }
 
   async commit(ops: readonly RecordOp[]): Promise<RecordOpResult[]> {
@@ -118,10 +136,13 @@ class LmdbRecordEngine implements RecordEngine {
       putDeposit: (next, prev) => {
         this.deposits.putSync(next.id, next);
         reindexDeposit(this.depositIndex, prev, next);
+        const text = depositHaystack(next);
+        if (!prev || depositHaystack(prev) !== text) this.depositText.putSync(next.id, text);
       },
       deleteDeposit: (prev) => {
         this.deposits.removeSync(prev.id);
         reindexDeposit(this.depositIndex, prev, undefined);
+        this.depositText.removeSync(prev.id);
       },
       getImportJob: (id) => this.jobs.get(id),
       putImportJob: (record) => this.jobs.putSync(record.id, record),
@@ -182,6 +203,21 @@ class LmdbRecordEngine implements RecordEngine {
 
   async listDeposits(query: DepositQuery) {
     return listFromIndex(this.depositIndex, this.deposits, query, this.matchCandidateLimit);
+  }
+
+  async searchDeposits(needle: string, page: number, pageSize: number) {
+    const first = page * pageSize;
+    const ids: string[] = [];
+    let total = 0;
+    for (const { key, value } of this.depositText.getRange({ reverse: true })) {
+      if (!value.includes(needle)) continue;
+      if (total >= first && ids.length < pageSize) ids.push(key);
+      total++;
+    }
+    const deposits = ids
+      .map((id) => this.deposits.get(id))
+      .filter((d): d is DepositRecord => d !== undefined);
+    return { deposits, total, page, pageSize };
   }
 
   async getImportJob(id: string) {

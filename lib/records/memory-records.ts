@@ -24,6 +24,7 @@ import {
   type PipelineRunRecord,
 } from './model.js';
 import type { RecordEngine, RecordOp, RecordOpResult, RecordStore } from './port.js';
+import { depositHaystack } from './search/text.js';
 import { createRecordStore, type RecordStoreOptions } from './store.js';
 
 function byId<T>(
@@ -115,6 +116,14 @@ class MemoryRecordEngine implements RecordEngine {
     const start = (query.page - 1) * query.pageSize;
     const deposits = structuredClone(matching.slice(start, start + query.pageSize));
     return { deposits, total: matching.length, page: query.page, pageSize: query.pageSize };
+  }
+
+  async searchDeposits(needle: string, page: number, pageSize: number) {
+    const matching = [...this.deposits.values()]
+      .filter((d) => depositHaystack(d).includes(needle))
+      .sort((a, b) => compareCodePoints(b.id, a.id));
+    const deposits = structuredClone(matching.slice(page * pageSize, (page + 1) * pageSize));
+    return { deposits, total: matching.length, page, pageSize };
   }
 
   async getImportJob(id: string) {

@@ -226,6 +226,10 @@ export interface ActivityRecord {
   endTime: string;
   /** Agent id of who caused it, or null. */
   actor: string | null;
+  /** The import job whose completion it records (Create, Update), or null. */
+  importJobId?: string | null;
+  /** The deposit of that import job, or null. */
+  depositId?: string | null;
 }
 
 /**

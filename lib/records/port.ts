@@ -143,6 +143,9 @@ export interface NewActivity {
   archivalGroupPath: string;
   version?: string | null;
   actor?: string | null;
+  /** The import job it records (the stream links its ImportJobResult), and its deposit. */
+  importJobId?: string | null;
+  depositId?: string | null;
 }
 
 /** An agent to create or update (name and roles replaced when given). */
@@ -247,6 +250,22 @@ export interface DepositRecords {
   lock(id: string, agent: string, options?: { force?: boolean }): Promise<DepositRecord>;
   /** Remove any lock (idempotent). NotFoundError for a missing deposit. */
   unlock(id: string): Promise<DepositRecord>;
+  /**
+   * Deposits (active or not) whose id, Archival Group path, name or submission text contains
+   * `text`, case-insensitively (search/text.ts), newest first (by id); `page` is 0-based
+   * (default 0), `pageSize` 1 … 1000 (default 20). InvalidInputError for a bad text or page.
+   */
+  search(text: string, options?: { page?: number; pageSize?: number }): Promise<DepositSearchPage>;
+}
+
+/** A page of a deposit search. */
+export interface DepositSearchPage {
+  deposits: DepositRecord[];
+  /** Every match, on all pages. */
+  total: number;
+  /** 0-based. */
+  page: number;
+  pageSize: number;
 }
 
 /** Import jobs as submitted, and their results. */
@@ -374,6 +393,8 @@ export interface RecordEngine {
   getDeposit(id: string): Promise<DepositRecord | undefined>;
   /** A page of deposits for a validated query. */
   listDeposits(query: DepositQuery): Promise<DepositPage>;
+  /** Deposits whose folded search text (search/text.ts `depositHaystack`) holds `needle`, newest id first. */
+  searchDeposits(needle: string, page: number, pageSize: number): Promise<DepositSearchPage>;
   /** A submitted job. */
   getImportJob(id: string): Promise<ImportJobRecord | undefined>;
   /** A job's result. */

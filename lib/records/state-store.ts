@@ -1,6 +1,7 @@
 /**
- * The durable state of a server in one object: records and the job queue, opened together in one
- * LMDB environment under a data directory (the embedded default), or in memory for tests.
+ * The durable state of a server in one object: records, the job queue and the search index of
+ * preserved resources, opened together in one LMDB environment under a data directory (the
+ * embedded default), or in memory for tests.
  */
 import { openStateEnvironment } from './lmdb-env.js';
 import { recordsInEnvironment } from './lmdb-record-engine.js';
@@ -9,14 +10,19 @@ import type { RecordStore } from './port.js';
 import { queueInEnvironment } from './queue/lmdb-queue-backend.js';
 import { openMemoryQueue } from './queue/memory-queue.js';
 import type { JobQueue } from './queue/port.js';
+import { resourceIndexInEnvironment } from './search/lmdb-search-index.js';
+import { openMemoryResourceIndex } from './search/memory-search-index.js';
+import type { ResourceIndex } from './search/port.js';
 
-/** Records and queue, closed together. */
+/** Records, queue and search index, closed together. */
 export interface StateStore {
   /** Deposits, jobs, exports, agents, clients, activity. */
   readonly records: RecordStore;
   /** Background jobs. */
   readonly queue: JobQueue;
-  /** Close both (idempotent). */
+  /** The search index of preserved resources (kept up to date by lib/services/search.ts). */
+  readonly search: ResourceIndex;
+  /** Close all (idempotent). */
   close(): Promise<void>;
 }
 
@@ -28,13 +34,14 @@ export interface StateStoreOptions {
   mapSize?: number;
 }
 
-function both(records: RecordStore, queue: JobQueue): StateStore {
+function together(records: RecordStore, queue: JobQueue, search: ResourceIndex): StateStore {
   let closing: Promise<void> | undefined;
   return {
     records,
     queue,
+    search,
     close: () => {
-      closing ??= Promise.all([records.close(), queue.close()]).then(() => undefined);
+      closing ??= Promise.all([records.close(), queue.close(), search.close()]).then(() => undefined);
       return closing;
     },
   };
@@ -54,12 +61,13 @@ export function openStateStore(path: string, options: StateStoreOptions = {}): S
   const clockOption = options.clock ? { clock: options.clock } : {};
   const records = recordsInEnvironment(env, clockOption);
   const queue = queueInEnvironment(env, options.clock);
-  void env.release(); // records and queue hold their own shares
-  return both(records, queue);
+  const search = resourceIndexInEnvironment(env);
+  void env.release(); // records, queue and index hold their own shares
+  return together(records, queue, search);
 }
 
 /** A state store in memory (nothing survives the process). */
 export function openMemoryStateStore(options: { clock?: () => number } = {}): StateStore {
   const clockOption = options.clock ? { clock: options.clock } : {};
-  return both(openMemoryRecords(clockOption), openMemoryQueue(clockOption));
+  return together(openMemoryRecords(clockOption), openMemoryQueue(clockOption), openMemoryResourceIndex());
 }

@@ -18,6 +18,7 @@ import type {
   PipelineRunRecord,
 } from './model.js';
 import type { RecordEngine, RecordListOptions, RecordOp, RecordOpResult, RecordStore } from './port.js';
+import { searchNeedle, searchPage } from './search/text.js';
 import { dummySecretHash, hashClientSecret, verifyClientSecret } from './secrets.js';
 
 /** Most operations in one commit. */
@@ -113,6 +114,10 @@ export function createRecordStore(engine: RecordEngine, options: RecordStoreOpti
         return setLock(id, agent, opts.force === true);
       },
       unlock: (id) => setLock(id, null, false),
+      search: async (text, opts = {}) => {
+        const { page, pageSize } = searchPage(opts);
+        return engine.searchDeposits(searchNeedle(text), page, pageSize);
+      },
     },
     importJobs: {
       create: (job, opts = {}) => one({ ...opts, op: 'createImportJob', job }),

@@ -285,6 +285,8 @@ export class JobRunner {
           archivalGroupPath: result.archivalGroupPath,
           version: outcome.newVersion,
           actor: result.createdBy,
+          importJobId: result.id,
+          depositId,
         },
       },
     ]);

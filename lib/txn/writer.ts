@@ -1,7 +1,7 @@
 /**
  * The writing side of a repository: the only place a writable store is opened. A
- * RepositoryWriter begins transactions on Archival Groups, and creates, deletes (to a tombstone)
- * and purges the standalone containers that structure the repository above the groups, each as
+ * RepositoryWriter begins transactions on Archival Groups, deletes a group whole (to a
+ * tombstone), and creates, deletes (to a tombstone) and purges the standalone containers that structure the repository above the groups, each as
  * its own OCFL object the way Fedora 6 stores them (FEDORA-OCFL §4.2).
  *
  * Structure rules: a new group or container needs its parent to be the repository root or a live
@@ -14,6 +14,8 @@ import { fedoraIdOf, parentIdOf } from '../core/fedora/header-writer.js';
 import { ROOT_HEADER } from '../core/fedora/paths.js';
 import { FEDORA_LAYOUT_CONFIG, LAYOUT_EXTENSIONS } from '../core/layout/index.js';
 import { assertSafeRelativePath, quoteForMessage } from '../core/paths.js';
+import type { ObjectChange } from '../core/plan/changes.js';
+import { ObjectTree } from '../core/plan/object-tree.js';
 import { openStorageRoot, type StorageRoot } from '../engine/storage-root.js';
 import type { HashPool } from '../hash/pool.js';
 import type { OpenStoreOptions } from '../storage/location.js';
@@ -252,6 +254,51 @@ export class RepositoryWriter {
           changes: [{ op: 'delete', path: '' }],
           agent: options.agent,
           message: 'Delete container',
+        },
+        [],
+        {},
+      );
+    });
+  }
+
+  /**
+   * Delete the Archival Group at `path` whole: one new version in which every live container
+   * and binary and the group itself become tombstones (so the path answers 410 until purged,
+   * and its history stays readable). Resolves with the commit (its `version` is the tombstone
+   * version). Throws NotFoundError, GoneError (already deleted), ConflictError (not a group, or
+   * another writer committed meanwhile).
+   */
+  async deleteArchivalGroup(
+    path: string,
+    options: { agent: { name: string; address?: string }; message?: string },
+  ): Promise<CommitResult> {
+    const clean = assertSafeRelativePath(path, 'repository path');
+    return this.locked(clean, async () => {
+      const kind = await this.kindOf(clean);
+      if (kind === 'absent') throw new NotFoundError(`nothing at ${quoteForMessage(clean)}`, { key: clean });
+      if (kind === 'tombstone') throw gone(clean);
+      if (kind !== 'ArchivalGroup')
+        throw new ConflictError(`${quoteForMessage(clean)} is a Container, not an Archival Group`, {
+          key: clean,
+        });
+      const base = await readBase(this.store, this.objectKeyOf(clean), fedoraIdOf(clean), this.#bases);
+      const head = base.inventory!.head;
+      const tree = ObjectTree.fromState(base.inventory!.versions[head]?.state);
+      const changes: ObjectChange[] = [];
+      for (const [p, entry] of tree.entries)
+        if (p !== '' && entry.kind !== 'tombstone') changes.push({ op: 'delete', path: p });
+      changes.push({ op: 'delete', path: '' });
+      return this.commit(
+        clean,
+        {
+          txId: newTxId(),
+          objectId: fedoraIdOf(clean),
+          parentId: parentIdOf(clean),
+          rootKind: 'ArchivalGroup',
+          changes,
+          agent: options.agent,
+          message: options.message ?? 'Delete archival group',
+          expectedHead: head,
         },
         [],
         {},

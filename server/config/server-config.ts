@@ -19,6 +19,8 @@
  * | `STRONGROOM_DIGEST_ALGORITHM` | sha512 | inventory digest of new objects (sha512 or sha256) |
  * | `STRONGROOM_JOB_LEASE` | 60 | seconds a job runner's claim on a job lasts unless renewed: how soon a job of a killed process runs again |
  * | `S3_ENDPOINT`, `S3_ACCESS_KEY`, `S3_SECRET_KEY`, `S3_REGION`, `S3_FORCE_PATH_STYLE` | — | S3 connection for `s3://` locations |
+ * | `STRONGROOM_IDENTITY_MAP` | — | a JSON file mapping `schema` → `value` → `{ archivalGroup, archivalGroupName }` for `POST /deposits/from-identifier` |
+ * | `STRONGROOM_IDENTITY_URL` | — | instead, a catalogue service: a URL template with `{schema}` and `{value}` answering that object (404: unknown) |
  * | `LOG_LEVEL` | info | pino level |
  * | `STRONGROOM_PIPELINE_TOOLS`, `STRONGROOM_SF`, `STRONGROOM_SF_HOME`, `STRONGROOM_SF_SIG`, `STRONGROOM_CLAMSCAN`, `STRONGROOM_CLAMAV_DB`, `STRONGROOM_EXIFTOOL`, `STRONGROOM_PIPELINE_TIMEOUT`, `STRONGROOM_PIPELINE_BATCH_FILES`, `STRONGROOM_PIPELINE_BATCH_MB`, `STRONGROOM_PIPELINE_STAGING` | see pipeline-env.ts | the deposit pipeline's tools and limits |
  */
@@ -50,6 +52,8 @@ export interface ServerConfig {
   logLevel: string;
   /** The deposit pipeline's tools and limits (pipeline-env.ts). */
   pipeline: PipelineConfig;
+  /** The identity resolver of `POST /deposits/from-identifier`; none: that endpoint answers 501. */
+  identity?: { mapFile: string } | { urlTemplate: string };
 }
 
 function int(env: Environment, name: string, fallback: number, min: number, max: number): number {
@@ -116,6 +120,8 @@ export function configFromEnv(env: Environment = process.env, cwd = process.cwd(
       throw new InvalidInputError('STRONGROOM_TOKEN_SECRET must be at least 32 characters');
     config.tokenSecret = tokenSecret;
   }
+  const identity = identityConfig(env, cwd);
+  if (identity) config.identity = identity;
   const jwks = set(env, 'STRONGROOM_JWKS_URL');
   if (jwks !== undefined) {
     config.external = { jwksUrl: jwks };
@@ -125,4 +131,19 @@ export function configFromEnv(env: Environment = process.env, cwd = process.cwd(
     if (iss !== undefined) config.external.issuer = iss;
   }
   return config;
+}
+
+/** The identity resolver settings (one of the two variables, or neither). Throws InvalidInputError. */
+function identityConfig(env: Environment, cwd: string): ServerConfig['identity'] {
+  const mapFile = set(env, 'STRONGROOM_IDENTITY_MAP');
+  const urlTemplate = set(env, 'STRONGROOM_IDENTITY_URL');
+  if (mapFile !== undefined && urlTemplate !== undefined)
+    throw new InvalidInputError('set STRONGROOM_IDENTITY_MAP or STRONGROOM_IDENTITY_URL, not both');
+  if (mapFile !== undefined) return { mapFile: resolve(cwd, mapFile) };
+  if (urlTemplate === undefined) return undefined;
+  if (!/^https?:\/\/[^/]+/.test(urlTemplate) || !urlTemplate.includes('{value}'))
+    throw new InvalidInputError(
+      `STRONGROOM_IDENTITY_URL must be an http(s) URL template holding {value} (and optionally {schema}), not ${JSON.stringify(urlTemplate)}`,
+    );
+  return { urlTemplate };
 }

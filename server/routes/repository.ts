@@ -1,7 +1,8 @@
 /**
  * `/repository/{path}`: browse (GET, HEAD with `X-Preservation-Resource-Type`), create a
- * container outside any Archival Group (PUT, admin), delete one to a tombstone or purge it
- * (DELETE, admin). `?view=lightweight` leaves out children, `?version=` picks a group's version,
+ * container outside any Archival Group (PUT, admin), delete an empty container or a whole
+ * Archival Group to a tombstone, or purge it (DELETE, admin; a group's deletion is a Delete in
+ * the activity stream). `?view=lightweight` leaves out children, `?version=` picks a group's version,
  * `?view=mets` returns a group's METS XML. 404 for what never existed, 410 for tombstones.
  */
 import type Router from '@koa/router';
@@ -135,7 +136,12 @@ export function repositoryRoutes(router: Router, s: ServerServices): void {
     if (path === '') throw new InvalidInputError('the repository root cannot be deleted');
     const purge = ctx.query.purge === 'true';
     const kind = await s.writer.kindOf(path);
-    if (kind !== 'tombstone' || !purge) {
+    const agentId = s.urls.agentId(principal.agent);
+    // A group goes whole, with its Delete in the activity stream; asking again about a deleted
+    // group appends the Delete should a crash have come between the two.
+    if (kind === 'ArchivalGroup') await s.activity.deleteGroup(s.writer, path, agentId, principal.agent);
+    else if (kind === 'tombstone') await s.activity.recordDeletion(s.browser, path, agentId);
+    if (kind !== 'ArchivalGroup' && (kind !== 'tombstone' || !purge)) {
       await s.writer.deleteContainer(path, { agent: { name: principal.agent, address: principal.agent } });
     }
     if (purge) await s.writer.purge(path);

@@ -4,6 +4,7 @@
  */
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { registerDepositPaths } from './deposits.js';
+import { registerFeedPaths } from './feeds.js';
 import { registerPipelinePaths } from './pipelines.js';
 import { registerRepositoryPaths } from './repository.js';
 
@@ -18,6 +19,7 @@ export function openApiDocument(baseUrl: string): object {
   registerRepositoryPaths(registry);
   registerDepositPaths(registry);
   registerPipelinePaths(registry);
+  registerFeedPaths(registry);
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
     info: { title: 'Strongroom Preservation API', version: '0.1.0' },

@@ -117,7 +117,7 @@ export function registerRepositoryPaths(registry: OpenAPIRegistry): void {
   registry.registerPath({
     method: 'delete',
     path: '/repository/{path}',
-    summary: 'Delete an empty container (a tombstone), or purge it (admin)',
+    summary: 'Delete an empty container or a whole Archival Group (a tombstone), or purge it (admin)',
     request: { params: path, query: z.object({ purge: z.enum(['true', 'false']).optional() }) },
     responses: { 204: { description: 'deleted' }, ...errors },
   });

@@ -650,6 +650,27 @@ export function recordsContract(t: Test, subject: RecordsSubject): void {
       },
     );
 
+    t.test('activity: the import job and deposit it records come back with it', async (t) => {
+      const d = await newDeposit();
+      const jobId = newRecordId(clock.now);
+      const a = await store.activity.append({
+        type: 'Create',
+        archivalGroupPath: 'act/linked',
+        version: 'v1',
+        actor: 'tom',
+        importJobId: jobId,
+        depositId: d.id,
+      });
+      t.match(a, { importJobId: jobId, depositId: d.id });
+      t.same((await store.activity.list(a.seq, 1))[0], a);
+      const plain = await store.activity.append({ type: 'Delete', archivalGroupPath: 'act/linked' });
+      t.notOk(plain.importJobId, 'none given, none kept');
+      await t.rejects(
+        store.activity.append({ type: 'Update', archivalGroupPath: 'act/linked', importJobId: '../x' }),
+        InvalidInputError,
+      );
+    });
+
     t.test('agents: every agent a record names is known; put sets name and roles', async (t) => {
       const d = await newDeposit();
       await store.deposits.update(
@@ -712,6 +733,56 @@ export function recordsContract(t: Test, subject: RecordsSubject): void {
       t.equal(await store.clients.get('goobi'), undefined);
       await t.rejects(store.clients.delete('goobi'), NotFoundError);
     });
+
+    t.test(
+      'deposit search: id, group path, name and submission text, any case, NFC, newest first, paged, following writes',
+      async (t) => {
+        const tag = `zq${newRecordId(clock.now).slice(-4)}`;
+        clock.advance(5);
+        const a = await newDeposit({ archivalGroupPath: `lib/${tag}-alpha`, archivalGroupName: null });
+        clock.advance(5);
+        const b = await newDeposit({ archivalGroupName: `The ${tag.toUpperCase()} Letters` });
+        clock.advance(5);
+        const c = await newDeposit({ submissionText: `notes about ${tag} and Cafe\u0301 menus` });
+        clock.advance(5);
+        await newDeposit({ submissionText: 'nothing to see' });
+        const found = await store.deposits.search(tag);
+        t.same(
+          found.deposits.map((d) => d.id),
+          [c.id, b.id, a.id],
+          'group path, name (other case) and text match; newest first',
+        );
+        t.match(found, { total: 3, page: 0, pageSize: 20 });
+        t.same(
+          (await store.deposits.search(a.id.toUpperCase())).deposits.map((d) => d.id),
+          [a.id],
+          'by id',
+        );
+        t.same(
+          (await store.deposits.search('CAFÉ')).deposits.map((d) => d.id),
+          [c.id],
+          'a composed needle finds decomposed text',
+        );
+        const second = await store.deposits.search(tag, { page: 1, pageSize: 2 });
+        t.same(
+          second.deposits.map((d) => d.id),
+          [a.id],
+        );
+        t.equal(second.total, 3);
+        t.same((await store.deposits.search(tag, { page: 5 })).deposits, []);
+        await store.deposits.update(b.id, { archivalGroupName: 'renamed' });
+        await store.deposits.delete(a.id);
+        t.same(
+          (await store.deposits.search(tag)).deposits.map((d) => d.id),
+          [c.id],
+          'patched and deleted deposits stop matching',
+        );
+        await t.rejects(store.deposits.search(`${tag}\u0001`), InvalidInputError, 'control characters');
+        await t.rejects(store.deposits.search('   '), InvalidInputError, 'an empty text');
+        await t.rejects(store.deposits.search(tag, { pageSize: 0 }), InvalidInputError);
+        await t.rejects(store.deposits.search(tag, { page: -1 }), InvalidInputError);
+      },
+    );
 
     t.test('deposit listing matches the oracle for every order, direction, filter and page', async (t) => {
       await listingAgainstOracle(t, store, clock);

@@ -209,6 +209,48 @@ const CASES: Record<string, Case> = {
     await t.rejects(climbing.commit(), { code: 'INVALID_INPUT' });
   },
 
+  'an Archival Group deleted whole: every resource a tombstone in one new version, gone until purged': async (
+    t,
+    env,
+    { writer, sources, repo },
+  ) => {
+    const [a, b] = await env.writeDeposit({ 'del/a.txt': 'aaa', 'del/sub/b.txt': 'bbb' });
+    const tx = writer.begin('books/doomed', { agent, sources });
+    tx.createContainer('sub');
+    tx.putBinary('a.txt', { source: a!.uri, digest: a!.sha256 });
+    tx.putBinary('sub/b.txt', { source: b!.uri, digest: b!.sha256 });
+    await tx.commit();
+    await t.rejects(writer.deleteArchivalGroup('books', { agent }), { code: 'CONFLICT' }, 'a container');
+    await t.rejects(writer.deleteArchivalGroup('books/none', { agent }), { code: 'NOT_FOUND' });
+    const deleted = await writer.deleteArchivalGroup('books/doomed', { agent });
+    t.equal(deleted.version, 'v2');
+    t.equal(await writer.kindOf('books/doomed'), 'tombstone');
+    await t.rejects(writer.deleteArchivalGroup('books/doomed', { agent }), { code: 'GONE' });
+    const r = await repo();
+    t.same((await r.validateObject('info:fedora/books/doomed')).errors, [], 'the tombstone validates');
+    const v2 = await r.resources('info:fedora/books/doomed');
+    t.same(
+      v2.tombstones.map((x) => [x.path, x.type]),
+      [
+        ['', 'Container'],
+        ['a.txt', 'Binary'],
+        ['sub', 'Container'],
+        ['sub/b.txt', 'Binary'],
+      ],
+      'the group and each part leave a tombstone',
+    );
+    t.ok((await r.storageMap('info:fedora/books/doomed', { version: 'v1' })).files['sub/b.txt'], 'v1 kept');
+    await t.rejects(
+      writer
+        .begin('books/doomed', { agent, sources })
+        .putBinary('x', { source: a!.uri, digest: a!.sha256 })
+        .commit(),
+      { code: 'GONE' },
+    );
+    await writer.purge('books/doomed');
+    t.equal(await writer.kindOf('books/doomed'), 'absent', 'purged: the path is free again');
+  },
+
   'repository structure: groups need a container parent, never a group; tombstones block until purged':
     async (t, env, { writer, sources }) => {
       const [a] = await env.writeDeposit({ 'a.txt': 'x' });

@@ -10,7 +10,8 @@
  *   a live resource; a tombstoned path may be used again (a new version of the group);
  * - `putBinary` on a live binary patches it; on a live container it is refused;
  * - `rename` and `delete` need a live resource; the object root is neither renamed nor deleted
- *   here; a deleted container must be empty when all changes are applied.
+ *   here (planVersion deletes it when its delete ends a set of deletes); a deleted container
+ *   must be empty when all changes are applied.
  *
  * Pure module.
  */

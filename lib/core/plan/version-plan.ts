@@ -151,7 +151,9 @@ export function planVersion(input: PlanVersionInput): VersionPlan {
   else if (!tree.isLive('')) {
     throw new ConflictError(`${input.objectId} is deleted (a tombstone); purge it before writing there`);
   }
-  const applied = isRootDelete(input.changes) ? deleteRoot(tree) : applyChanges(tree, input.changes);
+  const applied = isRootDelete(input.changes)
+    ? deleteRoot(tree, input.changes.slice(0, -1))
+    : applyChanges(tree, input.changes);
   if (applied.problems.length > 0) {
     const n = applied.problems.length;
     throw new UnprocessableError(`${n} change(s) cannot be applied to ${input.objectId}`, applied.problems);
@@ -193,24 +195,33 @@ export function planVersion(input: PlanVersionInput): VersionPlan {
   return plan;
 }
 
-/** A change set that deletes the object's own root resource (a standalone container's tombstone). */
+/**
+ * A change set that deletes the object's own root resource: the root's delete comes last, after
+ * nothing but deletes (a standalone container's tombstone, or an Archival Group deleted whole).
+ */
 function isRootDelete(changes: readonly ObjectChange[]): boolean {
-  return changes.length === 1 && changes[0]!.op === 'delete' && changes[0]!.path === '';
+  const last = changes.at(-1);
+  return (
+    last !== undefined &&
+    last.op === 'delete' &&
+    last.path === '' &&
+    changes.every((c) => c.op === 'delete') &&
+    changes.slice(0, -1).every((c) => c.path !== '')
+  );
 }
 
-function deleteRoot(tree: ObjectTree): AppliedChanges {
+/**
+ * Apply the deletes before the root's (each leaves its own tombstone, as a job's delete would),
+ * then tombstone the root, which must be empty by then.
+ */
+function deleteRoot(tree: ObjectTree, before: readonly ObjectChange[]): AppliedChanges {
+  const applied = applyChanges(tree, before);
   const live = [...tree.childrenOf('')];
   tree.set('', { kind: 'tombstone', headerDigest: '' });
-  return {
-    containersAdded: [],
-    binariesAdded: [],
-    binariesPatched: [],
-    deleted: [''],
-    renamed: [],
-    puts: new Map(),
-    names: new Map(),
-    problems: live.length > 0 ? [{ path: '', message: `the object still holds ${live.length} item(s)` }] : [],
-  };
+  applied.deleted.push('');
+  if (live.length > 0)
+    applied.problems.push({ path: '', message: `the object still holds ${live.length} item(s)` });
+  return applied;
 }
 
 function mapperOf(input: PlanVersionInput): { mapper?: ContentPathMapper; contentDirectory?: string } {
