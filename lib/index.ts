@@ -149,6 +149,15 @@ export {
   type ValidateBagAtOptions,
   validateBagAt,
 } from './services/deposit-files.js';
+export type { FilesystemView } from './services/deposit-filesystem.js';
+export { DepositSourceCache, type DepositSourceCacheOptions } from './services/deposit-source-cache.js';
+export {
+  type AddToMetsResult,
+  type DeleteItemsResult,
+  type DeleteSelection,
+  DepositWorkspace,
+  type DepositWorkspaceDeps,
+} from './services/deposit-workspace.js';
 export {
   DepositService,
   type DepositServiceDeps,
@@ -175,6 +184,8 @@ export {
 } from './services/import-jobs.js';
 export { importMessage, JobRunner, type JobRunnerDeps, recordErrors } from './services/job-runner.js';
 export { type OpenedLocation, openLocation } from './services/locations.js';
+export type { MetsEditItem } from './services/mets-editing.js';
+export { MAX_EDIT_ITEMS, MAX_EDIT_PATH_LENGTH } from './services/mets-selection.js';
 export { type PutFolderOptions, type PutProgress, type PutResult, putFolder } from './services/put.js';
 // the storage-root-centred API: open a repository, then ask it by object id
 export {

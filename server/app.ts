@@ -14,6 +14,7 @@ import { bearerAuth } from './middleware/auth.js';
 import { errorMiddleware } from './middleware/errors.js';
 import { requestLogging } from './middleware/logging.js';
 import { contentRoutes } from './routes/content.js';
+import { workspaceRoutes } from './routes/deposit-workspace.js';
 import { depositRoutes } from './routes/deposits.js';
 import { tokenRoutes } from './routes/oauth.js';
 import { repositoryRoutes } from './routes/repository.js';
@@ -50,6 +51,7 @@ export function createApp(deps: AppDeps): Koa {
   contentRoutes(router, deps.services);
   storageMapRoutes(router, deps.services);
   depositRoutes(router, deps.services);
+  workspaceRoutes(router, deps.services);
   app.use(errorMiddleware);
   app.use(requestLogging(deps.logger));
   app.use(

@@ -13,6 +13,7 @@ import type { Logger } from 'pino';
 import {
   type DepositRecord,
   DepositService,
+  DepositWorkspace,
   type fedora,
   hasCode,
   JobRunner,
@@ -104,6 +105,7 @@ export async function buildDeps(config: ServerConfig, logger: Logger): Promise<S
     writer,
     metsOf: (objectId, resources) => metsOf(repository, objectId, resources),
     deposits,
+    workspace: new DepositWorkspace({ records: state.records, store }),
     depositMets: (deposit) => depositMets(deposit, store),
     poke: () => runner.poke(),
   };

@@ -6,6 +6,7 @@ import type { Readable } from 'node:stream';
 import type {
   DepositRecord,
   DepositService,
+  DepositWorkspace,
   fedora,
   Repository,
   RepositoryBrowser,
@@ -22,6 +23,8 @@ export interface ServerServices {
   /** The METS file of a group version as a stream (404 when it has none). */
   metsOf(objectId: string, resources: fedora.ObjectResources): Promise<Readable>;
   deposits: DepositService;
+  /** Filesystem view, METS editing and locks of deposits. */
+  workspace: DepositWorkspace;
   /** A deposit's METS file (`mets.xml` first, then `*mets*.xml`, at the root or in `data/`), if any. */
   depositMets(deposit: DepositRecord): Promise<{ stream: Readable; etag?: string } | undefined>;
   /** Wake the job runner (a job was just queued). */

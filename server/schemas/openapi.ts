@@ -3,6 +3,7 @@
  * validate requests, so it cannot drift from the code.
  */
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
+import { registerWorkspacePaths } from './deposit-workspace.js';
 import { registerDepositPaths } from './deposits.js';
 import { registerRepositoryPaths } from './repository.js';
 
@@ -16,6 +17,7 @@ export function openApiDocument(baseUrl: string): object {
   });
   registerRepositoryPaths(registry);
   registerDepositPaths(registry);
+  registerWorkspacePaths(registry);
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
     info: { title: 'Strongroom Preservation API', version: '0.1.0' },
