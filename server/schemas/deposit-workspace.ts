@@ -15,7 +15,12 @@ extendZodWithOpenApi(z);
 
 /** `POST /deposits/{id}/mets`: deposit paths of files and folders to add or update. */
 export const AddToMetsBody = z
-  .array(z.union([z.string(), z.object({ localPath: z.string() }).passthrough()]))
+  .array(
+    z.union([
+      z.string(),
+      z.preprocess((v) => matchKeys(v, ['localPath']), z.object({ localPath: z.string() }).passthrough()),
+    ]),
+  )
   .min(1)
   .max(MAX_EDIT_ITEMS)
   .openapi('MetsPaths', {
