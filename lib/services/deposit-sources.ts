@@ -79,7 +79,7 @@ export async function readDepositSources(
   const metsFile = found.file ?? null;
   let mets: DepositMets | null = null;
   if (metsFile) {
-    const tag = `${metsFile.key}\n${fileTag(metsFile)}`;
+    const tag = metsCacheTag(metsFile.key, fileTag(metsFile));
     mets = cache?.get<DepositMets>(deposit.id, 'mets', tag) ?? null;
     if (mets === null) {
       mets = await readMetsSafely(store, metsFile, findings);
@@ -105,6 +105,14 @@ export async function readDepositSources(
   const tools = await readTools(store, deposit.id, listing, pathsTag, { cache, concurrency, signal });
   for (const p of tools.problems) if (p.severity === 'error') findings.push(p);
   return { listing, metsFile, mets, bag, tools, findings, tag };
+}
+
+/**
+ * The cache tag of the METS at `key` with listing tag `fileTag` (`size:etag`): also used to
+ * keep the model of a METS the platform has just written, so the next request does not parse it.
+ */
+export function metsCacheTag(key: string, fileTag: string): string {
+  return `${key}\n${fileTag}`;
 }
 
 /** Tag files BagIt reads at a bag's root for its payload digests. */

@@ -13,8 +13,9 @@
  */
 import { ConflictError, InvalidInputError, LockedError, NotFoundError } from '../core/errors.js';
 import { quoteForMessage } from '../core/paths.js';
+import type { MetsDocument } from '../formats/mets/document.js';
 import { HEADER_DATES_SCAN_BYTES, metsHeaderDates } from '../formats/mets/header-dates.js';
-import { writeMets } from '../formats/mets/writer.js';
+import { metsChunks } from '../formats/mets/writer.js';
 import type { DepositRecord } from '../records/model.js';
 import type { RecordStore } from '../records/port.js';
 import { type OpenStoreOptions, openStore } from '../storage/location.js';
@@ -22,7 +23,7 @@ import type { ReadableStore } from '../storage/port.js';
 import { deleteDepositEntries, replaceDepositFile } from '../txn/deposit-files.js';
 import { type FilesystemView, filesystemView } from './deposit-filesystem.js';
 import { DepositSourceCache } from './deposit-source-cache.js';
-import { type DepositSources, readDepositSources } from './deposit-sources.js';
+import { type DepositSources, metsCacheTag, readDepositSources } from './deposit-sources.js';
 import { type AddPlan, type DeletePlan, planAddToMets, planDelete } from './mets-editing.js';
 import { checkEditPaths, checkSelection, type SelectedItem } from './mets-selection.js';
 import { type MetsTarget, metsTarget } from './mets-target.js';
@@ -91,7 +92,7 @@ export class DepositWorkspace {
       const { sources, target, created } = await this.prepare(deposit, request.ifMatch);
       const view = filesystemView(sources, { withoutMets: true });
       const plan = planAddToMets(sources, target, wanted, view, { created, now: this.now() });
-      const metsETag = await this.writeMets(deposit, target, writeMets(plan.doc), request.agent);
+      const metsETag = await this.writeMets(deposit, target, plan.doc, request.agent, sources);
       return { items: plan.items, ignored: plan.ignored, metsETag };
     });
   }
@@ -117,7 +118,7 @@ export class DepositWorkspace {
       const metsETag =
         plan.doc === null
           ? target.etag
-          : await this.writeMets(deposit, target, writeMets(plan.doc), request.agent);
+          : await this.writeMets(deposit, target, plan.doc, request.agent, sources);
       if (plan.files.length > 0 || plan.folders.length > 0) {
         await deleteDepositEntries(
           deposit.files,
@@ -189,18 +190,35 @@ export class DepositWorkspace {
     return { store, sources, target, created: metsHeaderDates(Buffer.concat(head).toString('utf8')).created };
   }
 
-  /** Write the METS conditionally and record its new ETag on the deposit. */
+  /**
+   * Write the METS conditionally, record its new ETag on the deposit, and keep its model in the
+   * cache under the new etag: a fully populated 100,000-file METS is hundreds of megabytes, and
+   * the next request would otherwise parse back what was just written. Serialised into a Buffer,
+   * never one string (V8 caps strings at about 512 MB), and sent in one conditional PUT.
+   */
   private async writeMets(
     deposit: DepositRecord,
     target: MetsTarget,
-    xml: string,
+    doc: MetsDocument,
     agent: string,
+    sources: DepositSources,
   ): Promise<string | null> {
-    const { etag } = await replaceDepositFile(deposit.files, target.key, xml, {
+    const body = Buffer.concat(Array.from(metsChunks(doc), (chunk) => Buffer.from(chunk, 'utf8')));
+    const { etag } = await replaceDepositFile(deposit.files, target.key, body, {
       ifMatch: target.etag,
       contentType: 'application/xml',
       ...(this.deps.store && { store: this.deps.store }),
     });
+    if (etag !== null) {
+      const tag = metsCacheTag(target.key, `${body.length}:${etag}`);
+      this.cache.set(
+        deposit.id,
+        'mets',
+        tag,
+        { stub: false, model: doc.toModel() },
+        sources.listing.files.length,
+      );
+    }
     // Not conditional on the lock: the METS is written, and the record must say so.
     await this.deps.records.deposits.update(deposit.id, { metsETag: etag }, { by: agent });
     return etag;

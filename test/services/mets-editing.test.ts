@@ -119,6 +119,13 @@ async function suite(t: Test, makeEnv: (t: Test) => Promise<WorkspaceEnv>) {
       const after = await records.deposits.get(d.id);
       t.equal(after!.metsETag, result.metsETag, 'the deposit carries the new ETag');
       t.equal(after!.lastModifiedBy, 'tester');
+      const seeded = await workspace.filesystem(d.id);
+      const parsed = await workspace.filesystem(d.id, { refresh: true });
+      t.same(seeded.root, parsed.root, 'the model kept after writing is what reading the METS back gives');
+      t.match(
+        seeded.files.find((f) => f.localPath === 'objects/docs/a.txt'),
+        { name: 'a.txt', metsExtensions: { physDivId: /^PHYS_/ } },
+      );
     },
   );
 
