@@ -217,6 +217,26 @@ async function suite(t: Test, makeEnv: (t: Test) => Promise<WorkspaceEnv>) {
     },
   );
 
+  t.test(
+    'tool runs re-read on their own (one changed, an unrelated upload) give the view a full re-read gives',
+    async (t) => {
+      const env = await makeEnv(t);
+      const { records, workspace } = await setup(t, env);
+      const d = await newDeposit(env, records, 'BagIt');
+      const bag = corpusFiles(BAG);
+      await env.put(d.files, bag);
+      await workspace.filesystem(d.id);
+      const yml = 'data/metadata/siegfried/siegfried.yml';
+      await env.put(d.files, { [yml]: Buffer.concat([bag[yml]!, Buffer.from('\n')]) });
+      await env.put(d.files, { 'data/objects/added later.txt': 'later' });
+      const partial = await workspace.filesystem(d.id);
+      const full = await workspace.filesystem(d.id, { refresh: true });
+      t.same(partial.root, full.root);
+      t.same(partial.mismatches, full.mismatches);
+      t.same(partial.findings, full.findings);
+    },
+  );
+
   t.test('a METS file that cannot be read does not hide the files; it is reported', async (t) => {
     const env = await makeEnv(t);
     const { records, workspace } = await setup(t, env);
