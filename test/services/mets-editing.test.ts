@@ -18,7 +18,7 @@ import type { RecordStore } from '../../lib/records/port.js';
 import { DepositWorkspace } from '../../lib/services/deposit-workspace.js';
 import { corpusDir, repoRoot } from '../helpers/paths.js';
 import { requireS3 } from '../helpers/s3.js';
-import { clamscanLog, siegfriedYaml } from './tool-fixtures.js';
+import { clamscanLog, exiftoolJson, siegfriedYaml } from './tool-fixtures.js';
 import {
   corpusFiles,
   fsWorkspaceEnv,
@@ -58,9 +58,16 @@ function toolOutputs(files: Record<string, string>, puid = 'x-fmt/111'): Record<
     mime: 'text/plain',
   }));
   const scan = Object.fromEntries(Object.keys(files).map((p) => [`/home/u/job/${p}`, null]));
+  const exif = Object.fromEntries(
+    Object.keys(files).map((p) => [
+      `/home/u/job/${p}`,
+      { Make: 'FUJIFILM', 'Date/Time Original': '2025:04:20 12:45:53' },
+    ]),
+  );
   return {
     'metadata/siegfried/siegfried.yaml': siegfriedYaml(entries),
     'metadata/clamav/clamscan.log': clamscanLog(scan),
+    'metadata/exiftool/exif.json': exiftoolJson(exif),
   };
 }
 
@@ -107,6 +114,7 @@ async function suite(t: Test, makeEnv: (t: Test) => Promise<WorkspaceEnv>) {
           digests: { sha256: sha256('abc') },
           format: { pronomKey: 'x-fmt/111', name: 'Plain Text File' },
           virusCheck: { outcome: 'Pass', date: /^2025-04-25T13:57:26/, agent: 'ClamAV' },
+          exif: { Make: 'FUJIFILM', 'Date/Time Original': '2025:04:20 12:45:53' },
         },
       ]);
       t.same(
