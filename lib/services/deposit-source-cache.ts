@@ -6,7 +6,8 @@
  * made from (size and etag or mtime), so a changed file is simply a miss.
  *
  * A least-recently-used map over deposits, bounded by the number of deposits and by their
- * total number of files (a 100,000-file view weighs 100,000). In memory, per process.
+ * total number of files (a 100,000-file view weighs 100,000). In memory, per process; a deposit
+ * larger than the whole bound still keeps its own entry (the next request needs it most).
  */
 
 /** One cached value and the tag of the inputs it was made from. */
@@ -29,7 +30,10 @@ export interface DepositCacheEntry {
 export interface DepositSourceCacheOptions {
   /** Deposits kept (default 32). */
   maxDeposits?: number;
-  /** Total files over the kept deposits (default 1,000,000). */
+  /**
+   * Total files over the kept deposits (default 250,000: a 100,000-file deposit's parsed sources
+   * and view take a few hundred MB of heap, so this bounds the cache near 1 GB).
+   */
   maxFiles?: number;
 }
 
@@ -42,7 +46,7 @@ export class DepositSourceCache {
 
   constructor(options: DepositSourceCacheOptions = {}) {
     this.maxDeposits = Math.max(1, options.maxDeposits ?? 32);
-    this.maxFiles = Math.max(1, options.maxFiles ?? 1_000_000);
+    this.maxFiles = Math.max(1, options.maxFiles ?? 250_000);
   }
 
   /** The value cached under `part` for `depositId` when its tag is `tag`, else undefined. */

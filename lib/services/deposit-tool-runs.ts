@@ -81,15 +81,23 @@ export async function readToolRuns(
       staleGroups.push(group);
     }
   }
+  let whole: ToolOutputsResult | undefined;
   if (stale.length > 0) {
     const bytes = await mapLimit(stale, concurrency, (f) => readOutput(store, f, signal));
-    for (const [group, result] of splitByRun(readToolOutputs(bytes, paths), staleGroups)) {
+    whole = readToolOutputs(bytes, paths);
+    for (const [group, result] of splitByRun(whole, staleGroups)) {
       next.set(group, { tag: tagOf(runs.get(group)!), listingSensitive: dependsOnListing(result), result });
     }
   }
   const from = [...next.keys()].sort().map((g) => next.get(g)!.result);
   const same = cached !== undefined && sameList(cached.merged.from, from);
-  const merged = same ? cached!.merged : { from, result: mergeRuns(from) };
+  // Every run read now: the one call's result is already the merge.
+  const result = same
+    ? cached!.merged.result
+    : staleGroups.length === next.size && whole
+      ? whole
+      : mergeRuns(from);
+  const merged = { from, result };
   cache?.set(depositId, 'tools', '', { paths, pathsTag, runs: next, merged }, listing.files.length);
   return withSpecialEntries(merged.result, listing);
 }

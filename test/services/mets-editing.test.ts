@@ -216,6 +216,25 @@ async function suite(t: Test, makeEnv: (t: Test) => Promise<WorkspaceEnv>) {
     const held = await etagOf(records, d);
     await env.put(d.files, { 'mets.xml': `${before.toString('utf8')}\n` });
     await t.rejects(add(held), { code: 'PRECONDITION_FAILED' }, 'their edit is never overwritten');
+    await workspace.filesystem(d.id);
+    const fresh = await etagOf(records, d);
+    t.not(fresh, held, "a filesystem view brings the deposit's metsETag up to date");
+    await add(fresh);
+    t.pass('an edit made with the current ETag goes through');
+  });
+
+  t.test('a deposit still being filled by its export cannot be edited: 409', async (t) => {
+    const env = await makeEnv(t);
+    const { records, workspace } = await setup(t, env);
+    const d = await newDeposit(env, records, 'RootLevel');
+    await records.deposits.update(d.id, { status: 'exporting' });
+    await t.rejects(
+      workspace.addToMets(d.id, ['objects'], { ifMatch: await etagOf(records, d), agent: 'tester' }),
+      {
+        code: 'CONFLICT',
+        message: /export/,
+      },
+    );
   });
 
   t.test('two edits made with the same ETag at once: one is applied, the other is 412', async (t) => {
