@@ -156,6 +156,15 @@ export {
   type ValidateBagAtOptions,
   validateBagAt,
 } from './services/deposit-files.js';
+export type { FilesystemView } from './services/deposit-filesystem.js';
+export { DepositSourceCache, type DepositSourceCacheOptions } from './services/deposit-source-cache.js';
+export {
+  type AddToMetsResult,
+  type DeleteItemsResult,
+  type DeleteSelection,
+  DepositWorkspace,
+  type DepositWorkspaceDeps,
+} from './services/deposit-workspace.js';
 export {
   DepositService,
   type DepositServiceDeps,
@@ -193,6 +202,8 @@ export {
 } from './services/import-jobs.js';
 export { importMessage, JobRunner, type JobRunnerDeps, recordErrors } from './services/job-runner.js';
 export { type OpenedLocation, openLocation } from './services/locations.js';
+export type { AddPlan, DeletePlan, MetsEditItem } from './services/mets-editing.js';
+export { MAX_EDIT_ITEMS, MAX_EDIT_PATH_LENGTH, type SelectedItem } from './services/mets-selection.js';
 // deposit pipelines: the real tools (Siegfried, ClamAV, ExifTool) over a deposit's objects, through the queue
 export {
   MAX_RUN_ERRORS,

@@ -16,6 +16,7 @@ import { requestLogging } from './middleware/logging.js';
 import { activityRoutes } from './routes/activity.js';
 import { agentRoutes } from './routes/agents.js';
 import { contentRoutes } from './routes/content.js';
+import { workspaceRoutes } from './routes/deposit-workspace.js';
 import { depositRoutes } from './routes/deposits.js';
 import { identityRoutes } from './routes/identity.js';
 import { tokenRoutes } from './routes/oauth.js';
@@ -60,6 +61,7 @@ export function createApp(deps: AppDeps): Koa {
   activityRoutes(router, deps.services);
   agentRoutes(router, deps.services);
   searchRoutes(router, deps.services);
+  workspaceRoutes(router, deps.services);
   app.use(errorMiddleware);
   app.use(requestLogging(deps.logger));
   app.use(

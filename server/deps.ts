@@ -14,6 +14,7 @@ import {
   ActivityFeed,
   type DepositRecord,
   DepositService,
+  DepositWorkspace,
   type fedora,
   HttpTemplateResolver,
   hasCode,
@@ -140,6 +141,7 @@ export async function buildDeps(config: ServerConfig, logger: Logger): Promise<S
     writer,
     metsOf: (objectId, resources) => metsOf(repository, objectId, resources),
     deposits,
+    workspace: new DepositWorkspace({ records: state.records, store }),
     depositMets: (deposit) => depositMets(deposit, store),
     poke: () => {
       runner.poke();

@@ -7,6 +7,7 @@ import type {
   ActivityFeed,
   DepositRecord,
   DepositService,
+  DepositWorkspace,
   fedora,
   IdentityResolver,
   PipelineService,
@@ -26,6 +27,8 @@ export interface ServerServices {
   /** The METS file of a group version as a stream (404 when it has none). */
   metsOf(objectId: string, resources: fedora.ObjectResources): Promise<Readable>;
   deposits: DepositService;
+  /** Filesystem view, METS editing and locks of deposits. */
+  workspace: DepositWorkspace;
   /** A deposit's METS file (`mets.xml` first, then `*mets*.xml`, at the root or in `data/`), if any. */
   depositMets(deposit: DepositRecord): Promise<{ stream: Readable; etag?: string } | undefined>;
   /** Wake the job runners (a job or a pipeline run was just queued). */

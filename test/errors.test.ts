@@ -44,6 +44,7 @@ t.test(
       'NOT_FOUND',
       'ALREADY_EXISTS',
       'PRECONDITION_FAILED',
+      'PRECONDITION_REQUIRED',
       'CONFLICT',
       'GONE',
       'INVALID_INPUT',

@@ -46,6 +46,7 @@ export const ERROR_TABLE: Readonly<Record<ErrorCode | 'INTERNAL', ErrorMapping>>
   CONFLICT: { status: 409, exit: EXIT.CONFLICT },
   LOCKED: { status: 409, exit: EXIT.CONFLICT },
   PRECONDITION_FAILED: { status: 412, exit: EXIT.CONFLICT },
+  PRECONDITION_REQUIRED: { status: 428, exit: EXIT.USAGE },
   TOO_LARGE: { status: 413, exit: EXIT.FAILURE },
   INVALID_OBJECT: { status: 422, exit: EXIT.INVALID },
   MALFORMED: { status: 422, exit: EXIT.INVALID },

@@ -12,6 +12,7 @@ export type ErrorCode =
   | 'NOT_FOUND'
   | 'ALREADY_EXISTS'
   | 'PRECONDITION_FAILED'
+  | 'PRECONDITION_REQUIRED'
   | 'CONFLICT'
   | 'GONE'
   | 'INVALID_INPUT'
@@ -85,6 +86,16 @@ export class AlreadyExistsError extends StrongroomError {
 export class PreconditionFailedError extends StrongroomError {
   constructor(message: string, details?: ErrorDetails) {
     super('PRECONDITION_FAILED', message, details);
+  }
+}
+
+/**
+ * A change that must be conditional came without its condition (HTTP 428): e.g. a METS edit
+ * without `If-Match`, which would overwrite whatever someone else wrote since.
+ */
+export class PreconditionRequiredError extends StrongroomError {
+  constructor(message: string, details?: ErrorDetails) {
+    super('PRECONDITION_REQUIRED', message, details);
   }
 }
 

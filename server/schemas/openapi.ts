@@ -3,6 +3,7 @@
  * validate requests, so it cannot drift from the code.
  */
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
+import { registerWorkspacePaths } from './deposit-workspace.js';
 import { registerDepositPaths } from './deposits.js';
 import { registerFeedPaths } from './feeds.js';
 import { registerPipelinePaths } from './pipelines.js';
@@ -20,6 +21,7 @@ export function openApiDocument(baseUrl: string): object {
   registerDepositPaths(registry);
   registerPipelinePaths(registry);
   registerFeedPaths(registry);
+  registerWorkspacePaths(registry);
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
     info: { title: 'Strongroom Preservation API', version: '0.1.0' },

@@ -158,7 +158,8 @@ export class MetsCollector {
     const depth = this.stack.length;
     let capture = false;
     if (vocab === 'mets') capture = this.openMetsElement(tag, parent);
-    else if (this.md) capture = this.md.collector.open(vocab, tag.local, depth, this.position);
+    else if (this.md)
+      capture = this.md.collector.open(vocab, tag.local, depth, this.position, (name) => attr(tag, name));
     else if (this.dmd)
       capture = this.dmd.collector.open(vocab, tag.local, parent?.local ?? '', dmdAttrs(tag));
     if (capture && !this.capture) this.capture = { text: '', depth, hadChildren: false };

@@ -59,6 +59,8 @@ export interface DocumentFile {
   virusCheck: MetsVirusCheck | null;
   accessRestrictions: string[];
   rightsStatement: string | null;
+  /** EXIF tags (name → value), or null. */
+  exif: Record<string, string> | null;
 }
 
 /** A directory as the document holds it. */
@@ -83,6 +85,12 @@ export interface FileUpdate {
   virusCheck?: MetsVirusCheck | null;
   accessRestrictions?: string[];
   rightsStatement?: string | null;
+  /**
+   * EXIF tags (name → value as ExifTool printed it); null removes them. Values are trimmed; tags
+   * whose name or value XML cannot carry, names over 256 characters and values over 4,096 are
+   * left out, and past 1,000 tags only the first 1,000 by name are kept.
+   */
+  exif?: Record<string, string> | null;
 }
 
 /** Options for creating a document. */
@@ -311,6 +319,7 @@ export class MetsDocument {
       virusCheck: f.virusCheck,
       accessRestrictions: f.accessRestrictions ?? [],
       rightsStatement: f.rightsStatement ?? null,
+      exif: f.exif ?? null,
     });
   }
 }
@@ -326,6 +335,7 @@ function emptyFile(path: string): DocumentFile {
     virusCheck: null,
     accessRestrictions: [],
     rightsStatement: null,
+    exif: null,
   };
 }
 
@@ -344,7 +354,39 @@ function applyUpdate(cur: DocumentFile, u: FileUpdate): DocumentFile {
   if (u.accessRestrictions !== undefined) next.accessRestrictions = normaliseList(u.accessRestrictions);
   if (u.rightsStatement !== undefined)
     next.rightsStatement = u.rightsStatement === null ? null : checkUri(u.rightsStatement);
+  if (u.exif !== undefined) next.exif = u.exif === null ? null : checkExif(u.exif);
   return next;
+}
+
+const MAX_EXIF_TAGS = 1000;
+const MAX_EXIF_NAME = 256;
+const MAX_EXIF_VALUE = 4096;
+const NOT_XML_TEXT =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * EXIF tags as the reader gives them back. Tools print what the image holds, so a tag METS
+ * cannot carry is left out rather than failing the whole edit; null when nothing is left.
+ */
+function checkExif(tags: Record<string, string>): Record<string, string> | null {
+  const out: Record<string, string> = Object.create(null);
+  const names = Object.keys(tags)
+    .filter((n) => {
+      const v = tags[n];
+      return (
+        typeof v === 'string' &&
+        n.trim() === n &&
+        n !== '' &&
+        n.length <= MAX_EXIF_NAME &&
+        v.trim().length <= MAX_EXIF_VALUE &&
+        !NOT_XML_TEXT.test(n) &&
+        !NOT_XML_TEXT.test(v)
+      );
+    })
+    .sort(comparePaths)
+    .slice(0, MAX_EXIF_TAGS);
+  for (const n of names) out[n] = tags[n]!.trim();
+  return names.length === 0 ? null : out;
 }
 
 function setDigest(file: DocumentFile, algorithm: string, hex: string): void {
@@ -440,6 +482,7 @@ function fileModel(f: DocumentFile, key: string): MetsFile {
     physDivId: ids.phys,
     fileId: ids.file,
   };
+  if (f.exif) file.exif = { ...f.exif };
   return withAccess(file, f);
 }
 

@@ -30,7 +30,7 @@ export interface EarlyFacts {
 
 /** A model entry from merged facts, before the structMap is known (one shape for both paths). */
 export function newMetsFile(path: string, f: FileRecord, facts: MergedFacts, admIds: string[]): MetsFile {
-  return {
+  const file: MetsFile = {
     path,
     name: null,
     contentType: f.mimeType,
@@ -43,6 +43,8 @@ export function newMetsFile(path: string, f: FileRecord, facts: MergedFacts, adm
     physDivId: null,
     fileId: f.id,
   };
+  if (facts.exif !== null) file.exif = facts.exif;
+  return file;
 }
 
 const NO_PROBLEMS: MetsProblem[] = [];

@@ -9,7 +9,7 @@
  *   in "message digest calculation" events fill algorithms nothing else gave, and never count as
  *   conflicts: events are history, and a re-ingested file legitimately has older ones.
  * - Size: PREMIS `size` before mets:file SIZE (EPrints writes a SIZE that is not the file's).
- * - Format, original name: the first PREMIS object that gives one.
+ * - Format, original name, EXIF tags: the first PREMIS object that gives one.
  * - Virus check: the latest "virus check" event by its date as written (last one on ties).
  */
 import { quoteForMessage, truncateForMessage } from '../../core/paths.js';
@@ -25,6 +25,8 @@ export interface MergedFacts {
   format: MetsFormat | null;
   originalName: string | null;
   virusCheck: MetsVirusCheck | null;
+  /** The first object's EXIF tags, or null. */
+  exif: Record<string, string> | null;
 }
 
 /** Merge the sections (already resolved from ADMID) and the file's own attributes. */
@@ -58,6 +60,7 @@ export function mergeFileFacts(
     format: objects.find((o) => o.format !== null)?.format ?? null,
     originalName: objects.find((o) => o.originalName !== null)?.originalName ?? null,
     virusCheck: latestVirusCheck(events),
+    exif: objects.find((o) => o.exif !== null)?.exif ?? null,
   };
 }
 

@@ -1,7 +1,8 @@
 /**
  * From the combiner's view of a deposit file (WorkingFile, whose `metadata` holds what the tool
  * outputs said) to the update `MetsDocument.addFile` takes: what "add this file to METS"
- * records — SHA-256, size, MIME type, PRONOM format, original name and the virus check.
+ * records — SHA-256, size, MIME type, PRONOM format, original name, the virus check and the
+ * EXIF tags ExifTool printed.
  *
  * Sources, in order of preference: the WorkingFile's own fields (already merged by the
  * combiner), then its FileFormatMetadata (Siegfried / Brunnhilde) for the format, then its
@@ -9,7 +10,7 @@
  * a PREMIS event (eventDateTime is mandatory); the caller's `scanTime` is used then, and without
  * one the virus check is left out rather than dated "now".
  */
-import type { FileFormatMetadata, VirusScanMetadata, WorkingFile } from '../model.js';
+import type { ExifMetadata, FileFormatMetadata, VirusScanMetadata, WorkingFile } from '../model.js';
 import type { FileUpdate } from './document.js';
 
 /** Options for {@link fileUpdateFromWorkingFile}. */
@@ -48,6 +49,9 @@ export function fileUpdateFromWorkingFile(
     format: format ? { pronomKey: format.pronomKey, name: format.formatName } : null,
   };
   if (file.name !== null) update.name = file.name;
+  // The first ExifTool record (records come ordered by the output they were read from).
+  const exif = file.metadata.find((m): m is ExifMetadata => m.type === 'ExifMetadata');
+  update.exif = exif && Object.keys(exif.tags).length > 0 ? { ...exif.tags } : null;
   const date = scan?.timestamp ?? options.scanTime ?? null;
   if (scan && date) {
     update.virusCheck = {

@@ -41,6 +41,10 @@ const UNIQUE_LEAVES = new Set(['messageDigest', 'originalName', 'eventOutcomeDet
 /** Event types we keep (lower-case). */
 const KEPT_EVENTS = new Set(['virus check', 'message digest calculation']);
 
+/** Most EXIF tags kept per file, and the longest tag name (a hostile METS cannot grow the model). */
+export const MAX_EXIF_TAGS = 1000;
+const MAX_EXIF_NAME = 256;
+
 interface FormatDraft {
   name: string | null;
   registry: string | null;
@@ -59,15 +63,26 @@ export class MdSectionCollector {
   private agentType: string | null = null;
   private inAgent = false;
   private sizeAt: SourcePosition | null = null;
+  private exifName: string | null = null;
 
   /** `onAgentName` hears each PREMIS agentName (producer recognition). */
   constructor(private readonly onAgentName: (name: string) => void = () => {}) {}
 
-  /** An element opened at `depth`; returns true when its text should be captured. */
-  open(vocab: Vocabulary, local: string, depth: number, position: () => SourcePosition): boolean {
+  /**
+   * An element opened at `depth`; returns true when its text should be captured. `attribute`
+   * reads one of its unqualified attributes (the name of an EXIF tag).
+   */
+  open(
+    vocab: Vocabulary,
+    local: string,
+    depth: number,
+    position: () => SourcePosition,
+    attribute: (name: string) => string | null = () => null,
+  ): boolean {
+    if (vocab === 'exif') return this.openExifTag(local, attribute);
     if (vocab !== 'premis') return false;
     if (local === 'object' && !this.object) {
-      this.object = { digests: [], size: null, format: null, originalName: null };
+      this.object = { digests: [], size: null, format: null, originalName: null, exif: null };
       this.objectDepth = depth;
     } else if (local === 'event' && !this.event) {
       this.event = {
@@ -90,8 +105,26 @@ export class MdSectionCollector {
     return PREMIS_LEAVES.has(local) && (this.object !== null || this.event !== null || this.inAgent);
   }
 
+  /** An EXIF `tag` element of an object's objectCharacteristicsExtension: captured by name. */
+  private openExifTag(local: string, attribute: (name: string) => string | null): boolean {
+    const name = attribute('name');
+    const count = this.object?.exif ? Object.keys(this.object.exif).length : 0;
+    if (local !== 'tag' || !this.object || this.event || name === null || name === '') return false;
+    if (name.length > MAX_EXIF_NAME || count >= MAX_EXIF_TAGS) return false;
+    this.exifName = name;
+    return true;
+  }
+
   /** A captured leaf's text. */
   leaf(local: string, text: string): void {
+    if (this.exifName !== null && local === 'tag') {
+      // Null prototype: a tag named `__proto__` is an ordinary key.
+      this.object!.exif ??= Object.create(null) as Record<string, string>;
+      const exif = this.object!.exif;
+      if (!Object.hasOwn(exif, this.exifName)) exif[this.exifName] = intern(text.trim());
+      this.exifName = null;
+      return;
+    }
     // Digests and names are unique per file; everything else repeats and is shared.
     const value = UNIQUE_LEAVES.has(local) ? text.trim() : intern(text.trim());
     if (this.inAgent && local === 'agentName') {

@@ -77,6 +77,8 @@ export interface MetsFile {
   accessRestrictions?: string[];
   /** Present only when the file's own descriptive metadata gives a rights statement URI. */
   rightsStatement?: string | null;
+  /** EXIF tags (tag name → value as ExifTool printed it), present only when the METS records some. */
+  exif?: Record<string, string>;
 }
 
 /** One directory: from structMap divs of TYPE Directory/folder, or implied by file paths. */

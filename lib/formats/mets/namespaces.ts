@@ -11,10 +11,12 @@ export const NS = {
   xlink: 'http://www.w3.org/1999/xlink',
   xsi: 'http://www.w3.org/2001/XMLSchema-instance',
   dc: 'http://purl.org/dc/elements/1.1/',
+  /** Strongroom's container for EXIF tags inside PREMIS objectCharacteristicsExtension. */
+  exif: 'urn:strongroom:exif:1',
 } as const;
 
 /** The vocabularies the reader looks inside. */
-export type Vocabulary = 'mets' | 'premis' | 'mods' | 'dc' | 'ddi' | 'other';
+export type Vocabulary = 'mets' | 'premis' | 'mods' | 'dc' | 'ddi' | 'exif' | 'other';
 
 const PREMIS_URIS = new Set([
   'http://www.loc.gov/premis/v3',
@@ -40,6 +42,7 @@ export function vocabulary(uri: string | undefined): Vocabulary {
 
 function classify(uri: string): Vocabulary {
   if (uri === NS.mets) return 'mets';
+  if (uri === NS.exif) return 'exif';
   if (PREMIS_URIS.has(uri) || /premis/i.test(uri)) return 'premis';
   if (uri === NS.mods || uri.startsWith('http://www.loc.gov/mods/')) return 'mods';
   if (DC_URIS.has(uri)) return 'dc';

@@ -20,6 +20,8 @@ export interface PremisObjectRecord {
   size: { value: string; at: SourcePosition } | null;
   format: MetsFormat | null;
   originalName: string | null;
+  /** EXIF tags the platform recorded (objectCharacteristicsExtension), or null. */
+  exif: Record<string, string> | null;
 }
 
 /** A PREMIS event we care about: virus checks and message-digest calculations. */

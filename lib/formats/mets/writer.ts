@@ -13,7 +13,8 @@
  *     metsHdr: CREATEDATE/LASTMODDATE when set; agent CREATOR/SOFTWARE "Strongroom"
  *     dmdSec DMD_ROOT: mods titleInfo + accessCondition(s)     (only when there is something)
  *     dmdSec DMD_k per item with access conditions
- *     amdSec ADM_k per item: techMD TECH_k premis:object (file | intellectualEntity for folders);
+ *     amdSec ADM_k per item: techMD TECH_k premis:object (file | intellectualEntity for folders;
+ *                            a file's EXIF tags in objectCharacteristicsExtension, sr:exif);
  *                            digiprovMD EVT_k premis:event "virus check" for files that have one
  *     fileSec/fileGrp USE=OBJECTS: file FILE_k (MIMETYPE, SIZE, CHECKSUM SHA-256, ADMID) + FLocat
  *     structMap PHYSICAL: div PHYS_ROOT (Directory) > Directory divs PHYS_k > Item divs PHYS_k > fptr
@@ -147,7 +148,7 @@ function fileAmd(f: DocumentFile, ids: ItemIds): string {
       `${P}      <premis:messageDigest>${f.digests[alg]}</premis:messageDigest>\n${P}    </premis:fixity>\n`;
   }
   if (f.size !== null) chars += `${P}    <premis:size>${f.size}</premis:size>\n`;
-  chars += format(f) + `${P}  </premis:objectCharacteristics>\n`;
+  chars += format(f) + exifExtension(f) + `${P}  </premis:objectCharacteristics>\n`;
   const object =
     `${P}<premis:object xsi:type="premis:file" version="3.0">\n` +
     identifier('object', f.path) +
@@ -171,6 +172,16 @@ function format(f: DocumentFile): string {
     registry +
     `${P}    </premis:format>\n`
   );
+}
+
+/** EXIF tags in objectCharacteristicsExtension (PREMIS leaves its content to other schemas), by name. */
+function exifExtension(f: DocumentFile): string {
+  if (!f.exif) return '';
+  const names = Object.keys(f.exif).sort(comparePaths);
+  if (names.length === 0) return '';
+  let out = `${P}    <premis:objectCharacteristicsExtension>\n${P}      <sr:exif xmlns:sr="${NS.exif}">\n`;
+  for (const n of names) out += `${P}        <sr:tag name="${a(n)}">${t(f.exif[n]!)}</sr:tag>\n`;
+  return `${out}${P}      </sr:exif>\n${P}    </premis:objectCharacteristicsExtension>\n`;
 }
 
 function virusEvent(f: DocumentFile, ids: ItemIds): string {

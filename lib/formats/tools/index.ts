@@ -146,6 +146,10 @@ const KIND_ORDER = [
   'ToolOutput',
 ];
 
-function byKindThenOrigin(a: Metadata, b: Metadata): number {
+/**
+ * The order of one file's records in {@link readToolOutputs}' result: by type (format, digest,
+ * virus, EXIF, report), then by the output they came from. For callers that merge results.
+ */
+export function byKindThenOrigin(a: Metadata, b: Metadata): number {
   return KIND_ORDER.indexOf(a.type) - KIND_ORDER.indexOf(b.type) || compare(a.origin ?? '', b.origin ?? '');
 }

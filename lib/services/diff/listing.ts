@@ -13,12 +13,16 @@
  */
 import type { ItemProblem } from '../../core/errors.js';
 import { mapLimit } from '../../engine/concurrency.js';
-import type { ReadableStore } from '../../storage/port.js';
+import type { OtherEntryType, ReadableStore } from '../../storage/port.js';
 
 /** One file of the deposit. */
 export interface ListedFile {
   key: string;
   size: number;
+  /** Last modification time, when the store lists it. */
+  modified?: Date;
+  /** The store's etag, when it lists one (the filesystem view keys its caches on it). */
+  etag?: string;
 }
 
 /** What the listing found. */
@@ -29,6 +33,14 @@ export interface DepositListing {
   folders: string[];
   /** Entries that must not be read, each with the reason. */
   unreadable: ItemProblem[];
+  /** The same entries with what they are (for views that show them without reading them). */
+  special: SpecialEntry[];
+}
+
+/** An entry that is there but is not a regular file: never read, never followed. */
+export interface SpecialEntry {
+  key: string;
+  type: OtherEntryType | 'symlink';
 }
 
 /** Options of {@link listDeposit}. */
@@ -56,7 +68,7 @@ export async function listDeposit(
 ): Promise<DepositListing> {
   const concurrency = Math.max(1, options.concurrency ?? 16);
   const levels = store.kind === 'file' ? Number.POSITIVE_INFINITY : (options.delimitedLevels ?? 3);
-  const out: DepositListing = { files: [], folders: [], unreadable: [] };
+  const out: DepositListing = { files: [], folders: [], unreadable: [], special: [] };
   const signal = options.signal;
   let frontier = [''];
   for (let depth = 0; frontier.length > 0; depth++) {
@@ -69,9 +81,16 @@ export async function listDeposit(
           found.push(e.key);
         } else if (e.kind === 'other') {
           out.unreadable.push({ path: e.key, message: `is ${OTHER_TEXT[e.type] ?? e.type}; never read` });
+          out.special.push({ key: e.key, type: e.type });
         } else if (e.symlink) {
           out.unreadable.push({ path: e.key, message: 'is a symbolic link; links are not followed' });
-        } else out.files.push({ key: e.key, size: e.size });
+          out.special.push({ key: e.key, type: 'symlink' });
+        } else {
+          const file: ListedFile = { key: e.key, size: e.size };
+          if (e.modified !== undefined) file.modified = e.modified;
+          if (e.etag !== undefined) file.etag = e.etag;
+          out.files.push(file);
+        }
       }
       return found;
     });
