@@ -101,17 +101,22 @@ export class RepositoryBrowser {
   /** The object at `path` as kept (read again when its sidecar changed), or undefined. */
   private async objectAt(path: string): Promise<KeptObject<ObjectSummary | undefined> | undefined> {
     const id = fedoraIdOf(path);
-    const root = this.repository.root;
-    let objectRoot: string;
+    let probe: ObjectProbe;
     try {
-      objectRoot = await root.resolveObjectRoot(id);
+      probe = await this.repository.root.probeObject(id);
     } catch (err) {
       if (hasCode(err, 'NOT_FOUND')) return undefined;
+      // A declared object without a root inventory counts as no object (only a broken one throws).
+      if (hasCode(err, 'INVALID_OBJECT') && !(await this.hasInventory(id))) return undefined;
       throw err;
     }
-    if (!(await root.store.exists(joinKey(root.keyOf(objectRoot), 'inventory.json')))) return undefined;
-    const probe = await root.probeObject(id);
     return this.#kept.get(id, probe.cacheKey, () => this.readObject(id, path, probe));
+  }
+
+  private async hasInventory(id: string): Promise<boolean> {
+    const root = this.repository.root;
+    const objectRoot = await root.resolveObjectRoot(id);
+    return root.store.exists(joinKey(root.keyOf(objectRoot), 'inventory.json'));
   }
 
   private async readObject(
@@ -153,28 +158,56 @@ export class RepositoryBrowser {
   async locate(path: string, options: { version?: string } = {}): Promise<Located> {
     if (path === '') return { kind: 'root' };
     const parts = path.split('/');
+    // Nothing inside a group is an object of its own (its parts live in the group's object), so
+    // below a group known from an earlier call only that group is checked, not every deeper
+    // prefix (three or four store lookups fewer for each file of a group).
+    const depth = this.keptGroupAbove(parts);
+    if (depth !== undefined) {
+      const found = await this.locateAt(path, parts, depth, options);
+      if (found !== undefined && found !== 'stop' && found.kind === 'part') return found;
+    }
     for (let i = parts.length; i >= 1; i--) {
-      const prefix = parts.slice(0, i).join('/');
-      const kept = await this.objectAt(prefix);
-      if (!kept?.summary) continue;
-      const { header, name } = kept.summary;
-      const objectId = fedoraIdOf(prefix);
-      if (header.deleted && prefix === path)
-        throw new GoneError(`${quoteForMessage(path)} was deleted`, { key: path });
-      if (!header.archivalGroup) {
-        if (prefix === path) return { kind: 'Container', path, objectId, header, name };
-        break; // below a standalone container only other objects live
-      }
-      const { object } = kept;
-      const version = resolveVersion(object.view, options.version);
-      const resources = await once(kept.resources, version, () =>
-        resourcesOf(this.repository.root, object, { version }),
-      );
-      if (prefix === path) return { kind: 'ArchivalGroup', path, objectId, resources, object };
-      const resource = findResource(resources, parts.slice(i).join('/'));
-      return { kind: 'part', path, groupPath: prefix, objectId, resources, resource, object };
+      const found = await this.locateAt(path, parts, i, options);
+      if (found === 'stop') break; // below a standalone container only other objects live
+      if (found !== undefined) return found;
     }
     throw new NotFoundError(`nothing at ${quoteForMessage(path)}`, { key: path });
+  }
+
+  /** The depth of a live Archival Group kept from an earlier call that is above `parts`. */
+  private keptGroupAbove(parts: string[]): number | undefined {
+    for (let i = 1; i < parts.length; i++) {
+      const header = this.#kept.peek(fedoraIdOf(parts.slice(0, i).join('/')))?.summary?.header;
+      if (header?.archivalGroup && !header.deleted) return i;
+    }
+    return undefined;
+  }
+
+  /** What the object at the first `i` parts of `path` makes of `path`: undefined when there is none. */
+  private async locateAt(
+    path: string,
+    parts: string[],
+    i: number,
+    options: { version?: string },
+  ): Promise<Located | 'stop' | undefined> {
+    const prefix = parts.slice(0, i).join('/');
+    const kept = await this.objectAt(prefix);
+    if (!kept?.summary) return undefined;
+    const { header, name } = kept.summary;
+    const objectId = fedoraIdOf(prefix);
+    if (header.deleted && prefix === path)
+      throw new GoneError(`${quoteForMessage(path)} was deleted`, { key: path });
+    if (!header.archivalGroup) {
+      return prefix === path ? { kind: 'Container', path, objectId, header, name } : 'stop';
+    }
+    const { object } = kept;
+    const version = resolveVersion(object.view, options.version);
+    const resources = await once(kept.resources, version, () =>
+      resourcesOf(this.repository.root, object, { version }),
+    );
+    if (prefix === path) return { kind: 'ArchivalGroup', path, objectId, resources, object };
+    const resource = findResource(resources, parts.slice(i).join('/'));
+    return { kind: 'part', path, groupPath: prefix, objectId, resources, resource, object };
   }
 
   /**

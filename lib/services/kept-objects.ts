@@ -40,6 +40,8 @@ export interface KeptObject<S> {
 interface Slot<S> {
   cacheKey: string;
   kept: Promise<KeptObject<S>>;
+  /** The object, once read. */
+  settled?: KeptObject<S>;
   /** Logical files, once read (0 until then: a read in progress weighs nothing yet). */
   weight: number;
 }
@@ -80,6 +82,7 @@ export class KeptObjects<S> {
     kept.then(
       (k) => {
         if (this.#slots.get(id) !== fresh) return;
+        fresh.settled = k;
         fresh.weight = k.object.view.files(k.object.view.head).length;
         this.#weight += fresh.weight;
         this.evict(id);
@@ -89,6 +92,14 @@ export class KeptObjects<S> {
       },
     );
     return kept;
+  }
+
+  /**
+   * The object `id` as last read, without checking that it is still current (callers use it
+   * only as a hint and then ask {@link get}); undefined when not kept or still being read.
+   */
+  peek(id: string): KeptObject<S> | undefined {
+    return this.#slots.get(id)?.settled;
   }
 
   /** Forget object `id` (a write of this process changed it). */

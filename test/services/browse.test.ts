@@ -14,22 +14,23 @@ import { tempDir } from '../txn/helpers.js';
 
 const agent = { name: 'tester' };
 
-/** A store that records the key of every read. */
-function counting(store: ReadableStore): { store: ReadableStore; reads: string[] } {
+/** A store that records the key of every read, and the prefix of every listing in `probes`. */
+function counting(store: ReadableStore): { store: ReadableStore; reads: string[]; probes: string[] } {
   const reads: string[] = [];
+  const probes: string[] = [];
   const wrapped = new Proxy(store, {
     get(target, prop) {
       const value = Reflect.get(target, prop, target) as unknown;
-      if (prop === 'read' || prop === 'readBytes') {
+      if (prop === 'read' || prop === 'readBytes' || prop === 'list') {
         return (key: string, ...rest: unknown[]) => {
-          reads.push(key);
+          (prop === 'list' ? probes : reads).push(key);
           return (value as (...a: unknown[]) => unknown).call(target, key, ...rest);
         };
       }
       return typeof value === 'function' ? value.bind(target) : value;
     },
   });
-  return { store: wrapped, reads };
+  return { store: wrapped, reads, probes };
 }
 
 const inventories = (reads: string[]) => reads.filter((k) => k.endsWith('/inventory.json')).length;
@@ -52,10 +53,10 @@ async function setup(t: Test, maxKeptFiles?: number) {
   const files: Record<string, string> = {};
   for (let i = 0; i < 20; i++) files[`pages/p${String(i).padStart(2, '0')}.txt`] = `page ${i}\n`;
   await preserve(writer, dir, 'books/g', files);
-  const { store, reads } = counting(new FsStore(repoDir, { readOnly: true }));
+  const { store, reads, probes } = counting(new FsStore(repoDir, { readOnly: true }));
   const repository = await openRepository(store);
   const browser = new RepositoryBrowser(repository, maxKeptFiles === undefined ? {} : { maxKeptFiles });
-  return { dir, writer, repository, browser, reads };
+  return { dir, writer, repository, browser, reads, probes };
 }
 
 t.test('a group read once is not read again while unchanged: no inventory, no Fedora header', async (t) => {
@@ -75,6 +76,29 @@ t.test('a group read once is not read again while unchanged: no inventory, no Fe
   t.ok(
     reads.every((k) => k.endsWith('inventory.json.sha512')),
     'only the sidecar is read, to check freshness',
+  );
+});
+
+t.test('below a group already read, only the group is looked up, not each deeper path', async (t) => {
+  const { browser, probes } = await setup(t);
+  const group = await browser.locate('books/g');
+  if (group.kind !== 'ArchivalGroup') throw new Error('not a group');
+  const outside = () => probes.filter((k) => !k.startsWith(group.object.key));
+  probes.length = 0;
+  await t.rejects(browser.locate('books/g/pages/p07.txt/deeper'), { code: 'NOT_FOUND' });
+  t.equal(outside().length, 0, 'only the group is listed');
+  probes.length = 0;
+  const part = await browser.locate('books/g/pages/p07.txt');
+  t.equal(part.kind === 'part' && part.resource.type, 'Binary');
+  t.equal(outside().length, 0);
+  t.ok(probes.length > 0, 'the group itself is checked (is it still the same?)');
+  await t.rejects(browser.locate('books/g/pages/none.txt'), { code: 'NOT_FOUND' });
+  t.same((await browser.locate('books')).kind, 'Container', 'containers above are still found');
+  const fresh = await setup(t);
+  await fresh.browser.locate('books/g/pages/p07.txt');
+  t.ok(
+    fresh.probes.filter((k) => !k.startsWith(group.object.key)).length >= 3,
+    'without a group read before, every deeper path is looked at first',
   );
 });
 
