@@ -6,12 +6,15 @@
  *   node dist/bench/server/baseline-job.js inventory <inventory.json> <repeat>
  *     read the root inventory's bytes and JSON.parse them (what any reader of the group must do);
  *   node dist/bench/server/baseline-job.js deposit <folder> <repeat>
- *     list the deposit folder recursively through our filesystem store (keys and sizes: what a
- *     diff needs from the listing) and parse its mets.xml with our METS reader.
+ *     list the deposit folder with plain Node (`readdir` recursive, then an `lstat` per file for
+ *     its size, 16 in flight: names and sizes are what a diff needs from a listing) and parse its
+ *     mets.xml with our METS reader (bench/mets compares that reader with bare sax).
  */
-import { readFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { lstat, readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { mapLimit } from '../../lib/engine/concurrency.js';
 import { readMets } from '../../lib/formats/mets/reader.js';
-import { openStore } from '../../lib/storage/location.js';
 
 async function inventory(path: string): Promise<number> {
   const bytes = await readFile(path);
@@ -20,19 +23,16 @@ async function inventory(path: string): Promise<number> {
 }
 
 async function deposit(folder: string): Promise<number> {
-  const store = await openStore(folder);
-  let files = 0;
-  let bytes = 0;
-  for await (const entry of store.list('', { delimiter: false })) {
-    if (entry.kind !== 'file') continue;
-    files++;
-    bytes += entry.size;
+  const entries = await readdir(folder, { recursive: true, withFileTypes: true });
+  const files = entries.filter((e) => e.isFile());
+  const sizes = await mapLimit(files, 16, async (e) => (await lstat(join(e.parentPath, e.name))).size);
+  const mets = await readMets(createReadStream(join(folder, 'mets.xml')));
+  if (mets.files.length + 1 !== files.length) {
+    throw new Error(
+      `the METS lists ${mets.files.length} files, the folder holds ${files.length} (with mets.xml)`,
+    );
   }
-  const mets = await readMets(await store.read('mets.xml'));
-  if (mets.files.length + 1 !== files) {
-    throw new Error(`the METS lists ${mets.files.length} files, the folder holds ${files} (with mets.xml)`);
-  }
-  return bytes;
+  return sizes.reduce((a, b) => a + b, 0);
 }
 
 async function main(argv: string[]): Promise<void> {
