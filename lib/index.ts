@@ -149,7 +149,14 @@ export {
   type ActivityPage,
 } from './services/activity.js';
 export { listAgentIds } from './services/agents.js';
-export { type ChildObject, type Located, RepositoryBrowser, type StructureKind } from './services/browse.js';
+export {
+  type BinaryContent,
+  type ChildObject,
+  type Located,
+  RepositoryBrowser,
+  type RepositoryBrowserOptions,
+  type StructureKind,
+} from './services/browse.js';
 export {
   readMetsAt,
   readToolOutputsAt,
@@ -201,6 +208,7 @@ export {
   type ImportJobOutcome,
 } from './services/import-jobs.js';
 export { importMessage, JobRunner, type JobRunnerDeps, recordErrors } from './services/job-runner.js';
+export { DEFAULT_MAX_KEPT_FILES } from './services/kept-objects.js';
 export { type OpenedLocation, openLocation } from './services/locations.js';
 export type { AddPlan, DeletePlan, MetsEditItem } from './services/mets-editing.js';
 export { MAX_EDIT_ITEMS, MAX_EDIT_PATH_LENGTH, type SelectedItem } from './services/mets-selection.js';

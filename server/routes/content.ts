@@ -52,7 +52,8 @@ export function contentRoutes(router: Router, s: ServerServices): void {
       throw new InvalidInputError(`${path} is not a Binary: content is only served for binaries`);
     }
     const binary = located.resource;
-    if (binary.logicalPath === undefined) throw new NotFoundError(`${path} has no stored content`);
+    // Size and reader from the located group: its inventory is not read again.
+    const content = await s.browser.content(located);
     const etag = binary.digest ? `"${binary.digest}"` : undefined;
     if (etag) ctx.set('ETag', etag);
     ctx.set('Accept-Ranges', 'bytes');
@@ -70,10 +71,7 @@ export function contentRoutes(router: Router, s: ServerServices): void {
     }
     const ifRange = ctx.get('If-Range');
     const rangeHeader = ctx.get('Range') && (!ifRange || ifRange === etag) ? ctx.get('Range') : '';
-    const versionName = located.resources.version.ocflVersion;
-    const size =
-      binary.size ??
-      (await s.repository.statFile(located.objectId, binary.logicalPath, { version: versionName })).size;
+    const size = content.size;
     const range = rangeHeader ? parseRange(rangeHeader, size) : undefined;
     if (range === 'unsatisfiable') {
       ctx.status = 416;
@@ -81,10 +79,7 @@ export function contentRoutes(router: Router, s: ServerServices): void {
       ctx.body = { message: `range not satisfiable for ${size} bytes`, code: 'INVALID_INPUT' };
       return;
     }
-    const file = await s.repository.readFile(located.objectId, binary.logicalPath, {
-      version: versionName,
-      ...(range && { range }),
-    });
+    const stream = await content.open(range);
     ctx.type = binary.contentType ?? 'application/octet-stream';
     if (range) {
       ctx.status = 206;
@@ -92,7 +87,7 @@ export function contentRoutes(router: Router, s: ServerServices): void {
       ctx.length = range.end - range.start + 1;
     } else ctx.length = size;
     // A client that goes away destroys the stream, which aborts the store read.
-    ctx.req.on('close', () => file.stream.destroy());
-    ctx.body = file.stream;
+    ctx.req.on('close', () => stream.destroy());
+    ctx.body = stream;
   });
 }

@@ -53,9 +53,7 @@ async function describe(ctx: Context, s: ServerServices) {
     case 'ArchivalGroup': {
       if (view === 'mets')
         return { type: 'ArchivalGroup', mets: await s.metsOf(located.objectId, located.resources) };
-      const storageMap = await s.repository.storageMap(located.objectId, {
-        version: located.resources.version.ocflVersion,
-      });
+      const storageMap = await s.browser.storageMap(located);
       return {
         type: 'ArchivalGroup',
         body: archivalGroupJson(s.urls, path, located.resources, {

@@ -1,9 +1,9 @@
 /**
  * `/ocfl/storagemap/{path}?version=`: the StorageMap of an Archival Group (vN or a memento
- * timestamp; default the head), as the engine builds and caches it.
+ * timestamp; default the head), as the engine builds it, kept by the browser while the group is
+ * unchanged.
  */
 import type Router from '@koa/router';
-import { InvalidInputError } from '../../lib/index.js';
 import type { ServerServices } from '../services.js';
 import { pathUnder } from './repository.js';
 
@@ -12,9 +12,9 @@ export function storageMapRoutes(router: Router, s: ServerServices): void {
   router.get('/ocfl/storagemap{/*path}', async (ctx) => {
     const path = pathUnder(ctx, '/ocfl/storagemap');
     const version = typeof ctx.query.version === 'string' ? ctx.query.version : undefined;
-    const located = await s.browser.locate(path);
-    if (located.kind !== 'ArchivalGroup') throw new InvalidInputError(`${path} is not an Archival Group`);
+    // The map alone: the group's resources (and its Fedora headers) are not read for it.
+    const json = await s.browser.storageMapJson(path, version ? { version } : {});
     ctx.type = 'application/json';
-    ctx.body = await s.repository.storageMapJson(located.objectId, version ? { version } : {});
+    ctx.body = json;
   });
 }
