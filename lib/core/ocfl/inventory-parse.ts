@@ -159,6 +159,11 @@ export class InventoryParser {
     this.#scanner.push(chunk);
   }
 
+  /** True once the bytes are known not to be JSON (the outcome is E033 whatever follows). */
+  get failed(): boolean {
+    return this.#scanner.failed;
+  }
+
   /** Validate what was read (never throws on bad input; see {@link parseInventory}). */
   end(): ParsedInventory {
     const scan = this.#scanner.end();

@@ -138,6 +138,11 @@ export class InventoryScanner implements JsonSink {
     });
   }
 
+  /** True once the bytes are known not to be JSON: pushing more changes nothing. */
+  get failed(): boolean {
+    return this.#tokenizer.error !== undefined;
+  }
+
   /** Feed the next bytes (any chunking). Throws TooLargeError past the limits. */
   push(chunk: Uint8Array): void {
     if (this.#ended) return;
