@@ -99,9 +99,8 @@ export function canonicalKeyOrder(keys: string[]): string[] {
 }
 
 function indicesFirst(sorted: string[]): string[] {
-  let indices: string[] | undefined;
-  for (const k of sorted) if (isArrayIndex(k)) (indices ??= []).push(k);
-  if (indices === undefined) return sorted;
+  const indices = sorted.filter(isArrayIndex);
+  if (indices.length === 0) return sorted;
   indices.sort((a, b) => Number(a) - Number(b));
   return [...indices, ...sorted.filter((k) => !isArrayIndex(k))];
 }
