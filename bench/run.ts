@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: run every benchmark suite that exists, one child process each.
  *
- *   node dist/bench/run.js [--quick] [--only ocfl|hash|mets|bagit|cache|startup|records|txn] [suite flags...]
+ *   node dist/bench/run.js [--quick] [--only ocfl|hash|mets|bagit|cache|startup|records|txn|inventory] [suite flags...]
  *
  * Suites are folders of `bench/`; a suite's entry is the first compiled file found among
  * `dist/bench/<suite>/{run,index,bench,<suite>-bench}.js`, else the only `*-bench.js` /
@@ -17,7 +17,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-const SUITES = ['ocfl', 'hash', 'mets', 'bagit', 'cache', 'startup', 'records', 'txn'] as const;
+const SUITES = ['ocfl', 'hash', 'mets', 'bagit', 'cache', 'startup', 'records', 'txn', 'inventory'] as const;
 const distBench = dirname(fileURLToPath(import.meta.url));
 const repoRoot = join(distBench, '..', '..');
 
