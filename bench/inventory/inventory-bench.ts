@@ -7,6 +7,7 @@
  * `parseInventory` (whole + JSON.parse, streamed scanner) on the object's version inventories.
  *
  *   node dist/bench/inventory/inventory-bench.js [--quick] [--files=N] [--versions=N] [--runs=N]
+ *     [--jobs=parse,validate,map,patch,crossover] [--heap=MiB]
  *
  * Full: 1,000,000 files over 10 versions (≈0.7 GB root inventory; generating it takes minutes
  * and is cached in $STRONGROOM_BENCH_DIR, default /tmp/strongroom-bench). --quick: 20,000 files.
@@ -26,16 +27,19 @@ function flag(argv: string[], name: string): string | undefined {
   return argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 }
 
+let heapMiB: number | undefined;
+
 /** Run one job in a child process; undefined when it failed (its error is printed). */
-function job(spec: JobSpec, heapMiB = 12_000): JobResult | undefined {
-  const r = spawnSync(
-    process.execPath,
-    [`--max-old-space-size=${heapMiB}`, join(here, 'jobs.js'), JSON.stringify(spec)],
-    {
-      encoding: 'utf8',
-      maxBuffer: 1 << 26,
-    },
-  );
+function job(spec: JobSpec): JobResult | undefined {
+  // Node's default heap limit, as a CLI call gets it, unless --heap=MiB; set through NODE_OPTIONS
+  // because the hashing threads (the patch's copies) refuse --max-old-space-size in execArgv.
+  const extra = heapMiB === undefined ? '' : ` --max-old-space-size=${heapMiB}`;
+  const env = { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''}${extra}` };
+  const r = spawnSync(process.execPath, [join(here, 'jobs.js'), JSON.stringify(spec)], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+    env,
+  });
   const line = r.stdout.split('\n').find((l) => l.startsWith('JOB-RESULT '));
   if (!line) {
     console.error(`  ${spec.job} failed (${r.status ?? r.signal}): ${r.stderr.slice(-600)}`);
@@ -68,6 +72,10 @@ async function main(argv: string[]): Promise<void> {
   const files = Number(flag(argv, 'files') ?? (quick ? 20_000 : 1_000_000));
   const versions = Number(flag(argv, 'versions') ?? 10);
   const runs = Number(flag(argv, 'runs') ?? 1);
+  heapMiB = flag(argv, 'heap') === undefined ? undefined : Number(flag(argv, 'heap'));
+  // --jobs=parse,validate,map,patch,crossover (default all): rerun parts of a long run.
+  const only = flag(argv, 'jobs')?.split(',');
+  const wants = (name: string) => only === undefined || only.includes(name);
   console.log(
     `\n### Big inventories: ${files.toLocaleString('en-US')} files over ${versions} versions (sha512)`,
   );
@@ -94,32 +102,36 @@ async function main(argv: string[]): Promise<void> {
     ]);
   };
   const root = obj.objectRoot;
-  add(
-    'baseline: read + JSON.parse of the root inventory',
-    measured({ job: 'json-parse', objectRoot: root }, runs),
-    (r) => (r.detail.failed ? `fails: ${r.detail.failed}` : `${r.detail.manifest} manifest entries`),
-  );
-  add(
-    'root inventory streamed through the strict parser',
-    measured({ job: 'stream-parse', objectRoot: root }, runs),
-    (r) => `${r.detail.manifest} manifest entries, ${r.detail.issues} issues`,
-  );
-  add(
-    'validateObject, no fixity (every inventory)',
-    measured({ job: 'validate', objectRoot: root }, runs),
-    (r) => `valid: ${r.detail.valid} ${JSON.stringify(r.detail.errors)}`,
-  );
-  add(
-    'getStorageMap of the head, no cache',
-    measured({ job: 'storage-map', storageRoot: obj.storageRoot, objectId: obj.objectId }, runs),
-    (r) => `${r.detail.files} files`,
-  );
+  if (wants('parse'))
+    add(
+      'baseline: read + JSON.parse of the root inventory',
+      measured({ job: 'json-parse', objectRoot: root }, runs),
+      (r) => (r.detail.failed ? `fails: ${r.detail.failed}` : `${r.detail.manifest} manifest entries`),
+    );
+  if (wants('parse'))
+    add(
+      'root inventory streamed through the strict parser',
+      measured({ job: 'stream-parse', objectRoot: root }, runs),
+      (r) => `${r.detail.manifest} manifest entries, ${r.detail.issues} issues`,
+    );
+  if (wants('validate'))
+    add(
+      'validateObject, no fixity (every inventory)',
+      measured({ job: 'validate', objectRoot: root }, runs),
+      (r) => `valid: ${r.detail.valid} ${JSON.stringify(r.detail.errors)}`,
+    );
+  if (wants('map'))
+    add(
+      'getStorageMap of the head, no cache',
+      measured({ job: 'storage-map', storageRoot: obj.storageRoot, objectId: obj.objectId }, runs),
+      (r) => `${r.detail.files} files`,
+    );
   // The patch writes into a hard-linked copy: every write of ours is a new file or a rename, so
   // the cached object is never changed.
   const work = join(benchCacheDir(), 'inventory-work');
   const copy = join(work, 'repo');
   const patchRuns: JobResult[] = [];
-  for (let i = 0; i < runs; i++) {
+  for (let i = 0; i < (wants('patch') ? runs : 0); i++) {
     rmSync(work, { recursive: true, force: true });
     mkdirSync(work, { recursive: true });
     const cp = spawnSync('cp', ['-al', obj.storageRoot, copy]);
@@ -128,11 +140,12 @@ async function main(argv: string[]): Promise<void> {
     if (r) patchRuns.push(r);
   }
   const patch = patchRuns.find((r) => r.seconds === median(patchRuns.map((p) => p.seconds)));
-  add(
-    '1-file patch through RepositoryWriter (fresh process)',
-    patch,
-    (r) => `new version ${r.detail.version}`,
-  );
+  if (wants('patch'))
+    add(
+      '1-file patch through RepositoryWriter (fresh process)',
+      patch,
+      (r) => `new version ${r.detail.version}`,
+    );
   if (patch) {
     const after = job({ job: 'validate', objectRoot: join(copy, obj.objectPath) });
     add(
@@ -154,7 +167,7 @@ async function main(argv: string[]): Promise<void> {
   );
   console.log('| inventory | size | whole + JSON.parse | streamed | streamed ÷ whole |');
   console.log('| --- | --- | --- | --- | --- |');
-  for (let v = 1; v <= versions; v++) {
+  for (let v = 1; v <= (wants('crossover') ? versions : 0); v++) {
     const file = join(root, `v${v}`, 'inventory.json');
     const size = statSync(file).size;
     if (size > 450 * MB) continue; // past what one JSON.parse string can hold
