@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: run every benchmark suite that exists, one child process each.
  *
- *   node dist/bench/run.js [--quick] [--only ocfl|hash|mets|bagit|cache|startup|records|txn|search|deposits|server] [suite flags...]
+ *   node dist/bench/run.js [--quick] [--only ocfl|hash|mets|bagit|cache|startup|records|txn|search|deposits|server|inventory] [suite flags...]
  *
  * Suites are folders of `bench/`; a suite's entry is the first compiled file found among
  * `dist/bench/<suite>/{run,index,bench,<suite>-bench}.js`, else the only `*-bench.js` /
@@ -29,6 +29,7 @@ const SUITES = [
   'search',
   'deposits',
   'server',
+  'inventory',
 ] as const;
 const distBench = dirname(fileURLToPath(import.meta.url));
 const repoRoot = join(distBench, '..', '..');

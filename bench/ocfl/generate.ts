@@ -11,7 +11,7 @@
  * `<key>.json` next to it: a directory without its description is an interrupted run and is
  * rebuilt. {@link checkWithOcflPy} validates an object independently before it is trusted.
  *
- *   node dist/bench/ocfl/generate.js [--quick] [--kind small|large|all] [--no-check]
+ *   node dist/bench/ocfl/generate.js [--quick] [--kind small|large|all] [--no-check] [--fedora]
  */
 import { createHash } from 'node:crypto';
 import {
@@ -27,6 +27,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { serializeHeader } from '../../lib/core/fedora/header-writer.js';
 import type { BenchConfig } from './config.js';
 import { benchConfig } from './config.js';
 import { type GeneratedInventory, type GeneratedVersion, writeInventories } from './inventory-writer.js';
@@ -130,11 +131,19 @@ function writeSmallContent(objectRoot: string, plan: ObjectPlan, pool: Buffer, a
 }
 
 /** The generator's view of the inventories from the plan and the digests. */
-function smallInventory(id: string, plan: ObjectPlan, digests: string[]): GeneratedInventory {
+function smallInventory(
+  id: string,
+  plan: ObjectPlan,
+  digests: string[],
+  extra: Record<string, string> = {},
+): GeneratedInventory {
   const added: Record<string, string[]>[] = plan.versions.map(() => ({}));
+  // Files every version keeps (a Fedora root's header and RDF): added by v1, in every state.
+  for (const [logical, digest] of Object.entries(extra)) added[0]![digest] = [`v1/content/${logical}`];
   for (const c of plan.contents) added[c.version - 1]![digests[c.index]!] = [c.contentPath];
   const versions: GeneratedVersion[] = plan.versions.map((v) => {
     const state: Record<string, string[]> = {};
+    for (const [logical, digest] of Object.entries(extra)) state[digest] = [logical];
     for (const [logical, index] of v.state) {
       const digest = digests[index]!;
       if (state[digest]) state[digest].push(logical);
@@ -146,16 +155,52 @@ function smallInventory(id: string, plan: ObjectPlan, digests: string[]): Genera
 }
 
 /**
- * Build (or reuse from the cache) the small-files object. `check` runs ocfl-py on a newly
- * built object (default true) and records its verdict. Throws if generation fails.
+ * A Fedora root for an object whose id is `id` (`info:fedora/<path>`): its container RDF and
+ * header, written into `v1/content/`, so that a Fedora-shaped writer (RepositoryWriter) can
+ * patch the object. The other files stay plain OCFL content (no header each): enough for a
+ * writer, which reads only the headers of what a change touches. Returns logical path → sha512.
  */
-export function ensureSmallObject(params: SmallObjectParams, options: { check?: boolean } = {}): BenchObject {
-  const key = `small-g${GENERATOR_FORMAT}-f${params.files}-v${params.versions}-s${params.minSize}-${params.maxSize}-r${params.seed}`;
-  const id = `https://strongroom.invalid/bench/${key}`;
+function writeFedoraRoot(objectRoot: string, id: string): Record<string, string> {
+  const rdf = Buffer.from(`<${id}> <http://purl.org/dc/terms/title> "benchmark object" .\n`);
+  const sha512 = (b: Uint8Array) => createHash('sha512').update(b).digest('hex');
+  const sha256 = createHash('sha256').update(rdf).digest('hex');
+  const header = serializeHeader({
+    id,
+    parent: 'info:fedora',
+    kind: 'container',
+    archivalGroup: true,
+    objectRoot: true,
+    created: '2024-01-01T12:00:00Z',
+    createdBy: 'bench',
+    lastModified: '2024-01-01T12:00:00Z',
+    lastModifiedBy: 'bench',
+    contentPath: 'fcr-container.nt',
+    contentSize: rdf.length,
+    digests: { sha512: sha512(rdf), sha256 },
+  });
+  mkdirSync(join(objectRoot, 'v1', 'content', '.fcrepo'), { recursive: true });
+  writeFileSync(join(objectRoot, 'v1', 'content', 'fcr-container.nt'), rdf);
+  writeFileSync(join(objectRoot, 'v1', 'content', '.fcrepo', 'fcr-root.json'), header);
+  return { 'fcr-container.nt': sha512(rdf), '.fcrepo/fcr-root.json': sha512(header) };
+}
+
+/**
+ * Build (or reuse from the cache) the small-files object. `check` runs ocfl-py on a newly
+ * built object (default true) and records its verdict; `fedora` gives it a Fedora root (id
+ * `info:fedora/<key>`, see {@link writeFedoraRoot}) so RepositoryWriter can patch it. Throws if
+ * generation fails.
+ */
+export function ensureSmallObject(
+  params: SmallObjectParams,
+  options: { check?: boolean; fedora?: boolean } = {},
+): BenchObject {
+  const key = `small-g${GENERATOR_FORMAT}-f${params.files}-v${params.versions}-s${params.minSize}-${params.maxSize}-r${params.seed}${options.fedora ? '-fedora' : ''}`;
+  const id = options.fedora ? `info:fedora/${key}` : `https://strongroom.invalid/bench/${key}`;
   return ensureCached(key, id, options.check ?? true, (objectRoot) => {
     const plan = planSmallObject(params, POOL_SIZE);
     const digests = writeSmallContent(objectRoot, plan, bytePool(params.seed, POOL_SIZE), 'sha512');
-    const inv = writeInventories(objectRoot, smallInventory(id, plan, digests));
+    const extra = options.fedora ? writeFedoraRoot(objectRoot, id) : {};
+    const inv = writeInventories(objectRoot, smallInventory(id, plan, digests, extra));
     return {
       kind: 'small',
       digestAlgorithm: 'sha512',
@@ -279,9 +324,10 @@ export function ensureBenchObjects(
   config: BenchConfig,
   kinds: 'small' | 'large' | 'all' = 'all',
   check = true,
+  fedora = false,
 ): BenchObject[] {
   const out: BenchObject[] = [];
-  if (kinds !== 'large') out.push(ensureSmallObject(config.small, { check }));
+  if (kinds !== 'large') out.push(ensureSmallObject(config.small, { check, fedora }));
   if (kinds !== 'small') {
     for (const digestAlgorithm of ['sha512', 'sha256'] as const) {
       out.push(ensureLargeObject({ ...config.large, digestAlgorithm }, { check }));
@@ -293,7 +339,8 @@ export function ensureBenchObjects(
 async function main(argv: string[]): Promise<void> {
   const config = benchConfig(argv);
   const kind = (argv.find((a) => a.startsWith('--kind='))?.slice(7) ?? 'all') as 'small' | 'large' | 'all';
-  for (const obj of ensureBenchObjects(config, kind, !argv.includes('--no-check'))) {
+  const fedora = argv.includes('--fedora');
+  for (const obj of ensureBenchObjects(config, kind, !argv.includes('--no-check'), fedora)) {
     console.log(JSON.stringify(obj, null, 2));
   }
 }

@@ -27,12 +27,12 @@ import {
 import { type InventoryCache, objectCacheKey } from '../cache/port.js';
 import { hasCode, InvalidObjectError, NotFoundError } from '../core/errors.js';
 import type { Inventory } from '../core/inventory.js';
-import { digestBytes } from '../core/ocfl/digests.js';
+import { canCompute, digestBytes } from '../core/ocfl/digests.js';
 import { MAX_SIDECAR_BYTES } from '../core/ocfl/limits.js';
 import { truncateForMessage } from '../core/paths.js';
 import { type InventoryView, inventoryView } from '../core/versions.js';
 import { joinKey, type ReadableStore } from '../storage/port.js';
-import { parseInventoryLenient, readInventoryBytes } from './inventory-reading.js';
+import { LenientInventoryReader, parseInventoryLenient, readInventory } from './inventory-reading.js';
 
 /** Directory of a 0005 mutable head, relative to the object root. */
 export const MUTABLE_HEAD_DIR = 'extensions/0005-mutable-head/head';
@@ -329,18 +329,41 @@ async function loadInventory(
   signal?: AbortSignal,
 ): Promise<Loaded> {
   const inventoryKey = joinKey(objectKey, at.dir, 'inventory.json');
-  const bytes = await readInventoryBytes(store, inventoryKey, signal);
   const { sidecarAlgorithm: algorithm, recorded } = at;
-  const digest = algorithm && recorded ? digestOffThread(bytes, algorithm) : undefined;
-  // Parse while the digest is computed; a parse error still waits for it (no stray rejection).
-  let inventory: Inventory;
-  try {
-    inventory = parseInventoryLenient(bytes, inventoryKey);
-  } finally {
-    await digest?.catch(() => undefined);
-  }
+  const wanted = algorithm && recorded ? algorithm : undefined;
+  const read = await readInventory(
+    store,
+    inventoryKey,
+    {
+      whole: async (bytes) => {
+        const digest = wanted ? digestOffThread(bytes, wanted) : undefined;
+        // Parse while the digest is computed; a parse error still waits for it (no stray rejection).
+        try {
+          return { inventory: parseInventoryLenient(bytes, inventoryKey), digest: await digest };
+        } finally {
+          await digest?.catch(() => undefined);
+        }
+      },
+      streamed: () => {
+        // A large inventory: digested as it is scanned, never held whole.
+        const reader = new LenientInventoryReader(
+          inventoryKey,
+          wanted && canCompute(wanted) ? wanted : undefined,
+        );
+        return {
+          push: (chunk) => reader.push(chunk),
+          get failed() {
+            return reader.failed;
+          },
+          end: () => ({ inventory: reader.end(), digest: reader.digest }),
+        };
+      },
+    },
+    signal ? { signal } : {},
+  );
+  const inventory = read.inventory;
   const loaded: Loaded = { inventory, view: inventoryView(inventory), materialise: () => inventory };
-  const actual = await digest;
+  const actual = read.digest?.toLowerCase();
   if (algorithm && recorded && actual !== undefined) {
     loaded.sidecar = { algorithm, recorded, actual, matches: actual === recorded };
   }

@@ -9,8 +9,9 @@ import { InvalidObjectError, UnsupportedError } from '../core/errors.js';
 import { type FedoraHeader, parseFedoraHeader } from '../core/fedora/headers.js';
 import { isHeaderPath } from '../core/fedora/paths.js';
 import type { Inventory } from '../core/inventory.js';
-import { MAX_INVENTORY_BYTES, parseInventory } from '../core/ocfl/inventory-parse.js';
+import { InventoryParser, parseInventory } from '../core/ocfl/inventory-parse.js';
 import { quoteForMessage } from '../core/paths.js';
+import { readInventory } from '../engine/inventory-reading.js';
 import { joinKey, type ReadableStore } from '../storage/port.js';
 
 /** An object's current state as a writer sees it; `inventory` absent: the object does not exist. */
@@ -76,8 +77,16 @@ export async function readBase(
     await refuseMutableHead(store, objectKey, objectId, key);
     return cached;
   }
-  const bytes = await store.readBytes(key, { maxBytes: MAX_INVENTORY_BYTES });
-  const parsed = parseInventory(bytes, { path: 'inventory.json' });
+  // Large inventories are streamed into the parser (no copy of their bytes is held).
+  const parsed = await readInventory(
+    store,
+    key,
+    {
+      whole: (bytes) => parseInventory(bytes, { path: 'inventory.json' }),
+      streamed: () => new InventoryParser({ path: 'inventory.json', digestAlgorithms: ['sha256'] }),
+    },
+    { size: st.size },
+  );
   const errors = parsed.issues.filter((i) => i.code.startsWith('E'));
   if (!parsed.inventory || errors.length > 0) {
     const first = errors[0];

@@ -7,10 +7,10 @@
  * its previous version. Leftovers of writers that died on the object are recovered first
  * (recover.ts); what guards each step on each backend is in docs/WRITE-PATH.md.
  */
+import { createHash } from 'node:crypto';
 import { ConflictError, hasCode, InvalidInputError, PreconditionFailedError } from '../core/errors.js';
 import type { ContentPathMapper } from '../core/fedora/content-paths.js';
-import { digestBytes } from '../core/ocfl/digests.js';
-import { serializeInventory } from '../core/ocfl/inventory-parse.js';
+import type { Inventory } from '../core/inventory.js';
 import { quoteForMessage } from '../core/paths.js';
 import type { ObjectChange } from '../core/plan/changes.js';
 import { finalizeVersion, headersNeeded, planVersion, type VersionPlan } from '../core/plan/version-plan.js';
@@ -21,6 +21,7 @@ import { type BaseCache, readBase, readHeaders } from './base.js';
 import { CopyCheckpoints, clearForResume } from './checkpoint.js';
 import { claimVersion, clearVersion, DEFAULT_LEASE_MS, releaseVersion } from './claim.js';
 import { type CopyProgress, copyContent } from './copy.js';
+import { sidecarText, WHOLE_WRITE_BYTES, type WrittenInventory, writeInventory } from './inventory-write.js';
 import { Lease } from './lease.js';
 import { recoverObject } from './recover.js';
 import { writeDeclaration } from './recover-steps.js';
@@ -227,18 +228,20 @@ export async function commitVersion(req: CommitRequest, ctx: CommitContext): Pro
     lease.check();
     report('inventory');
     await step('version-inventory');
-    const bytes = Buffer.from(serializeInventory(inventory));
+    // Streamed and digested as it is written: no copy of a large inventory is held.
     const alg = plan.digestAlgorithm;
-    const sidecar = `${digestBytes(bytes, [alg])[alg]} inventory.json\n`;
     const held = await lease.stop();
-    lease.replaced((await ctx.store.write(held.key, bytes, { ifMatch: held.etag })).etag ?? '');
+    const version = await writeInventory(ctx.store, held.key, inventory, { ifMatch: held.etag });
+    lease.replaced(version.result.etag ?? '');
+    const sidecar = sidecarText(version.digests[alg]!);
     await step('version-sidecar');
     const versionSidecar = joinKey(versionKey, `inventory.json.${alg}`);
     await ctx.store.write(versionSidecar, sidecar);
     await ctx.store.sync([held.key, versionSidecar]);
     report('commit');
     const { pending, etag: rootEtag } = await writeRoot(ctx, base, {
-      bytes,
+      inventory,
+      written: version,
       sidecar,
       alg,
       objectId: req.objectId,
@@ -246,11 +249,14 @@ export async function commitVersion(req: CommitRequest, ctx: CommitContext): Pro
       claim: lease.held,
     });
     committed = true;
-    const digest =
-      alg === 'sha512' ? sidecar.slice(0, sidecar.indexOf(' ')) : digestBytes(bytes, ['sha512']).sha512!;
-    const digests = { sha512: digest, [alg]: sidecar.slice(0, sidecar.indexOf(' ')) };
-    const next = { inventory, digest, digests, ...(rootEtag !== undefined && { etag: rootEtag }) };
-    ctx.baseCache?.set(joinKey(ctx.objectKey, 'inventory.json'), rootEtag, bytes.length, next);
+    const digests = { sha512: version.digests.sha512!, [alg]: version.digests[alg]! };
+    const next = {
+      inventory,
+      digest: digests.sha512,
+      digests,
+      ...(rootEtag !== undefined && { etag: rootEtag }),
+    };
+    ctx.baseCache?.set(joinKey(ctx.objectKey, 'inventory.json'), rootEtag, version.size, next);
     report('done');
     await step('done');
     return {
@@ -310,7 +316,9 @@ const unsettled = new WeakSet<object>();
 
 /** What {@link writeRoot} writes. */
 interface RootWrite {
-  bytes: Buffer;
+  inventory: Inventory;
+  /** The version inventory written: the root inventory is the same bytes (size, digests). */
+  written: WrittenInventory;
   sidecar: string;
   alg: string;
   objectId: string;
@@ -353,7 +361,14 @@ async function writeRoot(
   let written: { etag?: string } = {};
   try {
     const options = base.inventory ? { ifMatch: base.etag ?? '' } : { ifNoneMatch: true };
-    written = await ctx.store.write(rootKey, w.bytes, { ...options, durable: true });
+    // The same canonical bytes again, streamed; size and SHA-256 known from the version copy.
+    const root = await writeInventory(ctx.store, rootKey, w.inventory, {
+      ...options,
+      durable: true,
+      size: w.written.size,
+      sha256: w.written.result.sha256,
+    });
+    written = root.result;
   } catch (err) {
     if (err instanceof PreconditionFailedError || hasCode(err, 'ALREADY_EXISTS')) {
       throw new ConflictError(`${quoteForMessage(w.objectId)} changed while this version was written`, {
@@ -362,7 +377,7 @@ async function writeRoot(
         cause: err,
       });
     }
-    const landed = await rootHolds(ctx.store, rootKey, w.bytes);
+    const landed = await rootHolds(ctx.store, rootKey, w.written);
     if (landed === undefined && typeof err === 'object' && err !== null) unsettled.add(err);
     if (landed !== true) throw err;
   }
@@ -389,10 +404,22 @@ async function writeRoot(
   return { pending, ...(written.etag !== undefined && { etag: written.etag }) };
 }
 
-/** Whether the root inventory now holds `bytes` (undefined: it cannot be read). */
-async function rootHolds(store: WritableStore, key: string, bytes: Buffer): Promise<boolean | undefined> {
+/** Whether the root inventory now holds the bytes written (undefined: it cannot be read). */
+async function rootHolds(
+  store: WritableStore,
+  key: string,
+  written: WrittenInventory,
+): Promise<boolean | undefined> {
   try {
-    return (await store.readBytes(key, { maxBytes: bytes.length })).equals(bytes);
+    const hash = createHash('sha512');
+    if (written.size <= WHOLE_WRITE_BYTES) {
+      hash.update(await store.readBytes(key, { maxBytes: written.size }));
+    } else {
+      if ((await store.stat(key)).size !== written.size) return false;
+      const stream = await store.read(key);
+      for await (const chunk of stream as AsyncIterable<Buffer>) hash.update(chunk);
+    }
+    return hash.digest('hex') === written.digests.sha512;
   } catch (err) {
     return hasCode(err, 'NOT_FOUND') || hasCode(err, 'TOO_LARGE') ? false : undefined;
   }

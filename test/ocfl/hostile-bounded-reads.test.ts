@@ -39,7 +39,11 @@ t.test('the caps are named and sane', async (t) => {
   t.equal(MAX_LAYOUT_FILE_BYTES, 64 * 1024);
   t.equal(MAX_EXTENSION_CONFIG_BYTES, 64 * 1024);
   t.equal(MAX_FEDORA_HEADER_BYTES, 1024 * 1024);
-  t.ok(MAX_INVENTORY_BYTES < 2 ** 29, 'the inventory cap stays below V8 string length');
+  t.equal(
+    MAX_INVENTORY_BYTES,
+    4 * GiB,
+    'large inventories are streamed: the cap bounds memory, not a string',
+  );
 });
 
 t.test('a 2 GiB sidecar of junk is an invalid sidecar (E061), not a VALID object', async (t) => {
@@ -99,9 +103,9 @@ t.test('a 1 GiB extension config.json is refused with TooLargeError', async (t) 
 });
 
 for (const where of ['inventory.json', 'v1/inventory.json']) {
-  t.test(`a sparse 3 GB ${where} is refused at once as too large for this reader, not E033`, async (t) => {
+  t.test(`a sparse 5 GB ${where} is refused at once as too large for this reader, not E033`, async (t) => {
     const dir = objectDir(t);
-    truncateSync(join(dir, where), 3 * 10 ** 9);
+    truncateSync(join(dir, where), 5 * 10 ** 9);
     const store = new FsStore(dir, { readOnly: true });
     const started = Date.now();
     const rss = process.memoryUsage().rss;
@@ -112,11 +116,33 @@ for (const where of ['inventory.json', 'v1/inventory.json']) {
     if (where === 'inventory.json') {
       const read = await readObject(store, '').catch((e: unknown) => e);
       t.ok(hasCode(read, 'TOO_LARGE'));
-      t.match((read as Error).message, /3000000000 bytes, too large for this reader/);
+      t.match((read as Error).message, /5000000000 bytes, too large for this reader/);
     }
     t.ok(Date.now() - started < 5000, `refused in ${Date.now() - started} ms`);
     t.ok(process.memoryUsage().rss - rss < 200 * 1024 * 1024, 'without reading it');
   });
+
+  t.test(
+    `a sparse 3 GB ${where} (under the cap) is E033 after its first bytes, not read whole`,
+    async (t) => {
+      const dir = objectDir(t);
+      truncateSync(join(dir, where), 3 * 10 ** 9);
+      const store = new FsStore(dir, { readOnly: true });
+      const started = Date.now();
+      const rss = process.memoryUsage().rss;
+      const report = await validateObject(store, '', { fixity: false });
+      t.ok(
+        report.errors.some((i) => i.code === 'E033' && i.path === where),
+        JSON.stringify(report.errors),
+      );
+      if (where === 'inventory.json') {
+        const read = await readObject(store, '').catch((e: unknown) => e);
+        t.ok(hasCode(read, 'INVALID_OBJECT'), 'the reader refuses it as not JSON');
+      }
+      t.ok(Date.now() - started < 5000, `answered in ${Date.now() - started} ms`);
+      t.ok(process.memoryUsage().rss - rss < 200 * 1024 * 1024, 'without reading it');
+    },
+  );
 }
 
 t.test('a Fedora header past MAX_FEDORA_HEADER_BYTES is refused, not read', async (t) => {

@@ -21,36 +21,31 @@ export function checkManifest(
   reference?: Inventory,
 ): DigestMap {
   // Null prototypes for everything keyed by data: a digest `__proto__` is an ordinary key.
-  const manifest: DigestMap = Object.create(null);
   if (!('manifest' in raw)) {
     flag(ctx, 'E041', 'inventory has no manifest block');
-    return manifest;
+    return Object.create(null);
   }
   if (!isPlainObject(raw.manifest)) {
     flag(ctx, ctx.spec === '1.0' ? 'E041' : 'E106', 'manifest is not a JSON object');
-    return manifest;
+    return Object.create(null);
   }
   const ref = usableReference(reference, digestAlgorithm)?.manifest;
   const all: string[] = [];
   let allShared = ref !== undefined;
-  for (const [digest, paths] of Object.entries(raw.manifest)) {
+  const manifest = keptDigestMap(raw.manifest, (digest, paths) => {
     if (ref && Object.hasOwn(ref, digest) && sameStrings(paths, ref[digest])) {
-      manifest[digest] = ref[digest]!; // same entry as in a valid manifest: nothing to check
-      continue;
+      return ref[digest]!; // same entry as in a valid manifest: nothing to check
     }
     allShared = false;
     if (digestAlgorithm) checkContentDigest(digestAlgorithm, digest, ctx);
     if (!Array.isArray(paths)) {
       flag(ctx, 'E092', `manifest[${q(digest)}] is not an array of content paths`);
-      continue;
+      return undefined;
     }
-    manifest[digest] = [];
-    for (const p of paths) {
-      if (!checkContentPath(p, 'manifest', ctx)) continue;
-      manifest[digest]!.push(p as string);
-      all.push(p as string);
-    }
-  }
+    const kept = keptPaths(paths, (p) => checkContentPath(p, 'manifest', ctx));
+    for (const p of kept) all.push(p);
+    return kept;
+  });
   // A subset of a valid manifest has no case duplicates or clashes; otherwise check them all.
   if (allShared) return manifest;
   flagCaseDuplicates(Object.keys(manifest), 'E096', 'manifest', ctx);
@@ -129,24 +124,58 @@ function checkFixityBlock(
   ctx: InventoryContext,
 ): DigestMap {
   const where = `fixity.${q(alg)}`;
-  const out: DigestMap = Object.create(null);
-  for (const [digest, paths] of Object.entries(block)) {
+  const out = keptDigestMap(block, (digest, paths) => {
     const problem = digestFormatProblem(alg, digest);
     if (problem) flag(ctx, fixityFormatCode(alg), `${where} key ${q(digest)}: ${problem}`);
     if (!Array.isArray(paths)) {
       flag(ctx, 'E057', `${where}[${q(digest)}] is not an array of content paths`);
-      continue;
+      return undefined;
     }
-    out[digest] = [];
-    for (const p of paths) {
-      if (!checkContentPath(p, where, ctx)) continue;
-      if (!contentPaths.has(p as string)) {
-        flag(ctx, 'E057', `${where} names ${q(p)}, which is not a manifest content path`);
-        continue;
-      }
-      out[digest]!.push(p as string);
-    }
-  }
+    return keptPaths(paths, (p) => {
+      if (!checkContentPath(p, where, ctx)) return false;
+      if (contentPaths.has(p as string)) return true;
+      flag(ctx, 'E057', `${where} names ${q(p)}, which is not a manifest content path`);
+      return false;
+    });
+  });
   flagCaseDuplicates(Object.keys(block), 'E097', where, ctx);
   return out;
+}
+
+/**
+ * The digest map of `raw` with each entry's paths as `entry` returns them (undefined: dropped).
+ * Built without copying when nothing was dropped or replaced and `raw` has a null prototype (as
+ * the streaming reader makes them): `raw` itself is the result, so a million-entry block is not
+ * rebuilt. Otherwise a new null-prototype map. `entry` runs once per key, in order.
+ */
+export function keptDigestMap(
+  raw: Record<string, unknown>,
+  entry: (digest: string, paths: unknown) => string[] | undefined,
+): DigestMap {
+  const keys = Object.keys(raw);
+  let out: DigestMap | undefined = Object.getPrototypeOf(raw) === null ? undefined : Object.create(null);
+  for (let i = 0; i < keys.length; i++) {
+    const digest = keys[i]!;
+    const paths = raw[digest];
+    const kept = entry(digest, paths);
+    if (out === undefined && kept === paths) continue;
+    if (out === undefined) {
+      out = Object.create(null) as DigestMap;
+      for (let j = 0; j < i; j++) out[keys[j]!] = raw[keys[j]!] as string[];
+    }
+    if (kept !== undefined) out[digest] = kept;
+  }
+  return out ?? (raw as DigestMap);
+}
+
+/** `paths` itself when `ok` accepts every element, else a new array of those it accepts. */
+export function keptPaths(paths: unknown[], ok: (p: unknown) => boolean): string[] {
+  let out: string[] | undefined;
+  for (let i = 0; i < paths.length; i++) {
+    const good = ok(paths[i]);
+    if (good && out === undefined) continue;
+    if (out === undefined) out = paths.slice(0, i) as string[];
+    if (good) out.push(paths[i] as string);
+  }
+  return out ?? (paths as string[]);
 }

@@ -1,11 +1,12 @@
 /**
  * Inventory bytes ⇄ {@link Inventory}.
  *
- * Parsing digests the exact bytes first (sidecars and E064 compare those digests, never a
- * re-serialisation), then decodes strict UTF-8 and `JSON.parse`s. The whole document is held as
- * one string, so an inventory is limited by V8's maximum string length (about 2^29 characters,
- * ~536 M on 64-bit Node); inventories of Fedora-sized objects are far below that, a streaming
- * scanner can come later if one is not.
+ * Parsing digests the exact bytes (sidecars and E064 compare those digests, never a
+ * re-serialisation) and reads the JSON one of two ways with the same result: up to
+ * {@link STREAMING_THRESHOLD_BYTES}, strict UTF-8 decoding and `JSON.parse` (fastest there);
+ * above it, and always for {@link InventoryParser} (chunks from a stream), the streaming
+ * scanner (`inventory-scanner.ts`), which needs no string of the whole document (V8 stops at
+ * ≈536 M characters) and shares what version blocks repeat. Both feed `validateInventory`.
  *
  * Serialisation is canonical: fixed key order, digests and versions sorted, path arrays sorted,
  * 2-space indentation, no trailing newline. The same inventory always yields the same bytes, so
@@ -19,19 +20,28 @@
 import { TooLargeError } from '../errors.js';
 import type { DigestMap, Inventory, InventoryVersion, OcflSpecVersion } from '../inventory.js';
 import { versionNumber } from '../inventory.js';
-import { describeJsonError, findDuplicateKeys } from '../json-scan.js';
+import { type DuplicateKey, describeJsonError, findDuplicateKeys } from '../json-scan.js';
 import { quoteForMessage } from '../paths.js';
 import { type ValidationIssue, ValidationReport } from './codes.js';
 import { canCompute, digestBytes } from './digests.js';
+import { InventoryScanner } from './inventory-scanner.js';
 import { type InventoryValidationOptions, validateInventory } from './inventory-validate.js';
 import type { VersionName } from './version-names.js';
 
 /**
- * Largest inventory this reader takes: 500 MiB. The whole document becomes one string for
- * `JSON.parse`, and V8 cannot hold a string of more than ~536 M characters; past this cap a
- * reader fails with TooLargeError ("too large for this reader") instead of a wrong E033.
+ * Largest inventory the readers take: 4 GiB. No longer a limit of V8's strings (large
+ * inventories are streamed) but of memory: what is built from an inventory is about its size,
+ * and a hostile file must not grow the process without bound. Past it a reader fails with
+ * TooLargeError ("too large for this reader"), never a wrong E033. A 1,000,000-file object
+ * with 10 versions has a 0.7 GB root inventory.
  */
-export const MAX_INVENTORY_BYTES = 500 * 1024 * 1024;
+export const MAX_INVENTORY_BYTES = 4 * 1024 ** 3;
+
+/**
+ * Inventories of at least this many bytes (64 MiB) are read by the streaming scanner, smaller
+ * ones with `JSON.parse` (faster on them; see bench/README.md "big inventories").
+ */
+export const STREAMING_THRESHOLD_BYTES = 64 * 1024 * 1024;
 
 /** Outcome of {@link parseInventory}. */
 export interface ParsedInventory {
@@ -72,6 +82,18 @@ export interface ParseInventoryOptions extends InventoryValidationOptions {
  * more than {@link MAX_INVENTORY_BYTES} (a limit of this reader, not a fault of the inventory).
  */
 export function parseInventory(bytes: Uint8Array, options: ParseInventoryOptions = {}): ParsedInventory {
+  if (bytes.byteLength >= STREAMING_THRESHOLD_BYTES && bytes.byteLength <= MAX_INVENTORY_BYTES) {
+    const digests: Record<string, string> = { ...options.knownDigests };
+    const wanted = ['sha512', ...(options.digestAlgorithms ?? ['sha256'])].filter((a) => !digests[a]);
+    Object.assign(digests, digestBytes(bytes, wanted));
+    const parser = new InventoryParser({ ...options, digestAlgorithms: [], knownDigests: digests });
+    for (let at = 0; at < bytes.byteLength; at += CHUNK) parser.push(bytes.subarray(at, at + CHUNK));
+    const parsed = parser.end();
+    const alg = parsed.inventory?.digestAlgorithm;
+    if (alg && !parsed.digests[alg] && canCompute(alg))
+      Object.assign(parsed.digests, digestBytes(bytes, [alg]));
+    return parsed;
+  }
   if (bytes.byteLength > MAX_INVENTORY_BYTES) {
     throw new TooLargeError(
       `${options.path ?? 'inventory.json'} is ${bytes.byteLength} bytes, too large for this reader (limit ${MAX_INVENTORY_BYTES})`,
@@ -100,6 +122,65 @@ export function parseInventory(bytes: Uint8Array, options: ParseInventoryOptions
   return { ...result, digests };
 }
 
+const CHUNK = 1 << 20;
+
+/** Options of {@link InventoryParser}: those of {@link parseInventory} and a byte cap. */
+export interface InventoryParserOptions extends ParseInventoryOptions {
+  /** Refuse (TooLargeError) past this many bytes (default {@link MAX_INVENTORY_BYTES}). */
+  maxBytes?: number;
+}
+
+/**
+ * {@link parseInventory} over a stream: `push` the bytes in chunks of any size, then `end()`.
+ * The digests (sha512 and `digestAlgorithms`, default sha256, each unless in `knownDigests`) are
+ * computed as the bytes pass; the declared `digestAlgorithm` is not known until the end, so a
+ * caller that needs its digest names it (the validator passes the sidecars' algorithms). Same
+ * result and issues as {@link parseInventory}; `push` throws TooLargeError past `maxBytes`.
+ */
+export class InventoryParser {
+  readonly #options: InventoryParserOptions;
+  readonly #scanner: InventoryScanner;
+  readonly #known: Record<string, string>;
+
+  constructor(options: InventoryParserOptions = {}) {
+    this.#options = options;
+    this.#known = { ...options.knownDigests };
+    const wanted = ['sha512', ...(options.digestAlgorithms ?? ['sha256'])];
+    this.#scanner = new InventoryScanner({
+      digestAlgorithms: [...new Set(wanted.filter((a) => !this.#known[a] && canCompute(a)))],
+      maxBytes: options.maxBytes ?? MAX_INVENTORY_BYTES,
+      ...(options.path !== undefined && { path: options.path }),
+      ...(options.reference && { reference: options.reference }),
+    });
+  }
+
+  /** Feed the next bytes. Throws TooLargeError past the byte cap. */
+  push(chunk: Uint8Array): void {
+    this.#scanner.push(chunk);
+  }
+
+  /** True once the bytes are known not to be JSON (the outcome is E033 whatever follows). */
+  get failed(): boolean {
+    return this.#scanner.failed;
+  }
+
+  /** Validate what was read (never throws on bad input; see {@link parseInventory}). */
+  end(): ParsedInventory {
+    const scan = this.#scanner.end();
+    const digests = { ...this.#known, ...scan.digests };
+    const options = this.#options;
+    if (scan.syntaxError !== undefined) {
+      const report = new ValidationReport();
+      report.add('E033', `inventory is not valid UTF-8 JSON: ${scan.syntaxError}`, options.path);
+      return { issues: report.issues, digests, versionNames: [] };
+    }
+    const result = validateInventory(scan.value, options);
+    const duplicates = duplicateIssues(scan.duplicates, options.path);
+    if (duplicates.length > 0) result.issues = [...duplicates, ...result.issues];
+    return { ...result, digests };
+  }
+}
+
 /**
  * Issues for keys repeated within one JSON object of an inventory (`parsed` is what JSON.parse
  * made of `bytes`: it makes the check cheap), at most 100. **Errors**, not
@@ -112,8 +193,12 @@ export function parseInventory(bytes: Uint8Array, options: ParseInventoryOptions
  * key and the object it is repeated in (`versions.v1.state`), both shortened.
  */
 export function duplicateKeyIssues(bytes: Uint8Array, parsed: unknown, path?: string): ValidationIssue[] {
+  return duplicateIssues(findDuplicateKeys(bytes, { parsed }), path);
+}
+
+function duplicateIssues(found: readonly DuplicateKey[], path?: string): ValidationIssue[] {
   const report = new ValidationReport();
-  for (const d of findDuplicateKeys(bytes, { parsed })) {
+  for (const d of found) {
     const code = d.where === 'manifest' ? 'E096' : /^fixity\.[^.]+$/.test(d.where) ? 'E097' : 'E033';
     const where = d.where === '(top level)' ? 'the top level' : quoteForMessage(d.where, 120);
     report.add(

@@ -14,6 +14,7 @@ import { isPlainObject } from './context.js';
 
 /** Same strings in the same order (`raw` may hold anything). */
 export function sameStrings(raw: unknown, ref: readonly string[] | undefined): boolean {
+  if (raw === ref && ref !== undefined) return true; // shared by the streaming reader
   if (!ref || !Array.isArray(raw) || raw.length !== ref.length) return false;
   for (let i = 0; i < ref.length; i++) if (raw[i] !== ref[i]) return false;
   return true;

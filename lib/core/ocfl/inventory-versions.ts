@@ -5,6 +5,7 @@
  */
 import type { DigestMap, Inventory, InventoryVersion, VersionUser } from '../inventory.js';
 import { flag, flagUnknownKeys, type InventoryContext, isPlainObject, looksLikeUri, q } from './context.js';
+import { keptDigestMap, keptPaths } from './inventory-maps.js';
 import { sameVersion } from './inventory-reference.js';
 import { findPathClashes, pathProblems } from './paths.js';
 import { checkVersionSequence, type VersionName } from './version-names.js';
@@ -99,28 +100,24 @@ function checkUser(raw: unknown, where: string, ctx: InventoryContext): VersionU
 
 /** Check one `state` block: shape, logical path form (E051–E053) and clashes (E095). */
 function checkState(raw: Record<string, unknown>, where: string, ctx: InventoryContext): DigestMap {
-  const state: DigestMap = Object.create(null);
   if (!('state' in raw)) {
     flag(ctx, 'E048', `${where} has no state`);
-    return state;
+    return Object.create(null);
   }
   if (!isPlainObject(raw.state)) {
     flag(ctx, 'E050', `${where}.state is not a JSON object of digests`);
-    return state;
+    return Object.create(null);
   }
   const all: string[] = [];
-  for (const [digest, paths] of Object.entries(raw.state)) {
+  const state = keptDigestMap(raw.state, (digest, paths) => {
     if (!Array.isArray(paths)) {
       flag(ctx, 'E051', `${where}.state[${q(digest)}] is not an array of logical paths`);
-      continue;
+      return undefined;
     }
-    state[digest] = [];
-    for (const p of paths) {
-      if (!checkLogicalPath(p, where, ctx)) continue;
-      state[digest]!.push(p as string);
-      all.push(p as string);
-    }
-  }
+    const kept = keptPaths(paths, (p) => checkLogicalPath(p, where, ctx));
+    for (const p of kept) all.push(p);
+    return kept;
+  });
   const clashes = findPathClashes(all);
   for (const p of clashes.duplicates) flag(ctx, 'E095', `${where}.state lists logical path ${q(p)} twice`);
   for (const [dir, p] of clashes.conflicts) {

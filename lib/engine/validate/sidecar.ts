@@ -5,15 +5,22 @@
  * are accepted on read (writers differ); we write exactly one space and a newline.
  */
 
+import { createHash } from 'node:crypto';
 import { hasCode } from '../../core/errors.js';
 import type { Inventory, OcflSpecVersion } from '../../core/inventory.js';
 import type { OcflCode, ValidationReport } from '../../core/ocfl/codes.js';
-import { digestBytes, sameDigest } from '../../core/ocfl/digests.js';
-import { type ParsedInventory, parseInventory } from '../../core/ocfl/inventory-parse.js';
+import { canCompute, digestBytes, sameDigest } from '../../core/ocfl/digests.js';
+import {
+  InventoryParser,
+  type InventoryParserOptions,
+  type ParsedInventory,
+  parseInventory,
+  STREAMING_THRESHOLD_BYTES,
+} from '../../core/ocfl/inventory-parse.js';
 import { MAX_SIDECAR_BYTES } from '../../core/ocfl/limits.js';
 import type { ReadableStore } from '../../storage/port.js';
 import { joinKey } from '../../storage/port.js';
-import { readInventoryBytes } from '../inventory-reading.js';
+import { readInventory } from '../inventory-reading.js';
 import type { Children } from './tree.js';
 
 const SIDECAR_PREFIX = 'inventory.json.';
@@ -90,32 +97,110 @@ export async function loadInventory(
     return { parsed: { issues: [], digests: {}, versionNames: [] }, sha512: '', duplicate: false };
   }
   // Past MAX_INVENTORY_BYTES this throws TooLargeError: a limit of this reader, not an E-code.
-  const bytes = await readInventoryBytes(at.store, joinKey(at.objectRoot, path));
-  // Hashed once: the parser reuses this sha512 and computes only the algorithms of the sidecars
-  // it needs (a 68.5 MB inventory costs ~0.3 s per extra pass); checkSidecar adds sha256 on demand.
-  const probe = digestBytes(bytes, ['sha512']).sha512!;
-  let parsed = cache.get(probe);
-  const duplicate = parsed !== undefined;
-  if (!parsed) {
-    parsed = parseInventory(bytes, {
-      path,
-      knownDigests: { sha512: probe },
-      digestAlgorithms: [],
-      ...(options.expectedSpecVersion && { expectedSpecVersion: options.expectedSpecVersion }),
-      ...(options.extraContentRoots && { extraContentRoots: options.extraContentRoots }),
-      ...(options.reference && { reference: options.reference }),
-    });
-    cache.set(probe, parsed);
+  const key = joinKey(at.objectRoot, path);
+  const size = at.children.files.get('inventory.json')?.size;
+  const parseOptions = {
+    path,
+    ...(options.expectedSpecVersion && { expectedSpecVersion: options.expectedSpecVersion }),
+    ...(options.extraContentRoots && { extraContentRoots: options.extraContentRoots }),
+    ...(options.reference && { reference: options.reference }),
+  };
+  let bytes: Uint8Array | undefined;
+  let known = await knownCopy(at, key, size, cache);
+  const fresh = known
+    ? undefined
+    : await readInventory<ParsedInventory | undefined>(
+        at.store,
+        key,
+        {
+          whole: (whole) => {
+            bytes = whole;
+            // Hashed once: the parser reuses this sha512 and computes only the algorithms of the
+            // sidecars it needs (a 68.5 MB inventory costs ~0.3 s per extra pass).
+            const probe = digestBytes(whole, ['sha512']).sha512!;
+            known = cache.get(probe);
+            if (known) return undefined;
+            return parseInventory(whole, {
+              ...parseOptions,
+              knownDigests: { sha512: probe },
+              digestAlgorithms: [],
+            });
+          },
+          streamed: () => streamedParser(parseOptions, sidecarAlgorithms(at)),
+        },
+        size !== undefined ? { size } : {},
+      );
+  // A streamed copy of an inventory already parsed (the head version's) is reported once too.
+  known ??= fresh?.digests.sha512 ? cache.get(fresh.digests.sha512) : undefined;
+  const parsed = (known ?? fresh)!;
+  if (!known) {
+    if (parsed.digests.sha512) {
+      cache.set(parsed.digests.sha512, parsed);
+      if (size !== undefined) parsedSizes.set(parsed, size);
+    }
     report.addAll(parsed.issues);
   }
   await checkSidecar(at, parsed, bytes, report, options.strayCode);
-  return { parsed, sha512: parsed.digests.sha512!, duplicate };
+  return { parsed, sha512: parsed.digests.sha512 ?? '', duplicate: known !== undefined };
+}
+
+/** Byte sizes of the inventories in a cache, to spot likely copies before parsing them. */
+const parsedSizes = new WeakMap<ParsedInventory, number>();
+
+/**
+ * A large inventory of the same size as one already parsed is most likely a copy of it (the head
+ * version's inventory is the root's): digesting it alone (≈1 GB/s) is much cheaper than
+ * parsing it, and parsing follows only when the digests differ.
+ */
+async function knownCopy(
+  at: InventoryLocation,
+  key: string,
+  size: number | undefined,
+  cache: InventoryCache,
+): Promise<ParsedInventory | undefined> {
+  if (size === undefined || size < STREAMING_THRESHOLD_BYTES) return undefined;
+  if (![...cache.values()].some((p) => parsedSizes.get(p) === size)) return undefined;
+  const hash = createHash('sha512');
+  const stream = await at.store.read(key);
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) hash.update(chunk);
+  } finally {
+    stream.destroy();
+  }
+  return cache.get(hash.digest('hex'));
+}
+
+/**
+ * A streaming parser for a large inventory; its digests are dropped when it stopped at a syntax
+ * error (the rest was never read: no digest of a prefix may be compared with a sidecar).
+ */
+function streamedParser(options: InventoryParserOptions, algorithms: string[]) {
+  const parser = new InventoryParser({ ...options, digestAlgorithms: algorithms });
+  return {
+    push: (chunk: Uint8Array) => parser.push(chunk),
+    get failed() {
+      return parser.failed;
+    },
+    end: (): ParsedInventory => {
+      const parsed = parser.end();
+      return parser.failed ? { ...parsed, digests: {} } : parsed;
+    },
+  };
+}
+
+/** The computable algorithms of the sidecars beside an inventory, and sha512 (the cache key). */
+function sidecarAlgorithms(at: InventoryLocation): string[] {
+  const algs = [...at.children.files.keys()]
+    .filter((n) => n.startsWith(SIDECAR_PREFIX))
+    .map((n) => n.slice(SIDECAR_PREFIX.length))
+    .filter((a) => canCompute(a));
+  return [...new Set(['sha512', ...algs])];
 }
 
 async function checkSidecar(
   at: InventoryLocation,
   parsed: ParsedInventory,
-  bytes: Uint8Array,
+  bytes: Uint8Array | undefined,
   report: ValidationReport,
   stray: OcflCode,
 ) {
@@ -148,7 +233,8 @@ async function checkSidecar(
   const alg = expected.slice(SIDECAR_PREFIX.length);
   // The parser computed sha512 and the declared algorithm; a sha256 sidecar beside a sha512
   // inventory (or an undeclared one) is still checked, as before.
-  const actual = parsed.digests[alg] ?? (alg === 'sha256' ? digestBytes(bytes, [alg]).sha256 : undefined);
+  const actual =
+    parsed.digests[alg] ?? (alg === 'sha256' && bytes ? digestBytes(bytes, [alg]).sha256 : undefined);
   if (actual !== undefined && !sameDigest(actual, m[1]!)) {
     report.add('E060', `sidecar digest does not match the inventory's ${alg}`, where(expected));
   }
