@@ -22,5 +22,7 @@ t.test(
 t.test('errors exported from lib/index keep their stable codes', async (t) => {
   t.equal(new strongroom.NotFoundError('x').code, 'NOT_FOUND');
   t.equal(typeof strongroom.ocfl.parseInventory, 'function');
+  t.equal(typeof strongroom.ocfl.InventoryParser, 'function', 'inventories of any size, streamed');
+  t.equal(typeof strongroom.ocfl.inventoryChunks, 'function');
   t.equal(typeof strongroom.mets.readMets, 'function');
 });

@@ -19,12 +19,16 @@ export {
 export { isRegisteredExtension, MUTABLE_HEAD_EXTENSION, REGISTERED_EXTENSIONS } from './extensions.js';
 export {
   duplicateKeyIssues,
+  InventoryParser,
+  type InventoryParserOptions,
   MAX_INVENTORY_BYTES,
   type ParsedInventory,
   type ParseInventoryOptions,
   parseInventory,
+  STREAMING_THRESHOLD_BYTES,
   serializeInventory,
 } from './inventory-parse.js';
+export { inventoryChunks } from './inventory-serialize.js';
 export {
   type InventoryValidation,
   type InventoryValidationOptions,
