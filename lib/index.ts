@@ -228,6 +228,7 @@ export {
   pipelineDedupeKey,
 } from './services/pipelines.js';
 export { type PutFolderOptions, type PutProgress, type PutResult, putFolder } from './services/put.js';
+export { type LeaseKeeper, QueueWorker, type QueueWorkerOptions } from './services/queue-worker.js';
 // the storage-root-centred API: open a repository, then ask it by object id
 export {
   type FileContent,

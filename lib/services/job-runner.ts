@@ -16,18 +16,18 @@ import { type ImportJob, rebaseImportJob, versionName } from '../core/import-job
 import { quoteForMessage } from '../core/paths.js';
 import type { ImportJobOutcomeLists, ImportJobResultRecord, RecordError } from '../records/model.js';
 import type { RecordStore } from '../records/port.js';
-import type { ClaimedJob, JobQueue } from '../records/queue/port.js';
+import type { ClaimedJob } from '../records/queue/port.js';
 import type { OpenStoreOptions } from '../storage/location.js';
 import { exportVersion } from '../txn/export.js';
 import type { RepositoryWriter } from '../txn/writer.js';
 import { type DepositService, EXPORT_QUEUE, IMPORT_QUEUE } from './deposits.js';
 import { executeImportJob, type ImportJobOutcome } from './import-jobs.js';
+import { QueueWorker, type QueueWorkerOptions } from './queue-worker.js';
 import type { Repository } from './repository.js';
 
 /** What the runner needs. */
-export interface JobRunnerDeps {
+export interface JobRunnerDeps extends QueueWorkerOptions {
   records: RecordStore;
-  queue: JobQueue;
   writer: RepositoryWriter;
   repository: Repository;
   deposits: DepositService;
@@ -36,19 +36,11 @@ export interface JobRunnerDeps {
   /** The agent URI of an agent id (recorded on versions and headers). */
   agentUri(agentId: string): string;
   store?: OpenStoreOptions;
-  /** Worker name in the queue (default: `runner-<pid>`). */
-  workerId?: string;
-  /** Lease per claim, renewed while working (default 60 s). */
-  leaseMs?: number;
-  /** Wait between polls when the queues are empty (default 500 ms). */
-  pollMs?: number;
   /**
    * Called once an import has committed a version of the group at `groupPath` (with the name the
    * job gave it, if any): e.g. to keep a browse index of this process up to date. Must not throw.
    */
   onImported?(groupPath: string, name: string | undefined): void;
-  /** Where the runner reports (default: nowhere). */
-  log?: (level: 'info' | 'warn' | 'error', fields: object, message: string) => void;
 }
 
 const FINAL_CODES = new Set([
@@ -79,82 +71,13 @@ export function recordErrors(err: unknown): RecordError[] {
 }
 
 /** Runs queued imports and exports; see the module doc. */
-export class JobRunner {
-  #stopping = false;
-  #loop?: Promise<void>;
-  #current?: AbortController;
-  #wake?: () => void;
-
-  constructor(private readonly deps: JobRunnerDeps) {}
-
-  private get workerId(): string {
-    return this.deps.workerId ?? `runner-${process.pid}`;
+export class JobRunner extends QueueWorker {
+  constructor(private readonly deps: JobRunnerDeps) {
+    super(deps, 'runner', [IMPORT_QUEUE, EXPORT_QUEUE]);
   }
 
-  private get leaseMs(): number {
-    return this.deps.leaseMs ?? 60_000;
-  }
-
-  /** Start the loop (after {@link reconcile}). */
-  start(): void {
-    this.#loop ??= this.loop();
-  }
-
-  /** Wake an idle loop now (a job was just queued). */
-  poke(): void {
-    this.#wake?.();
-  }
-
-  /**
-   * Stop taking jobs; give the running one `graceMs` to finish, then abort it (its transaction
-   * removes what it wrote; the queue hands it out again after a restart). Resolves when idle.
-   */
-  async stop(graceMs = 20_000): Promise<void> {
-    this.#stopping = true;
-    this.#wake?.();
-    const timer = setTimeout(() => this.#current?.abort(new Error('shutting down')), graceMs);
-    timer.unref();
-    await this.#loop;
-    clearTimeout(timer);
-  }
-
-  private async loop(): Promise<void> {
-    while (!this.#stopping) {
-      let worked = false;
-      try {
-        worked = await this.runOnce();
-      } catch (err) {
-        this.deps.log?.('error', { err }, 'job runner step failed');
-      }
-      if (!worked && !this.#stopping) {
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, this.deps.pollMs ?? 500);
-          this.#wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-        this.#wake = undefined;
-      }
-    }
-  }
-
-  /** Claim and run one job from either queue; false when both are empty. */
-  async runOnce(): Promise<boolean> {
-    for (const queue of [IMPORT_QUEUE, EXPORT_QUEUE]) {
-      const claimed = await this.deps.queue.claim(queue, { workerId: this.workerId, leaseMs: this.leaseMs });
-      if (!claimed) continue;
-      const abort = new AbortController();
-      this.#current = abort;
-      try {
-        if (queue === IMPORT_QUEUE) await this.runImport(claimed, abort.signal);
-        else await this.runExport(claimed, abort.signal);
-      } finally {
-        this.#current = undefined;
-      }
-      return true;
-    }
-    return false;
+  protected override runClaimed(queue: string, claimed: ClaimedJob, signal: AbortSignal): Promise<void> {
+    return queue === IMPORT_QUEUE ? this.runImport(claimed, signal) : this.runExport(claimed, signal);
   }
 
   private async runImport(claimed: ClaimedJob, signal: AbortSignal): Promise<void> {
@@ -396,17 +319,6 @@ export class JobRunner {
   }
 
   /** Extend the lease every third of its length while a job runs. */
-  private keepLease(jobId: string, leaseToken: string): { stop(): void } {
-    const timer = setInterval(
-      () => {
-        void this.deps.queue.extend(jobId, leaseToken, this.leaseMs).catch(() => {});
-      },
-      Math.max(1000, Math.floor(this.leaseMs / 3)),
-    );
-    timer.unref();
-    return { stop: () => clearInterval(timer) };
-  }
-
   /**
    * Close the gaps a crash can leave (docs/records.md): a result still unfinished whose queue
    * job is dead completes with errors; one with no live queue job is queued again. The same for

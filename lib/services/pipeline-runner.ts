@@ -15,109 +15,31 @@ import { StrongroomError } from '../core/errors.js';
 import { truncateForMessage } from '../core/paths.js';
 import type { PipelineRunRecord, RecordError } from '../records/model.js';
 import type { RecordStore } from '../records/port.js';
-import type { ClaimedJob, JobQueue } from '../records/queue/port.js';
+import type { ClaimedJob } from '../records/queue/port.js';
 import type { OpenStoreOptions } from '../storage/location.js';
 import { type PipelineLimits, runPipeline } from './pipeline-run.js';
 import { PIPELINE_QUEUE } from './pipelines.js';
+import { QueueWorker, type QueueWorkerOptions } from './queue-worker.js';
 import type { PipelineTool } from './tools/port.js';
 
 /** What the runner needs. */
-export interface PipelineRunnerDeps {
+export interface PipelineRunnerDeps extends QueueWorkerOptions {
   records: RecordStore;
-  queue: JobQueue;
   tools: readonly PipelineTool[];
   limits: PipelineLimits;
   store?: OpenStoreOptions;
-  /** Worker name in the queue (default: `pipeline-<pid>`). */
-  workerId?: string;
-  /** Lease per claim, renewed while working (default 60 s). */
-  leaseMs?: number;
-  /** Wait between polls when the queue is empty (default 500 ms). */
-  pollMs?: number;
-  /** Where the runner reports (default: nowhere). */
-  log?: (level: 'info' | 'warn' | 'error', fields: object, message: string) => void;
 }
 
 const UNFINISHED = new Set(['waiting', 'processing', 'metadataCreated']);
 
 /** Runs queued pipeline runs; see the module doc. */
-export class PipelineRunner {
-  #stopping = false;
-  #loop?: Promise<void>;
-  #current?: AbortController;
-  #wake?: () => void;
-
-  constructor(private readonly deps: PipelineRunnerDeps) {}
-
-  private get workerId(): string {
-    return this.deps.workerId ?? `pipeline-${process.pid}`;
+export class PipelineRunner extends QueueWorker {
+  constructor(private readonly deps: PipelineRunnerDeps) {
+    super(deps, 'pipeline', [PIPELINE_QUEUE]);
   }
 
-  private get leaseMs(): number {
-    return this.deps.leaseMs ?? 60_000;
-  }
-
-  /** Start the loop (after {@link reconcile}). */
-  start(): void {
-    this.#stopping = false;
-    this.#loop ??= this.loop();
-  }
-
-  /** Wake an idle loop now (a run was just queued). */
-  poke(): void {
-    this.#wake?.();
-  }
-
-  /**
-   * Stop taking runs; give the current one `graceMs` to finish, then abort it (its tools are
-   * killed; the queue hands it out again after a restart). Resolves when idle.
-   */
-  async stop(graceMs = 20_000): Promise<void> {
-    this.#stopping = true;
-    this.#wake?.();
-    const timer = setTimeout(() => this.#current?.abort(new Error('shutting down')), graceMs);
-    timer.unref();
-    await this.#loop;
-    this.#loop = undefined;
-    clearTimeout(timer);
-  }
-
-  private async loop(): Promise<void> {
-    while (!this.#stopping) {
-      let worked = false;
-      try {
-        worked = await this.runOnce();
-      } catch (err) {
-        this.deps.log?.('error', { err }, 'pipeline runner step failed');
-      }
-      if (!worked && !this.#stopping) {
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, this.deps.pollMs ?? 500);
-          this.#wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-        this.#wake = undefined;
-      }
-    }
-  }
-
-  /** Claim and run one queued run; false when the queue is empty. */
-  async runOnce(): Promise<boolean> {
-    const claimed = await this.deps.queue.claim(PIPELINE_QUEUE, {
-      workerId: this.workerId,
-      leaseMs: this.leaseMs,
-    });
-    if (!claimed) return false;
-    const abort = new AbortController();
-    this.#current = abort;
-    try {
-      await this.run(claimed, abort.signal);
-    } finally {
-      this.#current = undefined;
-    }
-    return true;
+  protected override runClaimed(_queue: string, claimed: ClaimedJob, signal: AbortSignal): Promise<void> {
+    return this.run(claimed, signal);
   }
 
   private async run(claimed: ClaimedJob, signal: AbortSignal): Promise<void> {
@@ -204,17 +126,6 @@ export class PipelineRunner {
   }
 
   /** Extend the lease every third of its length while a run goes on. */
-  private keepLease(jobId: string, leaseToken: string): { stop(): void } {
-    const timer = setInterval(
-      () => {
-        void this.deps.queue.extend(jobId, leaseToken, this.leaseMs).catch(() => {});
-      },
-      Math.max(1000, Math.floor(this.leaseMs / 3)),
-    );
-    timer.unref();
-    return { stop: () => clearInterval(timer) };
-  }
-
   /**
    * Close the gap a crash can leave: a run whose queue job died (its worker crashed on its last
    * attempt, so no one will finish it) completes with errors. A run that was recorded but never
