@@ -13,18 +13,15 @@
  * (passed by bench/run.ts to every suite) are ignored.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { load, option } from '../cli-util.js';
 import { generate } from './data.js';
 import { type Figure, measureCases, table } from './measure.js';
 import { s3Section } from './s3-section.js';
 import { type BenchContext, largeFileCases, oneFileCases, smallFileCases, startPools } from './sections.js';
 
 const MiB = 1 << 20;
-
-function option(argv: string[], name: string): string | undefined {
-  return argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
-}
 
 function sizesFor(quick: boolean) {
   return {
@@ -38,12 +35,6 @@ function sizesFor(quick: boolean) {
   };
 }
 
-function load(): string {
-  return loadavg()
-    .map((x) => x.toFixed(1))
-    .join(' ');
-}
-
 async function main(argv: string[]): Promise<void> {
   const quick = argv.includes('--quick');
   const runs = Number(option(argv, 'runs') ?? 3);
@@ -52,7 +43,7 @@ async function main(argv: string[]): Promise<void> {
   const started = Date.now();
   console.log(`# hash benchmark ${new Date().toISOString()}${quick ? ' (quick)' : ''}`);
   console.log(
-    `node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? '?'}, load ${load()}, runs ${runs}`,
+    `node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? '?'}, load ${load(1)}, runs ${runs}`,
   );
   try {
     const data = generate(dir, sizes);
@@ -70,7 +61,7 @@ async function main(argv: string[]): Promise<void> {
     rmSync(dir, { recursive: true, force: true });
   }
   console.log(
-    `total ${((Date.now() - started) / 1000).toFixed(1)} s (inputs removed), load at the end ${load()}`,
+    `total ${((Date.now() - started) / 1000).toFixed(1)} s (inputs removed), load at the end ${load(1)}`,
   );
 }
 

@@ -17,24 +17,15 @@
  * `/tmp/strongroom-bench/server`); building the 100,000-file inputs takes a few minutes.
  */
 import { mkdirSync, rmSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
+import { load, option } from '../cli-util.js';
 import { benchCacheDir } from '../ocfl/paths.js';
 import { contentSection } from './content-section.js';
 import { benchData } from './data.js';
 import { diffSection } from './diff-section.js';
 import { groupSection } from './group-section.js';
 import { type Row, table } from './measure.js';
-
-function option(argv: string[], name: string): string | undefined {
-  return argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
-}
-
-function load(): string {
-  return loadavg()
-    .map((x) => x.toFixed(2))
-    .join(' ');
-}
 
 async function main(argv: string[]): Promise<void> {
   const quick = argv.includes('--quick');

@@ -16,24 +16,15 @@
  * (default 3); inputs are cached in `--dir` (default $STRONGROOM_BENCH_DIR or /tmp/strongroom-bench).
  */
 import { mkdirSync, rmSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { load, option } from '../cli-util.js';
 import { deposit } from './data.js';
 import { largeImport, smallImport } from './fs-section.js';
 import { hashSection, resumableUploadSection } from './hash-section.js';
 import { type Row, table } from './measure.js';
 import { patchSection } from './patch-section.js';
 import { s3Section } from './s3-section.js';
-
-function option(argv: string[], name: string): string | undefined {
-  return argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
-}
-
-function load(): string {
-  return loadavg()
-    .map((x) => x.toFixed(1))
-    .join(' ');
-}
 
 async function main(argv: string[]): Promise<void> {
   const quick = argv.includes('--quick');
@@ -48,7 +39,7 @@ async function main(argv: string[]): Promise<void> {
   const started = Date.now();
   console.log(`# write-path benchmark ${new Date().toISOString()}${quick ? ' (quick)' : ''}`);
   console.log(
-    `node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? '?'}, load ${load()}, runs ${runs}`,
+    `node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? '?'}, load ${load(1)}, runs ${runs}`,
   );
   const rows: Row[] = [];
   const opts = { work, data, runs, peers };
@@ -75,7 +66,7 @@ async function main(argv: string[]): Promise<void> {
     rmSync(work, { recursive: true, force: true });
   }
   console.log(`\n${table(rows)}\n`);
-  console.log(`total ${((Date.now() - started) / 1000).toFixed(1)} s, load at the end ${load()}`);
+  console.log(`total ${((Date.now() - started) / 1000).toFixed(1)} s, load at the end ${load(1)}`);
 }
 
 main(process.argv.slice(2)).catch((err) => {
