@@ -1,7 +1,7 @@
 /**
  * Timing for the write-path benchmark: every case of a section runs once per round, round-robin
  * (so a burst of load from the machine's other users hits every case alike), with untimed setup
- * and cleanup around each run; a case reports the median of its runs.
+ * and cleanup around each run, each starting after a `sync`; a case reports the median of its runs.
  */
 import { spawnSync } from 'node:child_process';
 
@@ -34,6 +34,9 @@ export async function timeCases(cases: Case[], runs: number, log = true): Promis
   const samples = new Map<string, number[]>(cases.map((c) => [c.name, []]));
   for (let round = 0; round < runs; round++) {
     for (const c of cases) {
+      // Start every run with nothing dirty in the page cache: a case that ends without a flush
+      // (`cp -r`) would otherwise leave its writeback to the next case that syncs (ours).
+      flushAll();
       await c.setup?.();
       const t0 = process.hrtime.bigint();
       await c.run();
@@ -45,6 +48,11 @@ export async function timeCases(cases: Case[], runs: number, log = true): Promis
     }
   }
   return new Map([...samples].map(([name, list]) => [name, { name, samples: list, median: median(list) }]));
+}
+
+/** `sync`: write back every dirty page of every filesystem (untimed, between runs). */
+export function flushAll(): void {
+  spawnSync('sync', { stdio: 'ignore' });
 }
 
 /** Run a shell command to completion (output discarded); throws when it fails. */
