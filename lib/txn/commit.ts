@@ -14,7 +14,6 @@ import type { Inventory } from '../core/inventory.js';
 import { quoteForMessage } from '../core/paths.js';
 import type { ObjectChange } from '../core/plan/changes.js';
 import { finalizeVersion, headersNeeded, planVersion, type VersionPlan } from '../core/plan/version-plan.js';
-import { mapLimit } from '../engine/concurrency.js';
 import type { HashPool } from '../hash/pool.js';
 import { joinKey, type WritableStore } from '../storage/port.js';
 import { type BaseCache, readBase, readHeaders } from './base.js';

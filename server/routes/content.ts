@@ -6,7 +6,7 @@
  */
 import type Router from '@koa/router';
 import type { Context } from 'koa';
-import { InvalidInputError, NotFoundError, PreconditionFailedError } from '../../lib/index.js';
+import { InvalidInputError, PreconditionFailedError } from '../../lib/index.js';
 import type { ServerServices } from '../services.js';
 import { pathUnder } from './repository.js';
 

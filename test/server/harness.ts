@@ -11,7 +11,7 @@ import supertest from 'supertest';
 import type { Test } from 'tap';
 import { putFolder } from '../../lib/index.js';
 import { createApp } from '../../server/app.js';
-import type { MemoryClients, RecordClients } from '../../server/auth/clients.js';
+import type { RecordClients } from '../../server/auth/clients.js';
 import { configFromEnv } from '../../server/config/server-config.js';
 import { buildDeps } from '../../server/deps.js';
 import { tempDir } from '../txn/helpers.js';
