@@ -56,3 +56,26 @@ t.test('a name that is not valid UTF-8 is listed as an undecodable-name entry', 
     t.equal(entries[1]?.key, 'good-\uFFFD.txt');
   }
 });
+
+t.test('reading a FIFO as a file is refused at once, never waits for a writer', async (t) => {
+  const root = tempRoot(t);
+  execFileSync('mkfifo', [join(root, 'pipe')]);
+  const store = new FsStore(root);
+  await t.rejects(store.readBytes('pipe'), { code: 'NOT_FOUND' }, 'readBytes');
+  await t.rejects(store.read('pipe'), { code: 'NOT_FOUND' }, 'read');
+  await t.rejects(store.stat('pipe'), { code: 'NOT_FOUND' }, 'stat');
+});
+
+t.test('readBytes reads files of every size in full, each against its cap', async (t) => {
+  const root = tempRoot(t);
+  const store = new FsStore(root);
+  for (const size of [0, 1, 4095, 65_536, 1_000_003]) {
+    const bytes = Buffer.alloc(size, size % 251);
+    writeFileSync(join(root, `f${size}`), bytes);
+    t.ok((await store.readBytes(`f${size}`)).equals(bytes), `${size} bytes`);
+    t.ok((await store.readBytes(`f${size}`, { maxBytes: size })).equals(bytes), `${size} bytes at the cap`);
+    if (size > 0) await t.rejects(store.readBytes(`f${size}`, { maxBytes: size - 1 }), { code: 'TOO_LARGE' });
+  }
+  const aborted = AbortSignal.abort();
+  await t.rejects(store.readBytes('f1', { signal: aborted }), { name: 'AbortError' });
+});

@@ -36,7 +36,7 @@ import {
   UnsupportedError,
 } from '../../core/errors.js';
 import { fsCapabilities, type StoreCapabilities } from '../capabilities.js';
-import { attachAbort, checkRange, readLimit, streamToBuffer, throwIfAborted, tooLarge } from '../common.js';
+import { attachAbort, checkRange, readLimit, throwIfAborted, tooLarge } from '../common.js';
 import {
   assertKey,
   type CopyOptions,
@@ -131,19 +131,32 @@ export class FsStore implements WritableStore, LocalPathCapable, LocalTargetCapa
     const range = checkRange(options, key);
     const path = await this.checkedPath(key, 'read');
     throwIfAborted(options.signal);
-    const handle = await this.openFile(path, key, 'read');
+    const { handle } = await this.openFile(path, key, 'read');
     const stream = handle.createReadStream({ start: range.start, end: range.end, autoClose: true });
     if (options.signal) attachAbort(stream, options.signal);
     return stream;
   }
 
-  /** The whole file in memory. Throws NotFoundError. */
+  /**
+   * The whole file in memory: one path check, `open`, `fstat` (a file larger than
+   * `options.maxBytes`, default 256 MiB, is refused from its size before a byte is read, so a
+   * sparse 3 GB file costs nothing), usually one `read`, `close`. Small files (Fedora headers,
+   * sidecars) are read by the hundred thousand, so no stream is built for them. Throws
+   * NotFoundError, TooLargeError, PathEscapeError, IoError, the abort reason.
+   */
   async readBytes(key: string, options: ReadBytesOptions = {}): Promise<Buffer> {
     const limit = readLimit(options.maxBytes, key);
-    // A sparse 3 GB file is refused from its size, before a byte is read.
-    if ((await this.stat(key)).size > limit) throw tooLarge(key, limit);
-    const stream = await this.read(key, options.signal ? { signal: options.signal } : {});
-    return streamToBuffer(stream, options.signal, limit, key);
+    throwIfAborted(options.signal);
+    const path = await this.checkedPath(key, 'read');
+    const { handle, size } = await this.openFile(path, key, 'read');
+    try {
+      if (size > limit) throw tooLarge(key, limit);
+      return await readWhole(handle, size, limit, key, options.signal);
+    } catch (err) {
+      throw fsError(err, 'read', key);
+    } finally {
+      await handle.close().catch(() => {});
+    }
   }
 
   /** Size, mtime and etag (no sha256: nothing vouches for it). Throws NotFoundError. */
@@ -315,15 +328,20 @@ export class FsStore implements WritableStore, LocalPathCapable, LocalTargetCapa
   }
 
   private async openFile(path: string, key: string, operation: string) {
-    const handle = await fsp.open(path, 'r').catch((err) => {
+    // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer forever; on a
+    // regular file it changes nothing. fstat then refuses anything that is not a file.
+    const handle = await fsp.open(path, constants.O_RDONLY | constants.O_NONBLOCK).catch((err) => {
       throw fsError(err, operation, key);
     });
-    const st = await handle.stat();
+    const st = await handle.stat().catch(async (err) => {
+      await handle.close().catch(() => {});
+      throw fsError(err, operation, key);
+    });
     if (!st.isFile()) {
       await handle.close();
       throw fsError(Object.assign(new Error('not a file'), { code: 'EISDIR' }), operation, key);
     }
-    return handle;
+    return { handle, size: st.size };
   }
 
   private assertWritable(key: string, operation: string): void {
@@ -358,4 +376,35 @@ export class FsStore implements WritableStore, LocalPathCapable, LocalTargetCapa
     });
     return path;
   }
+}
+
+/**
+ * Read an open file to its end into one buffer sized from its `fstat` (plus one byte, so a file
+ * that grew since is noticed). A read that returns fewer bytes than asked is the end of a regular
+ * file, so a file that did not change costs one `read`. Past `limit` bytes: TooLargeError.
+ */
+async function readWhole(
+  handle: fsp.FileHandle,
+  size: number,
+  limit: number,
+  key: string,
+  signal: AbortSignal | undefined,
+): Promise<Buffer> {
+  let buf = Buffer.allocUnsafe(size + 1);
+  let filled = 0;
+  for (;;) {
+    throwIfAborted(signal);
+    if (filled === buf.length) {
+      if (filled > limit) throw tooLarge(key, limit);
+      const bigger = Buffer.allocUnsafe(Math.min(limit + 1, buf.length * 2));
+      buf.copy(bigger, 0, 0, filled);
+      buf = bigger;
+    }
+    const want = buf.length - filled;
+    const { bytesRead } = await handle.read(buf, filled, want, null);
+    filled += bytesRead;
+    if (bytesRead < want) break;
+  }
+  if (filled > limit) throw tooLarge(key, limit);
+  return buf.subarray(0, filled);
 }
