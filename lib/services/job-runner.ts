@@ -290,6 +290,7 @@ export class JobRunner extends QueueWorker {
             exported: finished,
             exportedBy: record.createdBy,
             versionExported: out.version,
+            metsETag: out.metsETag,
           },
         },
       ]);

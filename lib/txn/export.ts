@@ -63,6 +63,8 @@ export interface ExportedFile {
   digest?: string;
   /** The binary's path in the group. */
   resourcePath: string;
+  /** The destination store's etag of the written file (what a listing of it shows). */
+  etag?: string;
 }
 
 /** What an export did. */
@@ -72,6 +74,11 @@ export interface ExportResult {
   mode: ExportMode;
   files: ExportedFile[];
   errors: Array<{ path: string; message: string }>;
+  /**
+   * The etag of the METS file written (the one nearest the top, `mets.xml` first), so the new
+   * deposit's `metsETag` is known without listing it; null when no METS file was exported.
+   */
+  metsETag: string | null;
 }
 
 /**
@@ -97,7 +104,7 @@ export async function exportVersion(
   if (mode === 'mets') binaries = binaries.filter((b) => isMetsPath(b.exportPath));
   const out = await openWritableStore(destination, options.store);
   const objectKey = root.keyOf(await root.resolveObjectRoot(objectId));
-  const result: ExportResult = { objectId, version, mode, files: [], errors: [] };
+  const result: ExportResult = { objectId, version, mode, files: [], errors: [], metsETag: null };
   const seen = new Set<string>();
   const progress: ExportProgress = {
     filesDone: 0,
@@ -123,6 +130,14 @@ export async function exportVersion(
     options.onProgress?.({ ...progress });
   });
   result.files.sort((a, b) => (a.path < b.path ? -1 : 1));
+  const mets = result.files
+    .filter((f) => isMetsPath(f.path))
+    .sort(
+      (a, b) =>
+        depth(a.path) - depth(b.path) ||
+        Number(!a.path.endsWith('mets.xml')) - Number(!b.path.endsWith('mets.xml')),
+    )[0];
+  result.metsETag = mets?.etag ?? null;
   return result;
 }
 
@@ -139,6 +154,10 @@ function namedBinaries(root: Resource): Array<{ binary: BinaryResource; exportPa
   };
   if (root.type !== 'Binary') walk(root as ContainerResource);
   return out;
+}
+
+function depth(path: string): number {
+  return path.split('/').length;
 }
 
 function isMetsPath(path: string): boolean {
@@ -166,7 +185,13 @@ async function copyBinary(
     ...(binary.contentType !== undefined && { contentType: binary.contentType }),
     ...(signal && { signal }),
   });
-  return { path: exportPath, size: written.size, resourcePath: binary.path, digest: written.sha256 };
+  return {
+    path: exportPath,
+    size: written.size,
+    resourcePath: binary.path,
+    digest: written.sha256,
+    ...(written.etag !== undefined && { etag: written.etag }),
+  };
 }
 
 async function writeStub(
