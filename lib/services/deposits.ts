@@ -111,11 +111,13 @@ export class DepositService {
       created: new Date().toISOString(),
       ...(this.deps.store && { store: this.deps.store }),
     });
+    let metsETag = area.metsETag;
     if (exists && group) {
-      await exportVersion(this.deps.repository.root, `info:fedora/${group}`, files, {
+      const exported = await exportVersion(this.deps.repository.root, `info:fedora/${group}`, files, {
         mode: 'mets',
         ...(this.deps.store && { store: this.deps.store }),
       });
+      metsETag = exported.metsETag;
     }
     return this.records.deposits.create({
       id,
@@ -125,7 +127,7 @@ export class DepositService {
       archivalGroupPath: group,
       archivalGroupName: input.archivalGroupName ?? null,
       submissionText: input.submissionText ?? null,
-      metsETag: area.metsETag,
+      metsETag,
       metsManaged: area.metsPath !== null,
     });
   }
@@ -153,6 +155,7 @@ export class DepositService {
     if (!deposit.archivalGroupPath) {
       throw new InvalidInputError("set the deposit's archivalGroup before asking for an import job");
     }
+    await this.checkNewGroupPlace(deposit.archivalGroupPath);
     return diffDeposit({
       files: deposit.files,
       template: deposit.template,
@@ -183,6 +186,7 @@ export class DepositService {
     if (!deposit.archivalGroupPath) {
       throw new InvalidInputError("set the deposit's archivalGroup before running an import job");
     }
+    await this.checkNewGroupPlace(deposit.archivalGroupPath);
     const archivalGroup = resourcePathToId(this.deps.repositoryBase, deposit.archivalGroupPath);
     let job: ImportJob;
     let originalId: string | null;
@@ -298,6 +302,25 @@ export class DepositService {
     ]);
     await this.deps.queue.enqueue(EXPORT_QUEUE, { id }, { dedupeKey: `export:${id}` });
     return this.get(id);
+  }
+
+  /**
+   * A group that does not exist yet can be created where the deposit says: refused now, before a
+   * job runs, when its parent container is missing (ConflictError naming it) or it would sit
+   * inside another group (ConflictError); a tombstoned parent is GoneError.
+   */
+  private async checkNewGroupPlace(path: string): Promise<void> {
+    if ((await this.deps.writer.kindOf(path)) !== 'absent') return;
+    try {
+      await this.deps.writer.assertCreatable(path);
+    } catch (err) {
+      if (err instanceof NotFoundError) {
+        throw new ConflictError(`${err.message}: create it before importing ${quoteForMessage(path)}`, {
+          key: path,
+        });
+      }
+      throw err;
+    }
   }
 
   private async checkGroupPlace(path: string): Promise<void> {

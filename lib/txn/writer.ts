@@ -376,7 +376,12 @@ export class RepositoryWriter {
     return out;
   }
 
-  private async assertCreatable(path: string): Promise<void> {
+  /**
+   * Check that a new object may be created at `path`: no Archival Group above it, and its parent a
+   * Container. Throws ConflictError (inside a group), GoneError (a tombstoned parent),
+   * NotFoundError (no parent container).
+   */
+  async assertCreatable(path: string): Promise<void> {
     const parts = path.split('/');
     for (let i = 1; i < parts.length; i++) {
       const ancestor = parts.slice(0, i).join('/');
