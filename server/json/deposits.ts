@@ -38,8 +38,16 @@ export function apiUrls(urls: Urls): ApiUrls {
 
 const agentOrNull = (urls: ApiUrls, id: string | null) => (id === null ? null : urls.agent(id));
 
-/** A Deposit. */
-export function depositJson(urls: ApiUrls, d: DepositRecord, groupExists: boolean): Record<string, unknown> {
+/**
+ * A Deposit. `pipelineJobs` are the ProcessPipelineResults of the pipeline runs of this deposit,
+ * oldest first (default none).
+ */
+export function depositJson(
+  urls: ApiUrls,
+  d: DepositRecord,
+  groupExists: boolean,
+  pipelineJobs: Record<string, unknown>[] = [],
+): Record<string, unknown> {
   return {
     id: urls.deposit(d.id),
     type: 'Deposit',
@@ -62,7 +70,7 @@ export function depositJson(urls: ApiUrls, d: DepositRecord, groupExists: boolea
     metsETag: d.metsETag,
     lockedBy: agentOrNull(urls, d.lockedBy),
     lockDate: d.lockDate,
-    pipelineJobs: [],
+    pipelineJobs,
     created: d.created,
     createdBy: urls.agent(d.createdBy),
     lastModified: d.lastModified,

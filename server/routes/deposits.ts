@@ -7,7 +7,6 @@
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import {
-  type DepositRecord,
   type ImportJob,
   type ImportJobResultRecord,
   InvalidInputError,
@@ -16,7 +15,7 @@ import {
   parseDepositQuery,
   type VersionSummary,
 } from '../../lib/index.js';
-import { depositJson, importJobJson, resultJson, storedJobJson } from '../json/deposits.js';
+import { importJobJson, resultJson, storedJobJson } from '../json/deposits.js';
 import { requireRole } from '../middleware/auth.js';
 import {
   CreateDepositBody,
@@ -27,6 +26,7 @@ import {
 } from '../schemas/deposits.js';
 import { matchKeys, parseBody } from '../schemas/validate.js';
 import type { ServerServices } from '../services.js';
+import { show } from './deposit-view.js';
 
 function body(ctx: Context): unknown {
   return (ctx.request as { body?: unknown }).body ?? {};
@@ -37,10 +37,6 @@ function groupPath(s: ServerServices, id: string | null | undefined): string | n
   const path = idToResourcePath(s.urls.repositoryBase, id);
   if (path === '') throw new InvalidInputError('archivalGroup: the repository root is not an Archival Group');
   return path;
-}
-
-async function show(s: ServerServices, d: DepositRecord) {
-  return depositJson(s.urls, d, await s.deposits.groupExists(d.archivalGroupPath));
 }
 
 /** Version objects of a group, looked up once per request. */

@@ -5,11 +5,11 @@
  */
 import type Router from '@koa/router';
 import { resolveArchivalGroup, UnsupportedError } from '../../lib/index.js';
-import { depositJson } from '../json/deposits.js';
 import { requireRole } from '../middleware/auth.js';
 import { SchemaAndValueBody } from '../schemas/feeds.js';
 import { matchKeys, parseBody } from '../schemas/validate.js';
 import type { ServerServices } from '../services.js';
+import { show } from './deposit-view.js';
 
 /** Register the route. */
 export function identityRoutes(router: Router, s: ServerServices): void {
@@ -28,6 +28,6 @@ export function identityRoutes(router: Router, s: ServerServices): void {
     );
     ctx.status = 201;
     ctx.set('Location', s.urls.deposit(deposit.id));
-    ctx.body = depositJson(s.urls, deposit, await s.deposits.groupExists(deposit.archivalGroupPath));
+    ctx.body = await show(s, deposit);
   });
 }

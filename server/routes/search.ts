@@ -3,11 +3,11 @@
  * names or paths contain the text, any case, each partition paged (`page` from 0).
  */
 import type Router from '@koa/router';
-import { depositJson } from '../json/deposits.js';
 import { searchJson } from '../json/feeds.js';
 import { SearchQuery } from '../schemas/feeds.js';
 import { matchKeys, parseBody } from '../schemas/validate.js';
 import type { ServerServices } from '../services.js';
+import { show } from './deposit-view.js';
 
 /** Register the search route. */
 export function searchRoutes(router: Router, s: ServerServices): void {
@@ -17,11 +17,7 @@ export function searchRoutes(router: Router, s: ServerServices): void {
       ...(query.page !== undefined && { page: query.page }),
       ...(query.pageSize !== undefined && { pageSize: query.pageSize }),
     });
-    const deposits = await Promise.all(
-      results.deposits.deposits.map(async (d) =>
-        depositJson(s.urls, d, await s.deposits.groupExists(d.archivalGroupPath)),
-      ),
-    );
+    const deposits = await Promise.all(results.deposits.deposits.map((d) => show(s, d)));
     ctx.body = searchJson(s.urls, results, deposits);
   });
 }
