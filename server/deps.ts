@@ -20,6 +20,7 @@ import {
   hasCode,
   type IdentityResolver,
   JobRunner,
+  LmdbCache,
   listAgentIds,
   MappingFileResolver,
   NotFoundError,
@@ -91,7 +92,9 @@ export async function buildDeps(config: ServerConfig, logger: Logger): Promise<S
     sourceStore: store,
     digestAlgorithm: config.digestAlgorithm,
   });
-  const repository = await openRepository(writer.store);
+  // Parsed inventories and Fedora headers survive a restart (content-addressed keys).
+  const cache = config.cacheDir === null ? undefined : LmdbCache.open({ path: config.cacheDir });
+  const repository = await openRepository(writer.store, cache ? { cache } : {});
   const urls = apiUrls(urlsFor(config.baseUrl));
   const state = await openStateStore(config.stateDir);
   const deposits = new DepositService({
@@ -178,6 +181,7 @@ export async function buildDeps(config: ServerConfig, logger: Logger): Promise<S
     close: async () => {
       await Promise.all([runner.stop(), pipelineRunner.stop(), indexer.stop()]);
       await state.close();
+      await cache?.close();
     },
   };
 }

@@ -41,6 +41,11 @@ export interface ServerConfig {
   repository: string;
   deposits: string;
   stateDir: string;
+  /**
+   * LMDB cache of parsed inventories and Fedora headers (content-addressed, so never stale), so
+   * a restarted server's first request does not re-read every header; null: no cache.
+   */
+  cacheDir: string | null;
   s3: S3Connection;
   admin?: { clientId: string; clientSecret: string };
   tokenSecret?: string;
@@ -54,6 +59,13 @@ export interface ServerConfig {
   pipeline: PipelineConfig;
   /** The identity resolver of `POST /deposits/from-identifier`; none: that endpoint answers 501. */
   identity?: { mapFile: string } | { urlTemplate: string };
+}
+
+/** `STRONGROOM_CACHE`: a folder (default `<data>/cache`), or `none` for no cache. */
+function cacheDirFrom(env: Environment, cwd: string, dataDir: string): string | null {
+  const value = set(env, 'STRONGROOM_CACHE');
+  if (value === 'none') return null;
+  return resolve(cwd, value ?? resolve(dataDir, 'cache'));
 }
 
 function int(env: Environment, name: string, fallback: number, min: number, max: number): number {
@@ -99,6 +111,7 @@ export function configFromEnv(env: Environment = process.env, cwd = process.cwd(
       '',
     ),
     stateDir: resolve(cwd, set(env, 'STRONGROOM_STATE') ?? resolve(dataDir, 'state')),
+    cacheDir: cacheDirFrom(env, cwd, dataDir),
     s3: s3ConfigFromEnv(env),
     tokenTtlSeconds: int(env, 'STRONGROOM_TOKEN_TTL', 3600, 60, 86_400 * 7),
     digestAlgorithm: digest,
