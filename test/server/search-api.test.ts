@@ -3,6 +3,7 @@
  * any case and any part of a name or path, paged, following imports, updates and deletions, and
  * answered from the index (not the repository).
  */
+import { createHash } from 'node:crypto';
 import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
@@ -160,9 +161,13 @@ t.test(
     const s = await feedsServer(t);
     await s.importGroup('library/damaged', { 'objects/broken.txt': 'x' });
     const key = s.deps.services.writer.objectKeyOf('library/damaged');
+    // Damaged with a sidecar to match: a cache keyed by the sidecar's digest cannot hide it.
+    const damaged = '{"not": "an inventory"';
+    const root = join(s.dataDir, 'repository', ...key.split('/'));
+    writeFileSync(join(root, 'inventory.json'), damaged);
     writeFileSync(
-      join(s.dataDir, 'repository', ...key.split('/'), 'inventory.json'),
-      '{"not": "an inventory"',
+      join(root, 'inventory.json.sha512'),
+      `${createHash('sha512').update(damaged).digest('hex')}  inventory.json\n`,
     );
     await s.importGroup('library/healthy', { 'objects/fine.txt': 'y' });
     t.same(hitIds((await search(s, 'text=.txt')).body), ['info:fedora/library/healthy/objects/fine.txt']);
