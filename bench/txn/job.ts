@@ -9,6 +9,7 @@
  * server's would be. The clock covers the operation alone.
  */
 
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import { open } from 'node:fs/promises';
@@ -20,7 +21,9 @@ import { digestBytes } from '../../lib/core/ocfl/digests.js';
 import { parseInventory, serializeInventory } from '../../lib/core/ocfl/inventory-parse.js';
 import { mapLimit } from '../../lib/engine/concurrency.js';
 import { getDefaultPool } from '../../lib/hash/pool.js';
+import { openRepository } from '../../lib/services/repository.js';
 import { createS3Client } from '../../lib/storage/s3/config.js';
+import { exportVersion } from '../../lib/txn/export.js';
 import { openRepositoryWriter, type RepositoryWriter } from '../../lib/txn/writer.js';
 import { s3ConfigFromEnv } from '../../server/config/s3-env.js';
 import { peersDir } from '../ocfl/paths.js';
@@ -40,6 +43,8 @@ export type JobSpec =
   | { job: 'ours-patch'; repo: string; file: string; sha256: string; warm?: boolean }
   /** The baseline: serialise `repo`'s root inventory, write it and its sidecar, fsync both. */
   | { job: 'inventory-write'; repo: string; out: string }
+  /** A full export of `books/obj` in the storage root `repo` into the new folder `out` (+ `sync -f`). */
+  | { job: 'ours-export'; repo: string; out: string; flush: boolean }
   /** Local deposit → a fresh repository prefix in `bucket`, copies ≥ `checkpointBytes` resumable. */
   | ({ job: 's3-upload'; bucket: string; checkpointBytes: number } & DepositSpec);
 
@@ -164,6 +169,20 @@ async function runJob(spec: JobSpec): Promise<number> {
       // warm: a long-lived writer (a server) has read the object before; the figure is its next patch.
       if (spec.warm) await patch('warm-up.bin')();
       return time(patch('patched.bin'));
+    }
+    case 'ours-export': {
+      rmSync(spec.out, { recursive: true, force: true });
+      const repository = await openRepository(pathToFileURL(spec.repo).href);
+      await repository.root.resolveObjectRoot('info:fedora/books/obj');
+      return time(async () => {
+        const result = await exportVersion(
+          repository.root,
+          'info:fedora/books/obj',
+          pathToFileURL(spec.out).href,
+        );
+        if (result.errors.length > 0) throw new Error(`export: ${result.errors[0]!.message}`);
+        if (spec.flush) spawnSync('sync', ['-f', spec.out], { stdio: 'ignore' });
+      });
     }
     case 'inventory-write': {
       const writer = await openRepositoryWriter(pathToFileURL(spec.repo).href);

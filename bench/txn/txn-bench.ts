@@ -2,13 +2,14 @@
  * Write-path benchmark (issue #10 §8): imports into a new version and a 1-file patch, each
  * against a baseline measured in the same run.
  *
- *   node dist/bench/txn/txn-bench.js [--quick] [--runs=N] [--sections=small,large,s3,patch,hash,resume]
+ *   node dist/bench/txn/txn-bench.js [--quick] [--runs=N] [--sections=small,large,s3,patch,export,hash,resume]
  *                                    [--no-s3] [--no-peers] [--dir=PATH]
  *
  * Sections: `small` 10,000 × 4 KiB (ours ÷ @ocfl/ocfl-fs, ÷ `cp -r`); `large` 1,000 × 1 MiB and
  * 2 × 2 GiB (ours ÷ min(copy, SHA-256 limit)); `s3` the same sizes S3 → S3 on MinIO (ours ÷ a
  * plain CopyObject loop at the same concurrency; needs S3_ENDPOINT, which bench/run.ts provides);
- * `patch` one file into a 100,000-file object (ours ÷ writing its inventory alone); `hash`
+ * `patch` one file into a 100,000-file object (ours ÷ writing its inventory alone); `export` a
+ * full export of the small, medium and large objects (ours ÷ `cp -r` of the same files); `hash`
  * node:crypto against hash-wasm with saved states; `resume` (MinIO) 2 × 512 MiB from the
  * filesystem into S3, checkpointed multipart against a plain streamed upload (`--quick`: 2 × 64
  * MiB). `--quick`:
@@ -20,6 +21,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { load, option } from '../cli-util.js';
 import { deposit } from './data.js';
+import { exportSection } from './export-section.js';
 import { largeImport, smallImport } from './fs-section.js';
 import { hashSection, resumableUploadSection } from './hash-section.js';
 import { type Row, table } from './measure.js';
@@ -29,7 +31,7 @@ import { s3Section } from './s3-section.js';
 async function main(argv: string[]): Promise<void> {
   const quick = argv.includes('--quick');
   const runs = Number(option(argv, 'runs') ?? 3);
-  const sections = (option(argv, 'sections') ?? 'small,large,s3,patch,hash,resume').split(',');
+  const sections = (option(argv, 'sections') ?? 'small,large,s3,patch,export,hash,resume').split(',');
   const root = option(argv, 'dir') ?? process.env.STRONGROOM_BENCH_DIR ?? join(tmpdir(), 'strongroom-bench');
   const data = join(root, 'txn');
   const work = join(root, 'txn-work');
@@ -62,6 +64,7 @@ async function main(argv: string[]): Promise<void> {
       else console.log('\n### resume: skipped (no S3_ENDPOINT, or --no-s3)');
     }
     if (sections.includes('patch')) rows.push(...(await patchSection(data, quick ? 10_000 : 100_000, opts)));
+    if (sections.includes('export')) rows.push(...(await exportSection([small(), medium(), large()], opts)));
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
