@@ -145,8 +145,14 @@ export async function readHeaders(
   const wanted = new Set(logicalPaths);
   const state = inventory.versions[inventory.head]!.state;
   const found: Array<[string, string]> = [];
-  for (const [digest, paths] of Object.entries(state)) {
-    for (const p of paths) if (wanted.has(p)) found.push([p, digest]);
+  // No Object.entries: on a 200,000-path state it allocates an array per entry (≈0.5 s with GC),
+  // and the wanted headers are usually a handful, found long before the end.
+  search: for (const digest in state) {
+    for (const p of state[digest]!) {
+      if (!wanted.has(p)) continue;
+      found.push([p, digest]);
+      if (found.length === wanted.size) break search;
+    }
   }
   await Promise.all(
     found.map(async ([logical, digest]) => {

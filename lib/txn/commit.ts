@@ -20,7 +20,13 @@ import { type BaseCache, readBase, readHeaders } from './base.js';
 import { CopyCheckpoints, clearForResume } from './checkpoint.js';
 import { claimVersion, clearVersion, DEFAULT_LEASE_MS, releaseVersion } from './claim.js';
 import { type CopyProgress, copyContent } from './copy.js';
-import { sidecarText, WHOLE_WRITE_BYTES, type WrittenInventory, writeInventory } from './inventory-write.js';
+import {
+  KEEP_INVENTORY_BYTES,
+  sidecarText,
+  WHOLE_WRITE_BYTES,
+  type WrittenInventory,
+  writeInventory,
+} from './inventory-write.js';
 import { Lease } from './lease.js';
 import { recoverObject } from './recover.js';
 import { writeDeclaration } from './recover-steps.js';
@@ -230,7 +236,13 @@ export async function commitVersion(req: CommitRequest, ctx: CommitContext): Pro
     // Streamed and digested as it is written: no copy of a large inventory is held.
     const alg = plan.digestAlgorithm;
     const held = await lease.stop();
-    const version = await writeInventory(ctx.store, held.key, inventory, { ifMatch: held.etag });
+    const version = await writeInventory(
+      ctx.store,
+      held.key,
+      inventory,
+      { ifMatch: held.etag },
+      KEEP_INVENTORY_BYTES,
+    );
     lease.replaced(version.result.etag ?? '');
     const sidecar = sidecarText(version.digests[alg]!);
     await step('version-sidecar');
@@ -360,14 +372,17 @@ async function writeRoot(
   let written: { etag?: string } = {};
   try {
     const options = base.inventory ? { ifMatch: base.etag ?? '' } : { ifNoneMatch: true };
-    // The same canonical bytes again, streamed; size and SHA-256 known from the version copy.
-    const root = await writeInventory(ctx.store, rootKey, w.inventory, {
+    // The same canonical bytes again (kept from the version copy, else streamed once more);
+    // size and SHA-256 known from the version copy.
+    const rootOptions = {
       ...options,
       durable: true,
       size: w.written.size,
-      sha256: w.written.result.sha256,
-    });
-    written = root.result;
+      ...(w.written.result.sha256 !== undefined && { sha256: w.written.result.sha256 }),
+    };
+    written = w.written.bytes
+      ? await ctx.store.write(rootKey, w.written.bytes, rootOptions)
+      : (await writeInventory(ctx.store, rootKey, w.inventory, rootOptions)).result;
   } catch (err) {
     if (err instanceof PreconditionFailedError || hasCode(err, 'ALREADY_EXISTS')) {
       throw new ConflictError(`${quoteForMessage(w.objectId)} changed while this version was written`, {

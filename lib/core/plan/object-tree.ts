@@ -34,7 +34,7 @@ export class ObjectTree {
   static fromState(state: InventoryVersion['state'] | undefined): ObjectTree {
     const tree = new ObjectTree();
     const byPath = new Map<string, string>();
-    for (const [digest, paths] of Object.entries(state ?? {})) for (const p of paths) byPath.set(p, digest);
+    if (state) for (const digest in state) for (const p of state[digest]!) byPath.set(p, digest);
     for (const [logical, headerDigest] of byPath) {
       if (!logical.startsWith(HEADER_DIR) || !logical.endsWith('.json')) continue;
       if (/~fcr-(desc|acl)\.json$/.test(logical)) continue;

@@ -25,7 +25,7 @@ import {
   serializeHeader,
 } from '../fedora/header-writer.js';
 import type { FedoraHeader } from '../fedora/headers.js';
-import { INVENTORY_TYPES, type Inventory, versionNumber } from '../inventory.js';
+import { type DigestMap, INVENTORY_TYPES, type Inventory, versionNumber } from '../inventory.js';
 import { digestBytes } from '../ocfl/digests.js';
 import { type AppliedChanges, applyChanges, type ObjectChange } from './changes.js';
 import { ObjectTree, parentOf } from './object-tree.js';
@@ -159,14 +159,13 @@ export function planVersion(input: PlanVersionInput): VersionPlan {
     throw new UnprocessableError(`${n} change(s) cannot be applied to ${input.objectId}`, applied.problems);
   }
   const baseState = new Map<string, string>();
-  for (const [digest, paths] of Object.entries(headState ?? {}))
-    for (const p of paths) baseState.set(p, digest);
-  const existing = sha256Index(base);
+  if (headState) for (const digest in headState) for (const p of headState[digest]!) baseState.set(p, digest);
+  const existing = sha256Lookup(base);
   const reused = new Map<string, { digest: string }>();
   const copies: PlannedCopy[] = [];
   const copied = new Set<string>();
   for (const [path, put] of applied.puts) {
-    const known = existing.get(put.sha256);
+    const known = existing(put.sha256);
     if (known) {
       reused.set(put.sha256, known);
       continue;
@@ -232,8 +231,50 @@ function mapperOf(input: PlanVersionInput): { mapper?: ContentPathMapper; conten
 }
 
 /**
- * sha256 → inventory digest of the content an object already holds: the manifest itself for a
- * sha256 inventory, else its `fixity.sha256` block.
+ * A lookup sha256 → inventory digest of the content an object already holds: the manifest
+ * itself for a sha256 inventory, else its `fixity.sha256` block. Nothing is indexed up front, so
+ * planning a one-file patch of a large object costs no pass over its manifest.
+ */
+export function sha256Lookup(
+  base: Inventory | undefined,
+): (sha256: string) => { digest: string } | undefined {
+  const map = base?.digestAlgorithm === 'sha256' ? base.manifest : base?.fixity?.['sha256'];
+  if (!base || !map) return () => undefined;
+  // Digests are compared ignoring case; an inventory spelling them in capitals gets the full index.
+  for (const key in map) {
+    if (/[A-F]/.test(key)) {
+      const index = sha256Index(base);
+      return (sha256) => index.get(sha256.toLowerCase());
+    }
+  }
+  if (base.digestAlgorithm === 'sha256') {
+    return (sha256) => {
+      const s = sha256.toLowerCase();
+      return Object.hasOwn(map, s) ? { digest: s } : undefined;
+    };
+  }
+  // The manifest digest of content found by its SHA-256 needs the content paths' digests: built
+  // once, at the first hit (new content, a patch's usual case, never needs it).
+  let byPath: Map<string, string> | undefined;
+  return (sha256) => {
+    const s = sha256.toLowerCase();
+    if (!Object.hasOwn(map, s)) return undefined;
+    byPath ??= contentDigests(base.manifest);
+    const digest = map[s]!.map((p) => byPath!.get(p)).find((d) => d !== undefined);
+    return digest === undefined ? undefined : { digest };
+  };
+}
+
+function contentDigests(manifest: DigestMap): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const digest in manifest) for (const p of manifest[digest]!) out.set(p, digest);
+  return out;
+}
+
+/**
+ * Every SHA-256 of content the object holds (lowercase) with its manifest digest: from the
+ * manifest under sha256, else from the sha256 fixity block. See {@link sha256Lookup} for one
+ * lookup at a time.
  */
 export function sha256Index(base: Inventory | undefined): Map<string, { digest: string }> {
   const out = new Map<string, { digest: string }>();
@@ -292,8 +333,8 @@ export function finalizeVersion(
     if (!done)
       throw new InvalidInputError(`no copy result for ${copy.contentPath}`, { key: copy.contentPath });
     content.set(copy.sha256, { digest: done.digest, size: done.size });
-    if (!Object.hasOwn(manifest, done.digest)) manifest[done.digest] = [];
-    manifest[done.digest]!.push(copy.contentPath);
+    // A new array, never a push: the base's arrays are shared with it (see cloneMap).
+    manifest[done.digest] = [...(manifest[done.digest] ?? []), copy.contentPath];
     if (alg !== 'sha256') sha256Fixity[copy.sha256] = [copy.contentPath];
   }
   // Deepest first (children before their containers), then by path; depths computed once.
@@ -392,9 +433,13 @@ function headerFieldsFor(plan: VersionPlan, path: string, kind: string): HeaderF
   return fields;
 }
 
+/**
+ * A new map over the same path arrays (copying 200,000 arrays cost ≈0.7 s): whoever changes an
+ * entry of the copy puts a new array there, so the base inventory is never changed.
+ */
 function cloneMap(map: Record<string, string[]> | undefined): Record<string, string[]> {
   const out: Record<string, string[]> = Object.create(null);
-  for (const [k, v] of Object.entries(map ?? {})) out[k] = [...v];
+  if (map) for (const k in map) out[k] = map[k]!;
   return out;
 }
 
