@@ -50,6 +50,12 @@ export async function groupSection(data: ServerBenchData, opts: SectionOptions):
       size(g.bytes),
     ),
     timeRow(
+      `GET /repository/<group>, restarted server (cache kept) ÷ read + JSON.parse (cold), ${what}`,
+      g.restart!,
+      b.cold,
+      size(g.bytes),
+    ),
+    timeRow(
       `GET /ocfl/storagemap/<group>, cold ÷ read + JSON.parse (cold), ${what}`,
       m.cold,
       b.cold,
@@ -59,6 +65,12 @@ export async function groupSection(data: ServerBenchData, opts: SectionOptions):
       `GET /ocfl/storagemap/<group>, warm ÷ read + JSON.parse (warm), ${what}`,
       m.warm,
       b.warm,
+      size(m.bytes),
+    ),
+    timeRow(
+      `GET /ocfl/storagemap/<group>, restarted server (cache kept) ÷ read + JSON.parse (cold), ${what}`,
+      m.restart!,
+      b.cold,
       size(m.bytes),
     ),
   ];

@@ -3,6 +3,7 @@
  * the baselines in fresh processes of their own, and the results table.
  */
 import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { median } from '../txn/measure.js';
@@ -30,10 +31,15 @@ export interface Row {
   note: string;
 }
 
-/** Cold (first request of a fresh process) and warm (median of the repeats) seconds. */
+/**
+ * Cold (first request of a fresh process, its LMDB cache emptied first) and warm (median of the
+ * repeats) seconds; for server cases also `restart`: the first request of a second fresh process
+ * over the cache the first one filled (a restarted server).
+ */
 export interface ColdWarm {
   cold: number;
   warm: number;
+  restart?: number;
   /** Body size of the answer, bytes (server cases). */
   bytes?: number;
 }
@@ -45,12 +51,14 @@ export function medians(samples: ColdWarm[]): ColdWarm {
     warm: median(samples.map((s) => s.warm)),
   };
   if (samples[0]?.bytes !== undefined) out.bytes = samples[0].bytes;
+  if (samples[0]?.restart !== undefined) out.restart = median(samples.map((s) => s.restart!));
   return out;
 }
 
 /**
- * Start a server on `dataDir`, GET `path` once (cold), then `repeats` more times (warm), stop it.
- * Throws when an answer is not 200.
+ * Empty the server's cache (`<dataDir>/cache`), start a server on `dataDir`, GET `path` once
+ * (cold), then `repeats` more times (warm), stop it; then start another and GET `path` once
+ * (restart: over the cache the first filled). Throws when an answer is not 200.
  */
 export async function serverColdWarm(
   dataDir: string,
@@ -58,22 +66,30 @@ export async function serverColdWarm(
   opts: SectionOptions,
   log = (s: string) => console.log(s),
 ): Promise<ColdWarm> {
-  const server = await startServer({ dataDir, logFile: join(opts.work, 'server.log') });
-  try {
-    const get = async () => {
-      const a = await server.request('GET', path);
-      if (a.status !== 200) throw new Error(`GET ${path} answered ${a.status}: ${a.body.slice(0, 300)}`);
-      return a;
-    };
-    const first = await get();
-    const warm: number[] = [];
-    for (let i = 0; i < opts.repeats; i++) warm.push((await get()).seconds);
-    const result = { cold: first.seconds, warm: median(warm), bytes: first.bytes };
-    log(`  ours GET ${path}: cold ${secs(result.cold)}, warm ${warm.map(secs).join(' ')}`);
-    return result;
-  } finally {
-    await server.stop();
-  }
+  rmSync(join(dataDir, 'cache'), { recursive: true, force: true });
+  const once = async (repeats: number) => {
+    const server = await startServer({ dataDir, logFile: join(opts.work, 'server.log') });
+    try {
+      const get = async () => {
+        const a = await server.request('GET', path);
+        if (a.status !== 200) throw new Error(`GET ${path} answered ${a.status}: ${a.body.slice(0, 300)}`);
+        return a;
+      };
+      const first = await get();
+      const warm: number[] = [];
+      for (let i = 0; i < repeats; i++) warm.push((await get()).seconds);
+      return { first, warm };
+    } finally {
+      await server.stop();
+    }
+  };
+  const { first, warm } = await once(opts.repeats);
+  const restart = (await once(0)).first.seconds;
+  const result = { cold: first.seconds, warm: median(warm), restart, bytes: first.bytes };
+  log(
+    `  ours GET ${path}: cold ${secs(result.cold)}, warm ${warm.map(secs).join(' ')}, restart ${secs(restart)}`,
+  );
+  return result;
 }
 
 /** Run with a started server, stopping it after. */

@@ -1,8 +1,9 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import t from 'tap';
 import { openRepository } from '../../lib/services/repository.js';
-import { isExportStub } from '../../lib/txn/export.js';
+import { exportVersion, isExportStub } from '../../lib/txn/export.js';
 import { runCli } from '../helpers/cli.js';
 import { tempDir } from './helpers.js';
 
@@ -135,4 +136,59 @@ t.test('put refuses what cannot be preserved and bad arguments with clear exits'
   t.equal(noParent.code, 3, 'the parent container does not exist');
   t.equal((await runCli(['export', root, 'nothing', tempDir(t, 'x')], env)).code, 3);
   t.equal((await runCli(['export', root, 'g', tempDir(t, 'y'), '--mode', 'bogus'], env)).code, 2);
+});
+
+t.test(
+  'an export whose stored content no longer matches its digest names that file and copies the rest',
+  async (t) => {
+    const root = tempDir(t, 'export-damaged-root');
+    const src = tempDir(t, 'export-damaged-src');
+    const files: Record<string, string> = { 'mets.xml': '<mets/>' };
+    for (let i = 0; i < 40; i++) files[`objects/f${i}.txt`] = `file ${i}`;
+    write(src, files);
+    const put = await runCli(['put', root, 'books/d', src, '--init', '--parents'], env);
+    t.equal(put.code, 0, put.stderr);
+    const repository = await openRepository(pathToFileURL(root).href);
+    const object = await repository.root.resolveObjectRoot('info:fedora/books/d');
+    const content = join(root, ...repository.root.keyOf(object).split('/'), 'v1', 'content');
+    writeFileSync(join(content, 'objects', 'f7.txt'), 'bit rot');
+    const out = tempDir(t, 'export-damaged-out');
+    const result = await exportVersion(repository.root, 'info:fedora/books/d', pathToFileURL(out).href);
+    t.same(
+      result.errors.map((e) => e.path),
+      ['objects/f7.txt'],
+      'the damaged file is named',
+    );
+    t.match(result.errors[0]!.message, /SHA-256/);
+    const copied = tree(out);
+    t.notOk('objects/f7.txt' in copied, 'its bytes are not exported');
+    t.equal(Object.keys(copied).length, 40, 'every other file is');
+    t.equal(copied['objects/f39.txt'], 'file 39');
+    t.same(
+      Object.keys(copied).filter((k) => /\.tmp|strongroom/.test(k)),
+      [],
+      'no temp files are left',
+    );
+  },
+);
+
+t.test('a full export on the filesystem copies every file in the workers, verified', async (t) => {
+  const root = tempDir(t, 'export-many-root');
+  const src = tempDir(t, 'export-many-src');
+  const files: Record<string, string> = { 'mets.xml': '<mets/>' };
+  for (let i = 0; i < 300; i++) files[`objects/d${i % 7}/f${i}.txt`] = `content ${i}`;
+  files['objects/big.bin'] = 'x'.repeat(5 * 1024 * 1024);
+  write(src, files);
+  t.equal((await runCli(['put', root, 'books/m', src, '--init', '--parents'], env)).code, 0);
+  const repository = await openRepository(pathToFileURL(root).href);
+  const out = tempDir(t, 'export-many-out');
+  const seen: number[] = [];
+  const result = await exportVersion(repository.root, 'info:fedora/books/m', pathToFileURL(out).href, {
+    onProgress: (p) => seen.push(p.filesDone),
+  });
+  t.same(result.errors, []);
+  t.same(tree(out), files);
+  t.equal(result.files.length, 302);
+  t.equal(seen.at(-1), 302, 'progress counts every file');
+  t.match(result.metsETag, /\S/, 'the METS etag is known');
 });
