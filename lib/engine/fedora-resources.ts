@@ -56,6 +56,10 @@ export async function readVersionHeaders(
   const files = object.view
     .files(version)
     .filter((f) => isHeaderPath(f.logicalPath) && f.logicalPath.endsWith('.json'));
+  // Headers read are put in the cache together, after the reads, in one turn: the cache (LMDB)
+  // commits them in one transaction. Awaiting a put per header (a commit and an fsync each) cost
+  // 19 s on a 100,000-file group.
+  const fresh: Array<[string, FedoraHeader]> = [];
   const parsed = await mapLimit(files, options.concurrency ?? 8, async (file) => {
     const key = headerCacheKey(algorithm, file.digest);
     const hit = options.cache ? await options.cache.get(key) : undefined;
@@ -73,9 +77,16 @@ export async function readVersionHeaders(
       if (hasCode(err, 'MALFORMED')) return undefined;
       throw err;
     }
-    await options.cache?.put(key, { kind: 'fcrepo-header', header } satisfies CachedHeader);
+    if (options.cache) fresh.push([key, header]);
     return header;
   });
+  const cache = options.cache;
+  if (cache && fresh.length > 0) {
+    // A cache that cannot take them is no reason to fail the read (the headers are in hand).
+    await Promise.allSettled(
+      fresh.map(([key, header]) => cache.put(key, { kind: 'fcrepo-header', header } satisfies CachedHeader)),
+    );
+  }
   const out = new Map<string, FedoraHeader>();
   files.forEach((f, i) => {
     if (parsed[i]) out.set(f.logicalPath, parsed[i]!);
