@@ -4,7 +4,7 @@
  * print the URL and how to get a token. SIGTERM/SIGINT: stop taking requests and jobs, let the
  * running work reach a checkpoint, close stores, exit.
  */
-import { createServer } from 'node:http';
+import { createServer, type RequestListener } from 'node:http';
 import pino from 'pino';
 import { createApp } from './app.js';
 import { configFromEnv } from './config/server-config.js';
@@ -20,7 +20,17 @@ async function start(): Promise<void> {
     },
   });
   // Listen first: with PORT=0 the base URL (and so every id) needs the port the system chose.
-  const server = createServer();
+  // Until the app is built (stores opened, records read), every request gets a clear 503 with
+  // Retry-After rather than no answer at all.
+  let app: RequestListener | undefined;
+  const server = createServer((req, res) => {
+    if (app) {
+      app(req, res);
+      return;
+    }
+    res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' });
+    res.end(JSON.stringify({ code: 'IO', message: 'the server is starting; try again in a moment' }));
+  });
   server.listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
@@ -31,7 +41,7 @@ async function start(): Promise<void> {
   if (!process.env.STRONGROOM_BASE_URL) config.baseUrl = `http://${config.host}:${port}`;
   const base = config.baseUrl;
   const deps = await buildDeps(config, logger);
-  server.on('request', createApp(deps).callback());
+  app = createApp(deps).callback();
   await deps.runner.reconcile();
   deps.runner.start();
   await deps.pipelineRunner.reconcile();
