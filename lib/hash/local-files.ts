@@ -20,6 +20,9 @@ import {
   type FileOutcome,
   type FileTask,
   type FileTaskOutcome,
+  type ReadBatchOutcome,
+  type ReadBatchTask,
+  type ReadOutcome,
 } from './tasks.js';
 
 const MiB = 1 << 20;
@@ -177,4 +180,49 @@ async function pumpDoubleBuffered(
     }
     current = next;
   }
+}
+
+/** Read a batch of small files whole (see {@link ReadBatchTask}); never throws. */
+export function readBatch(task: ReadBatchTask): ReadBatchOutcome {
+  const results: ReadOutcome[] = [];
+  for (const path of task.files) {
+    let opened: { fd: number; size: number };
+    try {
+      opened = openLocalFile(path);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? 'EIO';
+      results.push(
+        code === 'ELOOP' ? { status: 'link' } : { status: 'failed', code, message: (err as Error).message },
+      );
+      continue;
+    }
+    try {
+      if (opened.size > task.maxBytes) {
+        results.push({ status: 'large', size: opened.size });
+        continue;
+      }
+      // One byte more than fstat said, so a file that grew since is noticed (and read by the store).
+      // Its own ArrayBuffer (not the shared pool of allocUnsafe): the whole buffer is what is
+      // copied back to the main thread.
+      const bytes = new Uint8Array(opened.size + 1);
+      let filled = 0;
+      for (;;) {
+        const n = readSync(opened.fd, bytes, filled, bytes.length - filled, null);
+        if (n === 0) break;
+        filled += n;
+        if (filled === bytes.length) break;
+      }
+      results.push(
+        filled > opened.size
+          ? { status: 'large', size: filled }
+          : { status: 'ok', bytes: bytes.subarray(0, filled) },
+      );
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? 'EIO';
+      results.push({ status: 'failed', code, message: (err as Error).message });
+    } finally {
+      closeSync(opened.fd);
+    }
+  }
+  return { results };
 }

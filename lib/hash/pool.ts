@@ -28,11 +28,19 @@ import type {
   FileTask,
   FileTaskOutcome,
   HashTask,
+  ReadBatchOutcome,
+  ReadBatchTask,
   WriteBatchOutcome,
   WriteBatchTask,
 } from './tasks.js';
 
-type TaskOutcome = BatchOutcome | FileTaskOutcome | CopyBatchOutcome | CopyFileOutcome | WriteBatchOutcome;
+type TaskOutcome =
+  | BatchOutcome
+  | FileTaskOutcome
+  | CopyBatchOutcome
+  | CopyFileOutcome
+  | WriteBatchOutcome
+  | ReadBatchOutcome;
 
 const WORKER_URL = new URL('./worker.js', import.meta.url);
 
@@ -133,6 +141,11 @@ export class HashPool {
   /** @internal Write a batch of small in-memory files in a worker (lib/txn housekeeping files). */
   runWriteBatch(task: WriteBatchTask): Promise<WriteBatchOutcome> {
     return this.#run(task) as Promise<WriteBatchOutcome>;
+  }
+
+  /** @internal Read a batch of small files whole in a worker (Fedora headers; see ReadBatchTask). */
+  runReadBatch(task: ReadBatchTask): Promise<ReadBatchOutcome> {
+    return this.#run(task) as Promise<ReadBatchOutcome>;
   }
 
   /** Run a task; a failure of the thread itself rejects with IoError (operation `hashWorker`). */

@@ -89,8 +89,32 @@ export interface WriteBatchOutcome {
   failed?: { index: number; code: string; message: string };
 }
 
+/**
+ * Small files read whole (Fedora headers, by the hundred thousand): sync open/fstat/read/close in
+ * a worker, paths resolved and checked by the store's LocalFileResolver beforehand.
+ */
+export interface ReadBatchTask {
+  kind: 'read-batch';
+  files: string[];
+  /** Files larger than this are not read (`large`). */
+  maxBytes: number;
+}
+
+/** What happened to one file of a read batch. */
+export type ReadOutcome =
+  | { status: 'ok'; bytes: Uint8Array }
+  /** The last segment is a link: for the store's resolver to judge. */
+  | { status: 'link' }
+  | { status: 'large'; size: number }
+  | { status: 'failed'; code: string; message: string };
+
+/** The outcome of a read batch, in the order of its files. */
+export interface ReadBatchOutcome {
+  results: ReadOutcome[];
+}
+
 /** Any task a hashing worker accepts. */
-export type HashTask = BatchTask | FileTask | CopyBatchTask | CopyFileTask | WriteBatchTask;
+export type HashTask = BatchTask | FileTask | CopyBatchTask | CopyFileTask | WriteBatchTask | ReadBatchTask;
 
 /** What happened to one copy. */
 export type CopyOutcome =

@@ -5,13 +5,14 @@
  * local-files.ts), so a worker keeps no state about directories.
  */
 import { copyBatch, copyLarge, writeBatch } from './local-copy.js';
-import { DigesterCache, hashBatch, hashLargeFile } from './local-files.js';
+import { DigesterCache, hashBatch, hashLargeFile, readBatch } from './local-files.js';
 import type {
   BatchOutcome,
   CopyBatchOutcome,
   CopyFileOutcome,
   FileTaskOutcome,
   HashTask,
+  ReadBatchOutcome,
   WriteBatchOutcome,
 } from './tasks.js';
 
@@ -21,10 +22,13 @@ const buffer = Buffer.allocUnsafe(1 << 20);
 /** Run one hashing task (piscina calls the default export). */
 export default function runHashTask(
   task: HashTask,
-): Promise<BatchOutcome | FileTaskOutcome | CopyBatchOutcome | CopyFileOutcome | WriteBatchOutcome> {
+): Promise<
+  BatchOutcome | FileTaskOutcome | CopyBatchOutcome | CopyFileOutcome | WriteBatchOutcome | ReadBatchOutcome
+> {
   if (task.kind === 'batch') return hashBatch(task, cache, buffer);
   if (task.kind === 'copy-batch') return copyBatch(task, cache, buffer);
   if (task.kind === 'copy-file') return copyLarge(task, cache);
   if (task.kind === 'write-batch') return Promise.resolve(writeBatch(task));
+  if (task.kind === 'read-batch') return Promise.resolve(readBatch(task));
   return hashLargeFile(task, cache);
 }
