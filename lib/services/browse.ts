@@ -13,6 +13,7 @@
  * group's inventory or read its Fedora headers again.
  */
 import type { Readable } from 'node:stream';
+import { storageMapCacheKey } from '../cache/port.js';
 import { GoneError, hasCode, InvalidInputError, NotFoundError } from '../core/errors.js';
 import { containerTitleFromRdf, fedoraIdOf } from '../core/fedora/header-writer.js';
 import { type FedoraHeader, parseFedoraHeader } from '../core/fedora/headers.js';
@@ -231,6 +232,18 @@ export class RepositoryBrowser {
    * NotFoundError, GoneError.
    */
   async storageMapJson(path: string, options: { version?: string } = {}): Promise<string> {
+    // A restarted server: the text made before is in the cache under the object's sidecar
+    // digests (any change to the object is a new key), so nothing else is read.
+    const cache = this.repository.root.options.cache;
+    const byName = options.version === undefined || /^v\d+$/.test(options.version);
+    const slot =
+      cache && byName && path !== '' && !this.#kept.peek(fedoraIdOf(path))
+        ? await this.jsonSlot(path, options.version)
+        : undefined;
+    if (slot) {
+      const hit = await cache!.get(slot);
+      if (typeof hit === 'string') return hit;
+    }
     const kept = path === '' ? undefined : await this.objectAt(path);
     const header = kept?.summary?.header;
     if (!kept || !header || header.deleted || !header.archivalGroup) {
@@ -243,8 +256,26 @@ export class RepositoryBrowser {
       const map = await once(kept.storageMaps, version, () =>
         storageMapOf(this.repository.root, kept.object, { version }),
       );
-      return JSON.stringify(map, null, 2);
+      const json = JSON.stringify(map, null, 2);
+      const key = cache && byName ? await this.jsonSlot(path, options.version) : undefined;
+      // After the answer, and never failing it: the cache is only for the next process.
+      if (key) setImmediate(() => void cache!.put(key, json).catch(() => {}));
+      return json;
     });
+  }
+
+  /** The cache key of the storage-map text of the group at `path` (vN or head), if it has one. */
+  private async jsonSlot(path: string, version: string | undefined): Promise<string | undefined> {
+    try {
+      const probe = await this.repository.root.probeObject(fedoraIdOf(path));
+      const includeMutableHead = this.repository.root.includeMutableHead;
+      return (
+        probe.cacheKey &&
+        `${storageMapCacheKey(probe.cacheKey, { version, includeMutableHead })}|browser-json`
+      );
+    } catch {
+      return undefined; // whatever is wrong is said by the slow path
+    }
   }
 
   /**

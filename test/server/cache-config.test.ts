@@ -20,6 +20,9 @@ t.test('a group read once is in the cache, and a server restarted on it reads it
   const token = await first.token('reader');
   const before = await first.request.get('/repository/books/one').auth(token, { type: 'bearer' });
   t.equal(before.status, 200);
+  const mapBefore = await first.request.get('/ocfl/storagemap/books/one').auth(token, { type: 'bearer' });
+  t.equal(mapBefore.status, 200);
+  await new Promise((r) => setTimeout(r, 50)); // the cache is filled after the answer
   t.ok(existsSync(join(first.dataDir, 'cache')) && readdirSync(join(first.dataDir, 'cache')).length > 0);
   await first.deps.close();
 
@@ -31,6 +34,15 @@ t.test('a group read once is in the cache, and a server restarted on it reads it
     reads.push(key);
     return readBytes(key, options);
   };
+  const mapAfter = await again.request
+    .get('/ocfl/storagemap/books/one')
+    .auth(await again.token('reader'), { type: 'bearer' });
+  t.equal(mapAfter.text, mapBefore.text, 'the same storage map');
+  t.same(
+    reads.filter((k) => !/\/inventory\.json\.sha512$/.test(k)),
+    [],
+    'the storage map came from the cache: nothing was read but the sidecar',
+  );
   const after = await again.request
     .get('/repository/books/one')
     .auth(await again.token('reader'), { type: 'bearer' });
@@ -40,4 +52,22 @@ t.test('a group read once is in the cache, and a server restarted on it reads it
     [],
     'no binary’s header and no inventory was read again (only the group’s own root header)',
   );
+});
+
+t.test('a group changed after its storage map was cached answers with its new version', async (t) => {
+  const first = await testServer(t);
+  await first.preserve('books/one', { 'a.txt': 'alpha' });
+  const token = await first.token('reader');
+  const v1 = await first.request.get('/ocfl/storagemap/books/one').auth(token, { type: 'bearer' });
+  t.match(v1.text, /"v1"/);
+  await new Promise((r) => setTimeout(r, 50));
+  await first.deps.close();
+  const again = await testServer(t, { STRONGROOM_DATA: first.dataDir });
+  await again.preserve('books/one', { 'a.txt': 'alpha', 'b.txt': 'bravo' });
+  const v2 = await again.request
+    .get('/ocfl/storagemap/books/one')
+    .auth(await again.token('reader'), { type: 'bearer' });
+  t.equal(v2.status, 200);
+  t.match(v2.text, /"v2"/, 'not the cached map of v1');
+  t.match(v2.text, /b\.txt/);
 });
