@@ -44,7 +44,10 @@ export interface ExecuteImportJobOptions {
 
 /** What an executed job did: ids of the items, by list. */
 export interface ImportJobOutcome {
-  newVersion: string;
+  /** The version written; null when the group already held exactly what the job asks for. */
+  newVersion: string | null;
+  /** With no new version: the head that already holds the job's content. */
+  unchangedAt?: string;
   created: string;
   containersAdded: ImportJobItem[];
   binariesAdded: ImportJobItem[];
@@ -57,7 +60,7 @@ export interface ImportJobOutcome {
 
 const RESULT_LIST: Record<
   (typeof IMPORT_JOB_LISTS)[number],
-  keyof Omit<ImportJobOutcome, 'newVersion' | 'created'>
+  keyof Omit<ImportJobOutcome, 'newVersion' | 'created' | 'unchangedAt'>
 > = {
   containersToAdd: 'containersAdded',
   binariesToAdd: 'binariesAdded',
@@ -84,6 +87,19 @@ export async function executeImportJob(
   const kind = await writer.kindOf(plan.groupPath);
   const exists = kind === 'ArchivalGroup';
   const expectedHead = checkIntent(job, plan.groupPath, kind);
+  if (exists && plan.changes.length === 0) {
+    // Nothing to change but perhaps the name: a job that asks for what is there already is done,
+    // with no new version (an export imported back unchanged, a diff run twice).
+    const head = await writer.headOf(plan.groupPath);
+    if (head && (job.archivalGroupName === undefined || job.archivalGroupName === head.name)) {
+      return {
+        newVersion: null,
+        unchangedAt: head.version,
+        created: new Date().toISOString(),
+        ...emptyLists(),
+      };
+    }
+  }
   const tx = writer.begin(plan.groupPath, {
     agent: options.agent,
     sources: options.sources,
@@ -104,9 +120,13 @@ export async function executeImportJob(
     ...(options.onProgress && { onProgress: options.onProgress }),
     ...(options.signal && { signal: options.signal }),
   });
-  const outcome: ImportJobOutcome = {
-    newVersion: result.version,
-    created: result.created,
+  const outcome: ImportJobOutcome = { newVersion: result.version, created: result.created, ...emptyLists() };
+  for (const { list, item } of plan.items) outcome[RESULT_LIST[list]].push(item);
+  return outcome;
+}
+
+function emptyLists(): Omit<ImportJobOutcome, 'newVersion' | 'created' | 'unchangedAt'> {
+  return {
     containersAdded: [],
     binariesAdded: [],
     binariesPatched: [],
@@ -115,8 +135,6 @@ export async function executeImportJob(
     containersRenamed: [],
     binariesRenamed: [],
   };
-  for (const { list, item } of plan.items) outcome[RESULT_LIST[list]].push(item);
-  return outcome;
 }
 
 /**

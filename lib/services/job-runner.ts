@@ -15,7 +15,7 @@ import { StrongroomError, UnprocessableError } from '../core/errors.js';
 import { type ImportJob, rebaseImportJob, versionName } from '../core/import-job.js';
 import { quoteForMessage } from '../core/paths.js';
 import type { ImportJobOutcomeLists, ImportJobResultRecord, RecordError } from '../records/model.js';
-import type { RecordStore } from '../records/port.js';
+import type { RecordOp, RecordStore } from '../records/port.js';
 import type { ClaimedJob } from '../records/queue/port.js';
 import type { OpenStoreOptions } from '../storage/location.js';
 import { exportVersion } from '../txn/export.js';
@@ -169,9 +169,27 @@ export class JobRunner extends QueueWorker {
     claimed: ClaimedJob,
     result: ImportJobResultRecord,
     depositId: string,
-    outcome: Pick<ImportJobOutcome, 'newVersion'> & ImportJobOutcomeLists,
+    outcome: Pick<ImportJobOutcome, 'newVersion' | 'unchangedAt'> & ImportJobOutcomeLists,
   ): Promise<void> {
     const finished = new Date().toISOString();
+    const version = outcome.newVersion;
+    // No new version, no activity: the stream announces versions, and none was made.
+    const activity: RecordOp[] =
+      version === null
+        ? []
+        : [
+            {
+              op: 'appendActivity',
+              activity: {
+                type: version === 'v1' ? 'Create' : 'Update',
+                archivalGroupPath: result.archivalGroupPath,
+                version,
+                actor: result.createdBy,
+                importJobId: result.id,
+                depositId,
+              },
+            },
+          ];
     await this.deps.records.commit([
       {
         op: 'updateImportJobResult',
@@ -198,20 +216,10 @@ export class JobRunner extends QueueWorker {
           active: false,
           preserved: finished,
           preservedBy: result.createdBy,
-          versionPreserved: outcome.newVersion,
+          versionPreserved: version ?? outcome.unchangedAt ?? null,
         },
       },
-      {
-        op: 'appendActivity',
-        activity: {
-          type: outcome.newVersion === 'v1' ? 'Create' : 'Update',
-          archivalGroupPath: result.archivalGroupPath,
-          version: outcome.newVersion,
-          actor: result.createdBy,
-          importJobId: result.id,
-          depositId,
-        },
-      },
+      ...activity,
     ]);
     await this.deps.queue.complete(claimed.job.id, claimed.leaseToken, { newVersion: outcome.newVersion });
   }

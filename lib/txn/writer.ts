@@ -10,16 +10,22 @@
  */
 import { ConflictError, GoneError, NotFoundError, UnsupportedError } from '../core/errors.js';
 import type { ContentPathMapper } from '../core/fedora/content-paths.js';
-import { fedoraIdOf, parentIdOf } from '../core/fedora/header-writer.js';
+import {
+  containerRdfPathFor,
+  containerTitleFromRdf,
+  fedoraIdOf,
+  parentIdOf,
+} from '../core/fedora/header-writer.js';
 import { ROOT_HEADER } from '../core/fedora/paths.js';
 import { FEDORA_LAYOUT_CONFIG, LAYOUT_EXTENSIONS } from '../core/layout/index.js';
+import { assertSafeInventoryPath } from '../core/ocfl/path-safety.js';
 import { assertSafeRelativePath, quoteForMessage } from '../core/paths.js';
 import type { ObjectChange } from '../core/plan/changes.js';
 import { ObjectTree } from '../core/plan/object-tree.js';
 import { openStorageRoot, type StorageRoot } from '../engine/storage-root.js';
 import type { HashPool } from '../hash/pool.js';
 import type { OpenStoreOptions } from '../storage/location.js';
-import type { WritableStore } from '../storage/port.js';
+import { joinKey, type WritableStore } from '../storage/port.js';
 import { type OpenWritableStoreOptions, openWritableStore } from '../storage/writable.js';
 import { BaseCache, readBase, readHeaders } from './base.js';
 import { newTxId } from './claim.js';
@@ -152,6 +158,38 @@ export class RepositoryWriter {
     const root = (await readHeaders(this.store, key, base.inventory, [ROOT_HEADER])).get(ROOT_HEADER);
     if (root?.deleted) return 'tombstone';
     return root?.archivalGroup ? 'ArchivalGroup' : 'Container';
+  }
+
+  /**
+   * The head version and stored name (its `dc:title`) of the object at `path`, or undefined when
+   * there is none. Reads the root inventory (usually cached) and one small RDF file. Throws the
+   * store's errors, InvalidObjectError.
+   */
+  async headOf(path: string): Promise<{ version: string; name?: string } | undefined> {
+    const key = this.objectKeyOf(path);
+    const base = await readBase(this.store, key, fedoraIdOf(path), this.#bases);
+    const inventory = base.inventory;
+    if (!inventory) return undefined;
+    const state = inventory.versions[inventory.head]?.state ?? {};
+    const rdf = containerRdfPathFor('');
+    let contentPath: string | undefined;
+    for (const digest in state) {
+      if (state[digest]!.includes(rdf)) {
+        contentPath = inventory.manifest[digest]?.[0];
+        break;
+      }
+    }
+    const out: { version: string; name?: string } = { version: inventory.head };
+    if (contentPath === undefined) return out;
+    const bytes = await this.store.readBytes(
+      joinKey(key, assertSafeInventoryPath(contentPath, 'content path', path)),
+      {
+        maxBytes: 1024 * 1024,
+      },
+    );
+    const name = containerTitleFromRdf(bytes.toString('utf8'));
+    if (name !== undefined) out.name = name;
+    return out;
   }
 
   /**

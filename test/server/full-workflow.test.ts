@@ -238,6 +238,26 @@ t.test(
           ],
         );
         t.ok(stream[0].endTime < stream[1].endTime, 'end times increase');
+        // 8. An export imported back unchanged: done, with no new version and no activity.
+        const again = await waitForExport(
+          env,
+          (await call(env, 'post', '/deposits/export', { archivalGroup: group })).body.id,
+        );
+        const same = await preserveDeposit(env, again);
+        t.equal(same.result.status, 'completed', JSON.stringify(same.result.errors));
+        t.equal(same.result.newVersion, null, 'no new version');
+        t.same(
+          [same.result.binariesAdded, same.result.binariesPatched, same.result.binariesDeleted],
+          [[], [], []],
+        );
+        const kept = (await call(env, 'get', pathOf(env, again.id), undefined, 'reader')).body;
+        t.match(
+          kept,
+          { status: 'preserved', versionPreserved: 'v2' },
+          'the deposit is preserved at the head',
+        );
+        t.equal((await activities(env)).length, 2, 'and the stream says nothing new');
+
         const content = await env.s.request
           .get('/content/workflow/book/objects/readme.txt')
           .set('Authorization', await env.auth('reader'));
