@@ -427,7 +427,7 @@ t.test(
 );
 
 t.test('parseInventory streams above the threshold and agrees with the JSON.parse path', async (t) => {
-  t.equal(STREAMING_THRESHOLD_BYTES, 64 * 1024 * 1024);
+  t.equal(STREAMING_THRESHOLD_BYTES, 128 * 1024 * 1024);
   const r = prng(99);
   const bytes = Buffer.from(randomInventory(r));
   const padded = Buffer.concat([bytes, Buffer.alloc(STREAMING_THRESHOLD_BYTES - bytes.length, 0x20)]);

@@ -1,5 +1,5 @@
 /**
- * Inventories past the streaming threshold (64 MiB) take the streamed paths end to end: the
+ * Inventories past the streaming threshold (128 MiB) take the streamed paths end to end: the
  * validator, the object reader and storage map, and a writer's base are read from the scanner
  * with the same verdicts as small ones (a valid object stays valid, a duplicate key or an unsafe
  * path is found there too), and a commit on such an object writes its inventories as a stream
