@@ -18,7 +18,7 @@
 import { quoteForMessage } from '../../core/paths.js';
 import type { CollectedMets } from './collector.js';
 import { deriveDirectories, type PlacedFile } from './directories.js';
-import { hrefOptions, newMetsFile } from './early.js';
+import { hrefOptions, newMetsFile, reviveSpent } from './early.js';
 import { mergeFileFacts } from './file-facts.js';
 import type { MetsFile, MetsModel, MetsProblem } from './model.js';
 import { baseName, type HrefPath, hrefToPath, stripPlaceholder } from './paths.js';
@@ -117,10 +117,10 @@ class Resolver {
   sections(ids: string[], path: string): MdSectionRecord[] {
     const out: MdSectionRecord[] = [];
     for (const id of ids) {
+      reviveSpent(this.c, id);
       const children = this.c.amdSecs.get(id);
       if (children) for (const cid of children) this.pushSection(out, cid);
       else if (this.c.mdSections.has(id)) this.pushSection(out, id);
-      else if (this.c.spent.has(id)) this.released(id, path);
       else this.unresolved('ADMID', id, path);
     }
     return out;
@@ -133,6 +133,7 @@ class Resolver {
 
   originalName(ids: string[]): string | null {
     for (const id of ids) {
+      reviveSpent(this.c, id);
       const secs = this.c.amdSecs.get(id)?.map((x) => this.c.mdSections.get(x)) ?? [
         this.c.mdSections.get(id),
       ];
@@ -143,17 +144,6 @@ class Resolver {
 
   dmds(ids: string[]): DmdRecord[] {
     return ids.map((id) => this.c.dmds.get(id)).filter((d): d is DmdRecord => d !== undefined);
-  }
-
-  /** An ADMID whose sections an earlier file used and released (early.ts). */
-  private released(id: string, path: string): void {
-    this.problems.push(
-      problem(
-        'SECTION_RELEASED',
-        `ADMID ${quoteForMessage(id, 80)} was already used by another file; its metadata is not repeated`,
-        path,
-      ),
-    );
   }
 
   unresolved(kind: string, id: string, path?: string): void {

@@ -81,8 +81,11 @@ export interface CollectedMets {
   dmdOrder: string[];
   amdSecs: Map<string, string[]>;
   mdSections: Map<string, MdSectionRecord>;
-  /** ADMIDs whose sections were used by a file and dropped (early.ts). */
-  spent: Set<string>;
+  /**
+   * ADMIDs whose sections were used by a file and set aside (early.ts), each with those sections
+   * as compact JSON text, revived if another file names the same ID.
+   */
+  spent: Map<string, string>;
   files: FileRecord[];
   divs: DivRecord[];
   /** DMDIDs of the top divs of the chosen structMap, then of every other structMap. */
@@ -106,7 +109,7 @@ export class MetsCollector {
     dmdOrder: [],
     amdSecs: new Map(),
     mdSections: new Map(),
-    spent: new Set(),
+    spent: new Map(),
     files: [],
     divs: [],
     topDmdIds: [],

@@ -6,10 +6,11 @@
  * model it builds (see bench/mets/README.md).
  *
  * Exactness: only sections holding a PREMIS object (which describes one file), and the amdSec
- * around them, are dropped; event-only and empty sections, which producers do share between
- * files, are kept. If a later file or div still names a dropped ID, that reference is reported
- * as `SECTION_RELEASED` (problems.ts) rather than silently resolving to nothing. (A later direct
- * reference to a section inside a dropped amdSec reads as UNRESOLVED_REFERENCE.)
+ * around them, are set aside; event-only and empty sections, which producers do share between
+ * files, are kept. What is set aside is kept as compact JSON text (a fraction of the records'
+ * heap), and revived when a later file or div names the same ID: the answer is the same
+ * whatever the order of the sections. (A later direct reference to a section inside a set-aside
+ * amdSec reads as UNRESOLVED_REFERENCE.)
  */
 import type { CollectedMets } from './collector.js';
 import { type MergedFacts, mergeFileFacts } from './file-facts.js';
@@ -64,6 +65,7 @@ export function resolveEarly(
   const sections: MdSectionRecord[] = [];
   for (const id of f.admIds) {
     if (open(id)) return null;
+    reviveSpent(c, id);
     const children = c.amdSecs.get(id);
     if (children) {
       for (const cid of children) pushSection(c, sections, cid);
@@ -102,10 +104,10 @@ function pushSection(c: CollectedMets, out: MdSectionRecord[], id: string): void
 }
 
 /**
- * Drop what these ADMIDs name once it is used, when it describes this file alone: an amdSec or
- * section holding a PREMIS object (an object is one file). Event-only sections are kept — one
+ * Set aside what these ADMIDs name once it is used, when it describes this file alone: an amdSec
+ * or section holding a PREMIS object (an object is one file). Event-only sections are kept — one
  * virus check or migration event linked from many files is a real pattern (DPRES) — and so are
- * empty ones. Dropped IDs are remembered so that a reuse is reported, not silently empty.
+ * empty ones. What is set aside stays as JSON text in `spent`, for {@link reviveSpent}.
  */
 function release(c: CollectedMets, ids: string[]): void {
   for (const id of ids) {
@@ -113,15 +115,38 @@ function release(c: CollectedMets, ids: string[]): void {
     if (children) {
       if (!children.some((cid) => holdsObject(c.mdSections.get(cid)))) continue;
       c.amdSecs.delete(id);
-      // Only the amdSec ID is remembered (the model keeps that string anyway as the file's
-      // admId): remembering every child ID too would cost ~100 bytes a file.
-      for (const cid of children) if (!isEmpty(c.mdSections.get(cid))) c.mdSections.delete(cid);
-      c.spent.add(id);
-    } else if (holdsObject(c.mdSections.get(id))) {
+      const sections: Record<string, MdSectionRecord> = {};
+      for (const cid of children) {
+        const s = c.mdSections.get(cid);
+        if (isEmpty(s)) continue;
+        sections[cid] = s!;
+        c.mdSections.delete(cid);
+      }
+      c.spent.set(id, JSON.stringify({ children, sections }));
+    } else {
+      const s = c.mdSections.get(id);
+      if (!holdsObject(s)) continue;
       c.mdSections.delete(id);
-      c.spent.add(id);
+      c.spent.set(id, JSON.stringify({ sections: { [id]: s } }));
     }
   }
+}
+
+/**
+ * Put back what {@link release} set aside under `id`, so another file naming it gets the same
+ * facts the first one did. Objects come back with null prototypes, as the collector made them.
+ */
+export function reviveSpent(c: CollectedMets, id: string): void {
+  const text = c.spent.get(id);
+  if (text === undefined) return;
+  c.spent.delete(id);
+  const kept = JSON.parse(text, (_key, value) =>
+    value !== null && typeof value === 'object' && !Array.isArray(value)
+      ? Object.assign(Object.create(null), value)
+      : value,
+  ) as { children?: string[]; sections: Record<string, MdSectionRecord> };
+  for (const sid in kept.sections) c.mdSections.set(sid, kept.sections[sid]!);
+  if (kept.children) c.amdSecs.set(id, kept.children);
 }
 
 function holdsObject(s: MdSectionRecord | undefined): boolean {

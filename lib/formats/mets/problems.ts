@@ -18,7 +18,6 @@
  * | `DUPLICATE_PATH`            | two mets:file elements with the same path; the first is kept |
  * | `DUPLICATE_ID`              | an ID used twice; the first element keeps it |
  * | `UNRESOLVED_REFERENCE`      | a FILEID / ADMID / DMDID that names no element |
- * | `SECTION_RELEASED`          | an ADMID whose PREMIS sections an earlier mets:file already used; they were released after that file (the reader does not keep per-file sections) and give this one nothing |
  */
 
 import type { MetsProblem } from './model.js';
@@ -39,8 +38,7 @@ export type MetsProblemCode =
   | 'BAD_PERCENT_ENCODING'
   | 'DUPLICATE_PATH'
   | 'DUPLICATE_ID'
-  | 'UNRESOLVED_REFERENCE'
-  | 'SECTION_RELEASED';
+  | 'UNRESOLVED_REFERENCE';
 
 /**
  * A position in the source, packed into one number (line × 2^20 + column, both 1-based) so the
