@@ -257,7 +257,8 @@ export class RepositoryBrowser {
         storageMapOf(this.repository.root, kept.object, { version }),
       );
       const json = JSON.stringify(map, null, 2);
-      const key = cache && byName ? await this.jsonSlot(path, options.version) : undefined;
+      // The slot probed above when the object was not kept; a kept object's first map probes now.
+      const key = slot ?? (cache && byName ? await this.jsonSlot(path, options.version) : undefined);
       // After the answer, and never failing it: the cache is only for the next process.
       if (key) setImmediate(() => void cache!.put(key, json).catch(() => {}));
       return json;
